@@ -1,0 +1,144 @@
+# lablog — a research log in SQLite, rendered as reports, slides and daily
+# updates. Plain GNU make; see README.md.
+#
+#   make            build ./lablog (run 'make deps' first on a fresh machine)
+#   make test       install what is missing, build, run every test twice
+#                   (plain and under ASan+UBSan), compile with clang too
+#   make demo       build the sample project into out/ and render it
+#   make bench      benchmarks (not part of 'make test')
+
+# --- configuration ------------------------------------------------------
+PKG_CONFIG ?= pkg-config
+BUILD      ?= build
+CC         ?= cc
+CFLAGS     ?= -O2 -g
+PREFIX     ?= /usr/local
+WARN        = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+              -Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings
+PKGS        = sqlite3 libcmark cairo fontconfig freetype2 libcurl jansson libcrypto
+# Debian 12's libhpdf-dev ships no .pc file; upstream installs hpdf.pc.
+HPDF_CFLAGS = $(shell $(PKG_CONFIG) --cflags hpdf 2>/dev/null)
+HPDF_LIBS   = $(shell $(PKG_CONFIG) --libs hpdf 2>/dev/null || echo -lhpdf)
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CPPFLAGS   += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc \
+              -DLABLOG_TEMPLATE_DIR='"$(PREFIX)/share/lablog/templates"' \
+              $(PKG_CFLAGS) $(HPDF_CFLAGS)
+LDLIBS     += $(PKG_LIBS) $(HPDF_LIBS) -lm
+
+# Debian packages the build and the tests need; 'make deps' installs the
+# missing ones.
+DEB_PKGS    = pkg-config libsqlite3-dev libcmark-dev libhpdf-dev \
+              libcairo2-dev libfontconfig-dev libfreetype-dev \
+              libcurl4-openssl-dev libjansson-dev libssl-dev \
+              fonts-dejavu-core poppler-utils sqlite3 clang python3
+BENCH_PKGS  = gnuplot-nox
+
+# --- sources and objects ------------------------------------------------
+SRCS     = $(sort $(wildcard src/*.c src/*/*.c))
+OBJS     = $(SRCS:%.c=$(BUILD)/%.o)
+LIBOBJS  = $(filter-out $(BUILD)/src/main.o,$(OBJS))
+UNIT     = $(patsubst %.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
+SPEC     = $(patsubst %.c,$(BUILD)/%,$(wildcard tests/spec/spec_*.c))
+HARNESS  = $(BUILD)/tests/unit/harness.o
+
+all: $(BUILD)/lablog
+	@ln -sf $(BUILD)/lablog lablog
+
+$(BUILD)/.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || \
+	    echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)' > $@
+
+$(BUILD)/%.o: %.c $(BUILD)/.flags
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+
+$(BUILD)/liblablog.a: $(LIBOBJS)
+	@rm -f $@
+	@$(AR) rcs $@ $^
+
+$(BUILD)/lablog: $(BUILD)/src/main.o $(BUILD)/liblablog.a
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(HARNESS) $(BUILD)/liblablog.a
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/.flags
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+
+-include $(OBJS:.o=.d) $(UNIT:=.d) $(SPEC:=.d)
+
+# --- front doors ----------------------------------------------------------
+# test, demo and bench install what is missing first, then re-invoke make so
+# the $(shell pkg-config ...) lines above see the installed packages.
+test: deps
+	@$(MAKE) --no-print-directory check-all
+
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+bench: deps
+	@$(MAKE) --no-print-directory DEB_PKGS='$(BENCH_PKGS)' deps
+	@$(MAKE) --no-print-directory bench-run
+
+deps:
+	@missing=; for p in $(DEB_PKGS); do \
+	    s=$$(dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null); \
+	    [ "$$s" = installed ] || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	    echo "installing:$$missing"; \
+	    $$sudo apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	        --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+# Builds and runs the suite in one build directory.
+check: $(BUILD)/lablog $(UNIT) $(SPEC)
+	@sh tests/run.sh $(BUILD)
+
+ASAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=undefined
+
+check-all: check-layers
+	@$(MAKE) --no-print-directory CC=clang BUILD=build-clang build-clang/lablog >/dev/null
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory BUILD=build check | tee build/test.log
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS='$(ASAN_CFLAGS)' \
+	    LDFLAGS='-fsanitize=address,undefined' check | tee build/test-asan.log
+	@sh tests/total.sh build/test.log build/test-asan.log
+
+# Layer rule: which library headers each folder may include (DESIGN.md).
+check-layers:
+	@sh tests/check-layers.sh
+
+golden: all
+	@sh tests/golden.sh
+
+demo-run: all
+	@sh samples/demo.sh
+
+bench-run: all
+	@sh tests/bench/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lablog/templates
+	install -m 755 $(BUILD)/lablog $(DESTDIR)$(PREFIX)/bin/lablog
+	install -m 644 templates/*.mustache $(DESTDIR)$(PREFIX)/share/lablog/templates/
+
+format:
+	clang-format -i $(SRCS) src/*/*.h
+
+clean:
+	rm -rf build build-asan build-clang lablog out
+
+FORCE:
+.PHONY: all test demo bench deps check check-all check-layers golden \
+        demo-run bench-run install format clean FORCE
+.DELETE_ON_ERROR:

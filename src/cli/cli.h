@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The command line: the command table's types, what every command receives,
+ * and the helpers commands share.
+ *
+ * Adding a command:
+ *  1. Write cli/cmd_NAME.c (or add a verb to its group's file) with
+ *     `int cmd_NAME(int argc, char **argv, struct app *app)`: an opt table
+ *     (cli/opt.h) inside the function, parse, validate, call store/view/
+ *     render, release, return. Business logic belongs in lower layers.
+ *  2. Declare it below and add a row to the table in main.c with its flags
+ *     and one-line summary.
+ *  3. Add its line to the tour in README.md and a tests/cli/tNNNN-*.sh
+ *     script covering success and each error path.
+ *
+ * Return value of a command: >= 0 is the exit status; a negative LL_E* code
+ * means the message recorded with ll_error() is printed by main.c as
+ * "lablog: error: MESSAGE" and the exit status is 2 for LL_EUSAGE, else 1.
+ *
+ * Ownership: struct app and the store it holds belong to main.c; commands
+ * borrow them.
+ */
+#ifndef LABLOG_CLI_CLI_H
+#define LABLOG_CLI_CLI_H
+
+#include <stdint.h>
+
+#include "cli/opt.h"
+#include "store/store.h"
+
+struct buf;
+
+struct app {
+    const char *db_path;  /* --db, or NULL */
+    struct store *store;  /* opened by main.c for CMD_NEEDS_DB commands */
+    int64_t now;          /* UTC ms: $LABLOG_NOW or the clock */
+    const char *author;   /* $LABLOG_AUTHOR, git user.name or login */
+};
+
+enum cmd_flags {
+    CMD_NO_DB = 0,        /* opens no log itself (init, help) */
+    CMD_NEEDS_DB = 1 << 0, /* find and open the log for reading */
+    CMD_WRITES = 1 << 1    /* ... for writing */
+};
+
+typedef int cmd_fn(int argc, char **argv, struct app *app);
+
+struct cmd {
+    const char *name;
+    cmd_fn *fn;
+    int flags;            /* enum cmd_flags */
+    const char *summary;  /* one line for 'lablog help' */
+};
+
+/* The command table (main.c); NULL-terminated. */
+extern const struct cmd lablog_commands[];
+
+cmd_fn cmd_init, cmd_exp, cmd_note, cmd_metric, cmd_ingest, cmd_run;
+cmd_fn cmd_next, cmd_done, cmd_block, cmd_unblock, cmd_ask, cmd_answer;
+cmd_fn cmd_decide, cmd_amend, cmd_retract, cmd_attach;
+cmd_fn cmd_log, cmd_show, cmd_search, cmd_export, cmd_verify;
+cmd_fn cmd_daily, cmd_report, cmd_slides, cmd_plot, cmd_help;
+
+/* ---- helpers shared by commands (cli/common.c) ------------------------ */
+
+/*
+ * Parses argv with cmd's table; on --help returns OPT_HELP (the caller
+ * returns 0). Checks the operand count is within [min, max] (max < 0: any)
+ * and records a usage error otherwise.
+ */
+int cli_parse(const struct opt_command *cmd, int argc, char **argv,
+              char ***operands, int *noperands, int min, int max);
+
+/* An entry of kind with ts and author from app, everything else empty. */
+void cli_entry_init(struct entry *e, const struct app *app,
+                    enum entry_kind kind);
+
+/* Appends e in its own transaction and prints its id on stdout. */
+int cli_append_print(struct app *app, struct entry *e);
+
+/*
+ * Resolves the experiment: name (from --exp), else $LABLOG_EXP. *exp_out is
+ * 0 when neither is given and required is 0; with required, that is a usage
+ * error.
+ */
+int cli_exp(struct app *app, const char *name, int required,
+            int64_t *exp_out);
+
+/*
+ * Parses an entry id ("12" or "#12") and checks the entry exists and is one
+ * of the kinds given (a -1 terminated list; NULL for any kind). *kind_out
+ * (if not NULL) receives its kind.
+ */
+int cli_entry_ref(struct app *app, const char *arg, const int *kinds,
+                  int64_t *id_out, int *kind_out);
+
+/* Reads text: "-" means all of stdin; checks it is valid UTF-8 and not
+ * empty. what names it in messages ("note text"). Result in out. */
+int cli_text(struct buf *out, const char *arg, const char *what);
+
+/* Checks a user-given string is valid UTF-8 and has no control chars
+ * other than newline and tab; what names it in the message. */
+int cli_check_text(const char *s, const char *what);
+
+/* Checks an experiment name: letters, digits and -_. only. */
+int cli_check_name(const char *name);
+
+/* Parses a date expression (see util/timeutil.h) for option opt. */
+int cli_date(int64_t *out_ms, const char *arg, const char *opt,
+             const struct app *app);
+
+/* Builds an experiment's data (params from K=V items, tags, mode: "explore"
+ * or "confirm"); *out is the caller's (free()). */
+int cli_exp_data(char **out, const struct opt_list *params,
+                 const struct opt_list *tags, const char *mode);
+
+/* exp list / exp show output (cli/exp_print.c). */
+int exp_print_list(struct app *app, const char *status, const char *tag,
+                   int json);
+int exp_print_show(struct app *app, const char *name, int json);
+
+/* Writes bytes to path atomically (temp file + rename), or to stdout when
+ * path is NULL or "-". */
+int cli_write_output(const char *path, const char *data, size_t len);
+
+#endif

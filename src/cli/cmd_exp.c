@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `lablog exp new|start|done|fail|abandon|list|show`: experiments.
+ *
+ * An experiment is an entry (name, hypothesis, params, tags, explore or
+ * confirm); its status is never stored on it but derived from the status
+ * entries that follow.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+/* Parses K=V operands into a JSON object of strings. */
+static int cli_params(json_t *params, const struct opt_list *list)
+{
+    size_t i;
+
+    for (i = 0; i < list->len; i++) {
+        const char *kv = list->items[i];
+        const char *eq = strchr(kv, '=');
+        char key[128];
+
+        if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof(key))
+            return ll_error(LL_EUSAGE, "--param expects KEY=VALUE, not '%s'",
+                            kv);
+        memcpy(key, kv, (size_t)(eq - kv));
+        key[eq - kv] = '\0';
+        if (cli_check_text(kv, "--param"))
+            return LL_EUSAGE;
+        json_object_set_new(params, key, json_string(eq + 1));
+    }
+    return 0;
+}
+
+int cli_exp_data(char **out, const struct opt_list *params,
+                 const struct opt_list *tags, const char *mode)
+{
+    json_t *data = json_object(), *p = json_object(), *t = json_array();
+    size_t i;
+    int rc = cli_params(p, params);
+
+    for (i = 0; rc == 0 && i < tags->len; i++) {
+        rc = cli_check_name(tags->items[i]);
+        if (rc)
+            rc = ll_error(LL_EUSAGE, "invalid tag '%s' (use letters, digits, "
+                          "'-', '_' and '.')", tags->items[i]);
+        else
+            json_array_append_new(t, json_string(tags->items[i]));
+    }
+    json_object_set_new(data, "params", p);
+    json_object_set_new(data, "tags", t);
+    if (mode)
+        json_object_set_new(data, "mode", json_string(mode));
+    *out = rc ? NULL : json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(data);
+    return rc;
+}
+
+static int exp_new(int argc, char **argv, struct app *app)
+{
+    const char *hypothesis = NULL;
+    struct opt_list params = { 0 }, tags = { 0 };
+    int explore = 0, confirm = 0;
+    const struct opt opts[] = {
+        { OPT_STRING, 0, "hypothesis", &hypothesis, "TEXT", "what you expect and why" },
+        { OPT_LIST, 0, "param", &params, "K=V", "a parameter of the run" },
+        { OPT_LIST, 0, "tag", &tags, "T", "a tag (groups experiments on slides)" },
+        { OPT_FLAG, 0, "explore", &explore, NULL, "exploratory (the default)" },
+        { OPT_FLAG, 0, "confirm", &confirm, NULL, "confirmatory: planned to test a claim" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command cmd = {
+        "exp new NAME [--hypothesis TEXT] [--param K=V]... [--tag T]... "
+        "[--explore|--confirm]",
+        "Create a planned experiment.", opts, NULL, 0,
+    };
+    struct entry e;
+    char *data = NULL;
+    char **ops = NULL;
+    int nops;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, 1);
+
+    if (rc)
+        goto cleanup;
+    if (explore && confirm) {
+        rc = ll_error(LL_EUSAGE, "--explore and --confirm exclude each other");
+        goto cleanup;
+    }
+    rc = cli_check_name(ops[0]);
+    if (rc == 0 && hypothesis)
+        rc = cli_check_text(hypothesis, "hypothesis");
+    if (rc == 0)
+        rc = cli_exp_data(&data, &params, &tags,
+                          confirm ? "confirm" : "explore");
+    if (rc)
+        goto cleanup;
+    cli_entry_init(&e, app, ENTRY_EXP);
+    e.title = ops[0];
+    e.body = hypothesis;
+    e.data = data;
+    rc = cli_append_print(app, &e);
+cleanup:
+    free(data);
+    free(ops);
+    opt_list_release(&params);
+    opt_list_release(&tags);
+    return rc;
+}
+
+static int exp_status(int argc, char **argv, struct app *app,
+                      const char *status)
+{
+    const char *message = NULL;
+    const struct opt opts[] = {
+        { OPT_STRING, 'm', "message", &message, "TEXT", "why, or what happened" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    char usage[64];
+    char summary[80];
+    const struct opt_command cmd = { usage, summary, opts, NULL, 0 };
+    struct entry e;
+    int64_t exp;
+    char **ops = NULL;
+    int nops, rc;
+
+    snprintf(usage, sizeof(usage), "exp %s NAME [-m TEXT]", argv[0]);
+    snprintf(summary, sizeof(summary), "Mark experiment NAME as %s.", status);
+    rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, 1);
+    if (rc == 0)
+        rc = store_exp_find(app->store, ops[0], &exp);
+    if (rc == 0 && message)
+        rc = cli_check_text(message, "message");
+    if (rc == 0) {
+        cli_entry_init(&e, app, ENTRY_STATUS);
+        e.exp = exp;
+        e.title = status;
+        e.body = message;
+        rc = cli_append_print(app, &e);
+    }
+    free(ops);
+    return rc;
+}
+
+static int exp_list(int argc, char **argv, struct app *app)
+{
+    const char *status = NULL, *tag = NULL;
+    int json = 0;
+    const struct opt opts[] = {
+        { OPT_STRING, 0, "status", &status, "S", "only planned, running, done, failed or abandoned" },
+        { OPT_STRING, 0, "tag", &tag, "T", "only experiments with this tag" },
+        { OPT_FLAG, 0, "json", &json, NULL, "print JSON" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command cmd = {
+        "exp list [--status S] [--tag T] [--json]",
+        "List experiments with their status.", opts, NULL, 0,
+    };
+    char **ops = NULL;
+    int nops;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 0, 0);
+
+    if (rc == 0)
+        rc = exp_print_list(app, status, tag, json);
+    free(ops);
+    return rc;
+}
+
+static int exp_show(int argc, char **argv, struct app *app)
+{
+    int json = 0;
+    const struct opt opts[] = {
+        { OPT_FLAG, 0, "json", &json, NULL, "print JSON" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command cmd = {
+        "exp show NAME [--json]",
+        "Show an experiment: params, tags, status history and a summary of "
+        "each metric (count, last, min, max and their steps).",
+        opts, NULL, 0,
+    };
+    char **ops = NULL;
+    int nops;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, 1);
+
+    if (rc == 0)
+        rc = exp_print_show(app, ops[0], json);
+    free(ops);
+    return rc;
+}
+
+static const struct {
+    const char *verb;
+    const char *status; /* for status verbs */
+    int (*fn)(int, char **, struct app *);
+} verbs[] = {
+    { "new", NULL, exp_new },
+    { "start", EXP_RUNNING, NULL },
+    { "done", EXP_DONE, NULL },
+    { "fail", EXP_FAILED, NULL },
+    { "abandon", EXP_ABANDONED, NULL },
+    { "list", NULL, exp_list },
+    { "show", NULL, exp_show },
+};
+
+int cmd_exp(int argc, char **argv, struct app *app)
+{
+    size_t i;
+    int rc;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        printf("usage: lablog exp new|start|done|fail|abandon|list|show ...\n\n"
+               "  new NAME       create a planned experiment\n"
+               "  start NAME     mark it running\n"
+               "  done NAME      mark it done\n"
+               "  fail NAME      mark it failed\n"
+               "  abandon NAME   mark it abandoned\n"
+               "  list           list experiments\n"
+               "  show NAME      params, status history, metric summary\n\n"
+               "'lablog exp VERB --help' describes each.\n");
+        return argc < 2 ? ll_error(LL_EUSAGE, "exp needs a verb") : 0;
+    }
+    for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+        if (strcmp(verbs[i].verb, argv[1]) != 0)
+            continue;
+        if (verbs[i].fn)
+            rc = verbs[i].fn(argc - 1, argv + 1, app);
+        else
+            rc = exp_status(argc - 1, argv + 1, app, verbs[i].status);
+        return rc == OPT_HELP ? 0 : rc;
+    }
+    return ll_error(LL_EUSAGE, "unknown verb 'exp %s' (new, start, done, "
+                    "fail, abandon, list, show)", argv[1]);
+}

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The entry commands that take free text: note, block, ask, decide; and
+ * those that close or correct an earlier entry: done, unblock, answer,
+ * amend, retract. Each is one entry written in one transaction.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+/* Serialises a JSON object the way every entry's data is written. Caller
+ * frees with free(). */
+static char *dump_data(json_t *data)
+{
+    return json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+}
+
+/* A "TEXT [--exp NAME]" entry: note, block, ask, decide. */
+static int text_entry(struct app *app, enum entry_kind kind, const char *arg,
+                      const char *exp_name, json_t *data, const char *what)
+{
+    struct buf text = BUF_INIT;
+    struct entry e;
+    char *data_text = NULL;
+    int64_t exp = 0;
+    int rc = cli_text(&text, arg, what);
+
+    if (rc == 0)
+        rc = cli_exp(app, exp_name, 0, &exp);
+    if (rc)
+        goto cleanup;
+    cli_entry_init(&e, app, kind);
+    e.exp = exp;
+    e.body = text.ptr;
+    if (data) {
+        data_text = dump_data(data);
+        e.data = data_text;
+    }
+    rc = cli_append_print(app, &e);
+cleanup:
+    free(data_text);
+    buf_release(&text);
+    return rc;
+}
+
+int cmd_note(int argc, char **argv, struct app *app)
+{
+    const char *exp = NULL;
+    int takeaway = 0;
+    const struct opt opts[] = {
+        { OPT_STRING, 0, "exp", &exp, "NAME", "the experiment it is about (default $LABLOG_EXP)" },
+        { OPT_FLAG, 't', "takeaway", &takeaway, NULL, "mark it as a takeaway" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command cmd = {
+        "note [TEXT|-] [--exp NAME] [--takeaway]",
+        "Record an observation in Markdown. '-' (or no TEXT) reads it from "
+        "stdin.",
+        opts, NULL, 0,
+    };
+    json_t *data = NULL;
+    char **ops = NULL;
+    int nops;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 0, 1);
+
+    if (rc)
+        goto cleanup;
+    if (takeaway)
+        data = json_pack("{s:b}", "takeaway", 1);
+    rc = text_entry(app, ENTRY_NOTE, nops ? ops[0] : "-", exp, data,
+                    "note text");
+cleanup:
+    json_decref(data);
+    free(ops);
+    return rc == OPT_HELP ? 0 : rc;
+}
+
+int cmd_next(int argc, char **argv, struct app *app)
+{
+    const char *exp = NULL;
+    int64_t priority = 2, minutes = -1;
+    const struct opt opts[] = {
+        { OPT_INT, 'p', "priority", &priority, "1|2|3", "1 is most important (default 2)" },
+        { OPT_STRING, 0, "exp", &exp, "NAME", "the experiment it follows from" },
+        { OPT_INT, 0, "minutes", &minutes, "N", "time to budget for it at the meeting" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command cmd = {
+        "next TEXT [--priority 1|2|3] [--exp NAME] [--minutes N]",
+        "Propose a next step. Close it later with 'lablog done ID'.",
+        opts, NULL, 0,
+    };
+    json_t *data = NULL;
+    char **ops = NULL;
+    int nops;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, 1);
+
+    if (rc)
+        goto cleanup;
+    if (priority < 1 || priority > 3) {
+        rc = ll_error(LL_EUSAGE, "--priority must be 1, 2 or 3, not %lld",
+                      (long long)priority);
+        goto cleanup;
+    }
+    if (minutes != -1 && (minutes < 0 || minutes > 600)) {
+        rc = ll_error(LL_EUSAGE, "--minutes must be between 0 and 600");
+        goto cleanup;
+    }
+    data = json_pack("{s:I}", "priority", (json_int_t)priority);
+    if (minutes >= 0)
+        json_object_set_new(data, "minutes", json_integer(minutes));
+    rc = text_entry(app, ENTRY_NEXT, ops[0], exp, data, "next step");
+cleanup:
+    json_decref(data);
+    free(ops);
+    return rc == OPT_HELP ? 0 : rc;
+}
+
+/* A "TEXT [--exp NAME]" command without options of its own. */
+static int plain_text_cmd(int argc, char **argv, struct app *app,
+                          enum entry_kind kind, const char *usage,
+                          const char *summary, const char *what)
+{
+    const char *exp = NULL;
+    const struct opt opts[] = {
+        { OPT_STRING, 0, "exp", &exp, "NAME", "the experiment it concerns" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command cmd = { usage, summary, opts, NULL, 0 };
+    char **ops = NULL;
+    int nops;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, 1);
+
+    if (rc == 0)
+        rc = text_entry(app, kind, ops[0], exp, NULL, what);
+    free(ops);
+    return rc == OPT_HELP ? 0 : rc;
+}
+
+int cmd_block(int argc, char **argv, struct app *app)
+{
+    return plain_text_cmd(argc, argv, app, ENTRY_BLOCK,
+                          "block TEXT [--exp NAME]",
+                          "Record a blocker: anything slowing the work down. "
+                          "Resolve it with 'lablog unblock ID'.",
+                          "blocker");
+}
+
+int cmd_ask(int argc, char **argv, struct app *app)
+{
+    return plain_text_cmd(argc, argv, app, ENTRY_ASK, "ask TEXT [--exp NAME]",
+                          "Record a question for the next meeting. Answer "
+                          "it with 'lablog answer ID TEXT'.",
+                          "question");
+}
+
+int cmd_decide(int argc, char **argv, struct app *app)
+{
+    return plain_text_cmd(argc, argv, app, ENTRY_DECIDE,
+                          "decide TEXT [--exp NAME]",
+                          "Record a decision (often taken at a meeting).",
+                          "decision");
+}
+
+/*
+ * An "ID [TEXT]" entry that refers to an earlier one of the given kinds.
+ * text may be NULL (optional message).
+ */
+static int ref_entry(struct app *app, enum entry_kind kind, const char *id_arg,
+                     const int *kinds, const char *text, const char *what)
+{
+    struct buf body = BUF_INIT;
+    struct entry e;
+    int64_t ref;
+    int rc = cli_entry_ref(app, id_arg, kinds, &ref, NULL);
+
+    if (rc == 0 && text)
+        rc = cli_text(&body, text, what);
+    if (rc)
+        goto cleanup;
+    cli_entry_init(&e, app, kind);
+    e.ref = ref;
+    e.body = body.ptr;
+    rc = cli_append_print(app, &e);
+cleanup:
+    buf_release(&body);
+    return rc;
+}
+
+/* An "ID [-m TEXT]" command: done, unblock, retract. */
+static int close_cmd(int argc, char **argv, struct app *app,
+                     enum entry_kind kind, const int *kinds,
+                     const char *usage, const char *summary)
+{
+    const char *message = NULL;
+    const struct opt opts[] = {
+        { OPT_STRING, 'm', "message", &message, "TEXT", "a short note on how or why" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command cmd = { usage, summary, opts, NULL, 0 };
+    char **ops = NULL;
+    int nops;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, 1);
+
+    if (rc == 0)
+        rc = ref_entry(app, kind, ops[0], kinds, message, "message");
+    free(ops);
+    return rc == OPT_HELP ? 0 : rc;
+}
+
+int cmd_done(int argc, char **argv, struct app *app)
+{
+    static const int kinds[] = { ENTRY_NEXT, -1 };
+
+    return close_cmd(argc, argv, app, ENTRY_DONE, kinds, "done ID [-m TEXT]",
+                     "Mark next step ID as done.");
+}
+
+int cmd_unblock(int argc, char **argv, struct app *app)
+{
+    static const int kinds[] = { ENTRY_BLOCK, -1 };
+
+    return close_cmd(argc, argv, app, ENTRY_UNBLOCK, kinds,
+                     "unblock ID [-m TEXT]", "Mark blocker ID as resolved.");
+}
+
+int cmd_retract(int argc, char **argv, struct app *app)
+{
+    static const int kinds[] = { ENTRY_NOTE, ENTRY_NEXT, ENTRY_BLOCK,
+                                 ENTRY_ASK, ENTRY_ANSWER, ENTRY_DECIDE,
+                                 ENTRY_ATTACH, ENTRY_METRICS, -1 };
+
+    return close_cmd(argc, argv, app, ENTRY_RETRACT, kinds,
+                     "retract ID [-m WHY]",
+                     "Withdraw entry ID. It stays in the log, marked "
+                     "retracted, and leaves reports.");
+}
+
+/* An "ID TEXT" command: answer, amend. */
+static int reply_cmd(int argc, char **argv, struct app *app,
+                     enum entry_kind kind, const int *kinds,
+                     const char *usage, const char *summary, const char *what)
+{
+    const struct opt opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+    const struct opt_command cmd = { usage, summary, opts, NULL, 0 };
+    char **ops = NULL;
+    int nops;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 2, 2);
+
+    if (rc == 0)
+        rc = ref_entry(app, kind, ops[0], kinds, ops[1], what);
+    free(ops);
+    return rc == OPT_HELP ? 0 : rc;
+}
+
+int cmd_answer(int argc, char **argv, struct app *app)
+{
+    static const int kinds[] = { ENTRY_ASK, -1 };
+
+    return reply_cmd(argc, argv, app, ENTRY_ANSWER, kinds, "answer ID TEXT",
+                     "Answer question ID.", "answer");
+}
+
+int cmd_amend(int argc, char **argv, struct app *app)
+{
+    static const int kinds[] = { ENTRY_NOTE, ENTRY_NEXT, ENTRY_BLOCK,
+                                 ENTRY_ASK, ENTRY_ANSWER, ENTRY_DECIDE,
+                                 ENTRY_EXP, -1 };
+
+    return reply_cmd(argc, argv, app, ENTRY_AMEND, kinds, "amend ID TEXT",
+                     "Correct the text of entry ID (TEXT may be '-' for "
+                     "stdin). The original stays in the log; reports show "
+                     "the new text, marked amended. For an experiment, TEXT "
+                     "replaces its hypothesis.",
+                     "amended text");
+}

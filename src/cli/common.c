@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers every command uses: operand checks, entry setup and appending,
+ * resolving experiments and entry ids, reading text, writing output files.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/timeutil.h"
+#include "util/utf8.h"
+
+/* Notes and other text are for people: 1 MiB is far beyond any real one
+ * and keeps a runaway pipe from filling the log. */
+#define MAX_TEXT (1 << 20)
+
+int cli_parse(const struct opt_command *cmd, int argc, char **argv,
+              char ***operands, int *noperands, int min, int max)
+{
+    int rc = opt_parse(cmd, argc, argv, operands, noperands);
+
+    if (rc)
+        return rc;
+    if (*noperands < min || (max >= 0 && *noperands > max)) {
+        free(*operands);
+        *operands = NULL;
+        if (*noperands < min)
+            return ll_error(LL_EUSAGE, "missing argument (usage: lablog %s)",
+                            cmd->usage);
+        return ll_error(LL_EUSAGE, "too many arguments (usage: lablog %s)",
+                        cmd->usage);
+    }
+    return 0;
+}
+
+void cli_entry_init(struct entry *e, const struct app *app,
+                    enum entry_kind kind)
+{
+    memset(e, 0, sizeof(*e));
+    e->kind = kind;
+    e->ts = app->now;
+    e->author = app->author;
+}
+
+int cli_append_print(struct app *app, struct entry *e)
+{
+    int rc = store_begin_write(app->store);
+
+    if (rc)
+        return rc;
+    rc = store_append(app->store, e);
+    if (rc == 0)
+        rc = store_commit(app->store);
+    if (rc) {
+        store_rollback(app->store);
+        return rc;
+    }
+    printf("%" PRId64 "\n", e->id);
+    return 0;
+}
+
+int cli_exp(struct app *app, const char *name, int required, int64_t *exp_out)
+{
+    const char *env = getenv("LABLOG_EXP");
+
+    *exp_out = 0;
+    if (!name && env && *env)
+        name = env;
+    if (!name) {
+        if (required)
+            return ll_error(LL_EUSAGE, "no experiment given (use --exp NAME "
+                            "or set $LABLOG_EXP)");
+        return 0;
+    }
+    return store_exp_find(app->store, name, exp_out);
+}
+
+struct kind_probe {
+    int kind;
+};
+
+static int probe_kind(void *ctx, const struct entry *e)
+{
+    ((struct kind_probe *)ctx)->kind = (int)e->kind;
+    return 0;
+}
+
+int cli_entry_ref(struct app *app, const char *arg, const int *kinds,
+                  int64_t *id_out, int *kind_out)
+{
+    struct kind_probe probe = { -1 };
+    const char *p = arg[0] == '#' ? arg + 1 : arg;
+    char *end;
+    long long id;
+    int rc;
+
+    errno = 0;
+    id = strtoll(p, &end, 10);
+    if (errno || end == p || *end || id <= 0)
+        return ll_error(LL_EUSAGE, "'%s' is not an entry id (a number such "
+                        "as 12)", arg);
+    rc = store_entry_get(app->store, id, probe_kind, &probe);
+    if (rc)
+        return rc;
+    if (kinds) {
+        const int *k;
+        struct buf want = BUF_INIT;
+
+        for (k = kinds; *k >= 0; k++)
+            if (*k == probe.kind)
+                break;
+        if (*k < 0) {
+            for (k = kinds; *k >= 0; k++)
+                buf_printf(&want, "%s%s", k == kinds ? "" : " or ",
+                           entry_kind_name((enum entry_kind)*k));
+            rc = ll_error(LL_EUSAGE, "entry %lld is a %s, not a %s", id,
+                          entry_kind_name((enum entry_kind)probe.kind),
+                          want.ptr);
+            buf_release(&want);
+            return rc;
+        }
+    }
+    *id_out = id;
+    if (kind_out)
+        *kind_out = probe.kind;
+    return 0;
+}
+
+int cli_check_text(const char *s, const char *what)
+{
+    size_t len = strlen(s);
+    size_t bad = utf8_invalid_at(s, len);
+    const char *p;
+
+    if (bad < len)
+        return ll_error(LL_EINPUT, "%s is not valid UTF-8 (at byte %zu)",
+                        what, bad);
+    for (p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+
+        if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
+            return ll_error(LL_EINPUT, "%s contains a control character "
+                            "(byte %zu)", what, (size_t)(p - s));
+    }
+    return 0;
+}
+
+int cli_text(struct buf *out, const char *arg, const char *what)
+{
+    char chunk[8192];
+    size_t n;
+
+    if (strcmp(arg, "-") != 0) {
+        buf_puts(out, arg);
+    } else {
+        while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+            buf_put(out, chunk, n);
+            if (out->len > MAX_TEXT)
+                return ll_error(LL_EINPUT, "%s from stdin is longer than "
+                                "%d bytes", what, MAX_TEXT);
+        }
+        if (ferror(stdin))
+            return ll_error(LL_EIO, "cannot read stdin: %s", strerror(errno));
+        while (out->len && (out->ptr[out->len - 1] == '\n'
+                            || out->ptr[out->len - 1] == '\r'))
+            buf_truncate(out, out->len - 1);
+    }
+    if (memchr(out->ptr, '\0', out->len))
+        return ll_error(LL_EINPUT, "%s contains a NUL byte", what);
+    if (out->len == 0 || strspn(out->ptr, " \t\r\n") == out->len)
+        return ll_error(LL_EUSAGE, "%s is empty", what);
+    if (out->len > MAX_TEXT)
+        return ll_error(LL_EINPUT, "%s is longer than %d bytes", what,
+                        MAX_TEXT);
+    return cli_check_text(out->ptr, what);
+}
+
+int cli_check_name(const char *name)
+{
+    const char *p;
+
+    if (!*name)
+        return ll_error(LL_EUSAGE, "experiment name is empty");
+    if (strlen(name) > 100)
+        return ll_error(LL_EUSAGE, "experiment name '%.20s...' is longer "
+                        "than 100 characters", name);
+    for (p = name; *p; p++) {
+        char c = *p;
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+            return ll_error(LL_EUSAGE, "invalid experiment name '%s' (use "
+                            "letters, digits, '-', '_' and '.')", name);
+    }
+    return 0;
+}
+
+int cli_date(int64_t *out_ms, const char *arg, const char *opt,
+             const struct app *app)
+{
+    int rc = time_parse_date(out_ms, arg, app->now);
+
+    if (rc)
+        return ll_error(LL_EUSAGE, "%s: %s", opt, ll_error_message());
+    return 0;
+}
+
+int cli_write_output(const char *path, const char *data, size_t len)
+{
+    struct buf tmp = BUF_INIT;
+    FILE *f = NULL;
+    int rc = 0;
+
+    if (!path || strcmp(path, "-") == 0) {
+        fwrite(data, 1, len, stdout);
+        return 0;
+    }
+    buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+    f = fopen(tmp.ptr, "wb");
+    if (!f) {
+        rc = ll_error(LL_EIO, "cannot write '%s': %s", path, strerror(errno));
+        goto cleanup;
+    }
+    if (fwrite(data, 1, len, f) != len || fflush(f) != 0) {
+        rc = ll_error(LL_EIO, "cannot write '%s': %s", path, strerror(errno));
+        goto cleanup;
+    }
+    if (fclose(f) != 0) {
+        f = NULL;
+        rc = ll_error(LL_EIO, "cannot write '%s': %s", path, strerror(errno));
+        goto cleanup;
+    }
+    f = NULL;
+    if (rename(tmp.ptr, path) != 0)
+        rc = ll_error(LL_EIO, "cannot write '%s': %s", path, strerror(errno));
+cleanup:
+    if (f)
+        fclose(f);
+    if (rc)
+        unlink(tmp.ptr);
+    buf_release(&tmp);
+    return rc;
+}

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lablog's entry point: global options, the command table, setting up what
+ * each command needs (the log, the clock, the author), the one-line error
+ * report and the final check that output was really written.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/timeutil.h"
+#include "util/xalloc.h"
+
+#define LABLOG_VERSION "0.1.0"
+
+const struct cmd lablog_commands[] = {
+    { "init", cmd_init, CMD_NO_DB, "Start a log (lablog.db) in this directory" },
+    { "exp", cmd_exp, CMD_NEEDS_DB | CMD_WRITES, "Create, run and list experiments" },
+    { "note", cmd_note, CMD_NEEDS_DB | CMD_WRITES, "Record an observation or takeaway" },
+    /*PENDING metric*/
+    /*PENDING ingest*/
+    /*PENDING run*/
+    { "next", cmd_next, CMD_NEEDS_DB | CMD_WRITES, "Propose a next step" },
+    { "done", cmd_done, CMD_NEEDS_DB | CMD_WRITES, "Mark a next step done" },
+    { "block", cmd_block, CMD_NEEDS_DB | CMD_WRITES, "Record a blocker" },
+    { "unblock", cmd_unblock, CMD_NEEDS_DB | CMD_WRITES, "Resolve a blocker" },
+    { "ask", cmd_ask, CMD_NEEDS_DB | CMD_WRITES, "Record a question for the meeting" },
+    { "answer", cmd_answer, CMD_NEEDS_DB | CMD_WRITES, "Answer a question" },
+    { "decide", cmd_decide, CMD_NEEDS_DB | CMD_WRITES, "Record a decision" },
+    { "amend", cmd_amend, CMD_NEEDS_DB | CMD_WRITES, "Correct an entry's text" },
+    { "retract", cmd_retract, CMD_NEEDS_DB | CMD_WRITES, "Withdraw an entry" },
+    /*PENDING attach*/
+    /*PENDING log*/
+    /*PENDING show*/
+    /*PENDING search*/
+    /*PENDING export*/
+    /*PENDING verify*/
+    /*PENDING daily*/
+    /*PENDING report*/
+    /*PENDING slides*/
+    /*PENDING plot*/
+    { "help", cmd_help, CMD_NO_DB, "Show help for a command" },
+    { NULL, NULL, 0, NULL },
+};
+
+static const char usage[] =
+    "usage: lablog [--db PATH] COMMAND [ARGS...]\n"
+    "       lablog --version | --help | help COMMAND\n";
+
+static void print_overview(FILE *out)
+{
+    const struct cmd *c;
+
+    fputs(usage, out);
+    fputs("\nA research log in SQLite: log experiments, metrics and notes as "
+          "they come in;\nrender daily updates, reports and meeting "
+          "slides.\n\ncommands:\n", out);
+    for (c = lablog_commands; c->name; c++)
+        fprintf(out, "  %-9s %s\n", c->name, c->summary);
+    fputs("\nglobal options:\n"
+          "  --db PATH   use this log (default: $LABLOG_DB, else lablog.db "
+          "here or above)\n"
+          "\nexit status: 0 success; 1 failure (error, bad input, verify "
+          "mismatch,\nfailed post); 2 usage error; 'run' exits with its "
+          "command's status.\n", out);
+}
+
+int cmd_help(int argc, char **argv, struct app *app)
+{
+    const struct cmd *c;
+    char *args[] = { NULL, (char *)"--help", NULL };
+
+    (void)app;
+    if (argc < 2) {
+        print_overview(stdout);
+        return 0;
+    }
+    for (c = lablog_commands; c->name; c++) {
+        if (strcmp(c->name, argv[1]) == 0 && c->fn != cmd_help) {
+            args[0] = argv[1];
+            return c->fn(2, args, app);
+        }
+    }
+    return ll_error(LL_EUSAGE, "no command '%s' (see 'lablog help')", argv[1]);
+}
+
+/*
+ * Author: $LABLOG_AUTHOR, else user.name from git's global config files
+ * (read directly: spawning git would cost more than a metric write), else
+ * the login name.
+ */
+static char *git_user_name(void)
+{
+    const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+    struct buf path = BUF_INIT;
+    char line[512];
+    char *name = NULL;
+    int pass;
+
+    for (pass = 0; pass < 2 && !name; pass++) {
+        FILE *f;
+        int in_user = 0;
+
+        buf_reset(&path);
+        if (pass == 0 && home)
+            buf_printf(&path, "%s/.gitconfig", home);
+        else if (pass == 1 && xdg && *xdg)
+            buf_printf(&path, "%s/git/config", xdg);
+        else if (pass == 1 && home)
+            buf_printf(&path, "%s/.config/git/config", home);
+        if (!path.len)
+            continue;
+        f = fopen(path.ptr, "r");
+        if (!f)
+            continue;
+        while (!name && fgets(line, sizeof(line), f)) {
+            char *p = line + strspn(line, " \t");
+
+            if (*p == '[') {
+                in_user = strncmp(p, "[user]", 6) == 0;
+            } else if (in_user && strncmp(p, "name", 4) == 0) {
+                p += 4 + strspn(p + 4, " \t");
+                if (*p++ != '=')
+                    continue;
+                p += strspn(p, " \t\"");
+                p[strcspn(p, "\"\r\n")] = '\0';
+                if (*p)
+                    name = xstrdup(p);
+            }
+        }
+        fclose(f);
+    }
+    buf_release(&path);
+    return name;
+}
+
+static char *find_author(void)
+{
+    const char *env = getenv("LABLOG_AUTHOR");
+    struct passwd *pw;
+    char *name;
+
+    if (env && *env)
+        return xstrdup(env);
+    name = git_user_name();
+    if (name)
+        return name;
+    pw = getpwuid(getuid());
+    return xstrdup(pw && pw->pw_name ? pw->pw_name : "unknown");
+}
+
+static int open_log(struct app *app, int flags)
+{
+    char *path = NULL;
+    int rc = store_find(&path, app->db_path);
+
+    if (rc == 0)
+        rc = store_open(&app->store, path,
+                        flags & CMD_WRITES ? STORE_WRITE : STORE_READ);
+    free(path);
+    return rc;
+}
+
+/* SQLite refuses low descriptors, but other writers do not: make sure 0-2
+ * are open so no file we open lands on stdout (API-NOTES A8). */
+static void ensure_std_fds(void)
+{
+    int fd;
+
+    while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+        ;
+    if (fd > 2)
+        close(fd);
+}
+
+static int run_command(const struct cmd *c, int argc, char **argv,
+                       struct app *app)
+{
+    int rc;
+
+    if (c->flags & CMD_NEEDS_DB) {
+        rc = open_log(app, c->flags);
+        if (rc)
+            return rc;
+    }
+    rc = c->fn(argc, argv, app);
+    store_close(app->store);
+    app->store = NULL;
+    return rc;
+}
+
+static int finish_output(int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "lablog: error: writing output failed: %s\n",
+                strerror(errno));
+        return 1;
+    }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    struct app app = { 0 };
+    const struct cmd *c;
+    int i = 1, rc;
+
+    ensure_std_fds();
+    while (i < argc && argv[i][0] == '-') {
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("lablog %s\n", LABLOG_VERSION);
+            return finish_output(0);
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            print_overview(stdout);
+            return finish_output(0);
+        } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            app.db_path = argv[i + 1];
+            i += 2;
+        } else if (strncmp(argv[i], "--db=", 5) == 0) {
+            app.db_path = argv[i] + 5;
+            i++;
+        } else {
+            fprintf(stderr, "lablog: error: unknown option '%s'\n%s",
+                    argv[i], usage);
+            return 2;
+        }
+    }
+    if (i >= argc) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    for (c = lablog_commands; c->name; c++)
+        if (strcmp(c->name, argv[i]) == 0)
+            break;
+    if (!c->name) {
+        fprintf(stderr, "lablog: error: unknown command '%s' (see 'lablog "
+                "help')\n", argv[i]);
+        return 2;
+    }
+    rc = time_check_env();
+    if (rc == 0) {
+        char *author = find_author();
+
+        app.now = time_now_ms();
+        app.author = author;
+        rc = run_command(c, argc - i, argv + i, &app);
+        free(author);
+    }
+    if (rc < 0) {
+        fflush(stdout);
+        fprintf(stderr, "lablog: error: %s\n", ll_error_message());
+        rc = rc == LL_EUSAGE ? 2 : 1;
+    }
+    return finish_output(rc);
+}

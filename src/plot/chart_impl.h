@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to src/plot/chart*.c: the chart's data, and the frame that one
+ * render lays out and draws on. chart.c owns the data and the output
+ * surfaces, chart_frame.c the layout, axes, text and legend, chart_line.c
+ * and chart_bar.c what goes inside the plot area.
+ */
+#ifndef LABLOG_PLOT_CHART_IMPL_H
+#define LABLOG_PLOT_CHART_IMPL_H
+
+#include <cairo.h>
+#include <stddef.h>
+
+#include "plot/chart.h"
+#include "plot/decimate.h"
+#include "plot/ticks.h"
+
+enum chart_kind { CHART_LINE, CHART_BAR };
+
+struct chart_series {
+    struct chart *chart;          /* the chart it belongs to */
+    char *label;                  /* legend text; NULL for none */
+    size_t index;                 /* position, picks the colour */
+    struct decimate raw;          /* raw points, once the range is known */
+    struct decimate smooth;       /* EMA points, when smoothing */
+    struct decimate_point *pending; /* points pushed before the range */
+    size_t pending_len;           /* points in pending */
+    size_t pending_cap;           /* allocated pending */
+    size_t n_finite;              /* finite points pushed */
+    size_t n_nonpos;              /* finite points with y <= 0 */
+    size_t n_bad;                 /* points with a non-finite y */
+    double bad_x;                 /* x of the first non-finite y */
+    double bad_y;                 /* that y (NaN, inf or -inf) */
+    double xmin;                  /* x range of the points (finite x) */
+    double xmax;
+    double ymin;                  /* range of the finite y values */
+    double ymax;
+    double ema;                   /* EMA state: weighted sum so far */
+    double ema_decay;             /* smooth^count, for debiasing */
+};
+
+struct chart_hline {
+    double y;    /* where */
+    char *label; /* NULL for none */
+};
+
+struct chart_bar {
+    size_t group;  /* index into chart.groups */
+    size_t series; /* index into chart.bar_series */
+    double mean;   /* height of the bar (NaN: none) */
+    double std;    /* half the error bar; 0 for none */
+    size_t n;      /* runs behind the bar */
+    size_t n_bad;  /* runs with a non-finite value (samples only) */
+    double m2;     /* Welford sum of squared deviations (samples only) */
+    int sampled;   /* made by chart_add_bar_sample() */
+};
+
+struct chart {
+    enum chart_kind kind;        /* line or bar */
+    char *title;                 /* owned copies of the option strings */
+    char *x_title;
+    char *y_title;
+    struct chart_opts o;         /* options with defaults filled in; its
+                                    strings point at the copies above */
+    size_t columns;              /* decimator bins: width in pixels */
+    int have_xrange;             /* chart_set_xrange() was called */
+    double xmin;                 /* its range */
+    double xmax;
+    struct chart_series **series; /* line series, in order */
+    size_t nseries;
+    size_t series_cap;
+    struct chart_hline *hlines;  /* reference lines */
+    size_t nhlines;
+    size_t hlines_cap;
+    struct chart_bar *bars;      /* bars, in order of creation */
+    size_t nbars;
+    size_t bars_cap;
+    char **groups;               /* bar groups (x labels), in order */
+    size_t ngroups;
+    size_t groups_cap;
+    char **bar_series;           /* bar series (legend), in order */
+    size_t nbar_series;
+    size_t bar_series_cap;
+};
+
+/* Horizontal and vertical text anchors for frame_text(). */
+enum { TEXT_LEFT, TEXT_CENTER, TEXT_RIGHT };
+enum { TEXT_BASELINE, TEXT_TOP, TEXT_MIDDLE, TEXT_BOTTOM };
+
+struct rgb {
+    double r, g, b; /* 0..1 */
+};
+
+/* One legend entry; the legend is drawn by chart_frame.c. */
+struct legend_entry {
+    const char *label; /* borrowed */
+    const char *note;  /* drawn after the label in red ("NaN at 5k") */
+    struct rgb colour; /* swatch colour */
+    int swatch_box;    /* 1: filled box (bars), 0: line sample */
+};
+
+/* A rectangle in points, x0 < x1, y0 < y1 (y grows downward). */
+struct rect {
+    double x0, y0, x1, y1;
+};
+
+/* Returns how many things the chart draws inside r; the legend goes where
+ * this is 0. */
+typedef size_t frame_hits_fn(void *ctx, const struct rect *r);
+
+/* Layout and drawing state of one render. */
+struct frame {
+    cairo_t *cr;                /* target, in points */
+    const struct chart *c;      /* what is drawn */
+    cairo_font_face_t *face[2]; /* regular, bold (borrowed) */
+    double fs;                  /* tick label size; others scale with it */
+    double xwant_lo, xwant_hi;  /* x range asked for (line charts) */
+    double ywant_lo, ywant_hi;  /* y range asked for (> 0 for log y) */
+    int log_y;                  /* y maps through log10 */
+    struct rect plot;           /* plot area, set by frame_layout() */
+    struct ticks xt;            /* x ticks (line charts) */
+    struct ticks yt;            /* y ticks */
+    double xlo, xhi;            /* x range shown */
+    double ylo, yhi;            /* y range shown, log10 of it for log y */
+    int bar_labels_rotated;     /* bar charts: group labels at an angle */
+    double bar_label_w;         /* widest group label */
+    const struct legend_entry *legend; /* entries (owned by the caller) */
+    size_t nlegend;             /* number of entries */
+    double legend_w, legend_h;  /* legend box size */
+    int legend_outside;         /* 1: right of the plot area */
+    struct rect legend_box;     /* where the legend goes */
+    char *y_title;              /* y axis title to draw (owned) */
+};
+
+/* chart_frame.c: text, coordinates, layout, and the parts around the data.
+ * Set the want ranges, legend and y_title, call frame_layout(), then
+ * frame_place_legend(), then draw. */
+struct rgb frame_palette(size_t i);
+void frame_set_rgb(struct frame *f, struct rgb c, double alpha);
+double frame_text_width(struct frame *f, const char *s, double size,
+                        int bold);
+void frame_text(struct frame *f, const char *s, double size, int bold,
+                double x, double y, int halign, int valign);
+void frame_text_halo(struct frame *f, const char *s, double size, double x,
+                     double y, int halign, int valign, struct rgb c);
+double frame_px(const struct frame *f, double x);
+double frame_py(const struct frame *f, double y);
+void frame_layout(struct frame *f);
+void frame_place_legend(struct frame *f, frame_hits_fn *hits, void *ctx);
+size_t segment_hits(const struct rect *r, double x0, double y0, double x1,
+                    double y1);
+size_t frame_hline_hits(struct frame *f, const struct rect *r);
+void frame_draw_background(struct frame *f);
+void frame_draw_grid(struct frame *f);
+void frame_draw_hlines(struct frame *f);
+void frame_draw_axes(struct frame *f);
+void frame_draw_legend(struct frame *f);
+void frame_draw_message(struct frame *f, const char *msg);
+
+/* chart_line.c, chart_bar.c */
+int chart_line_check(const struct chart *c);
+int chart_line_draw(struct frame *f);
+int chart_bar_draw(struct frame *f);
+
+#endif

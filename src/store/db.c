@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Finding, opening and closing a log; write transactions; the statement
+ * cache.
+ *
+ * Many processes write one log at once (a training script logging metrics
+ * while the researcher adds notes), so every connection runs in WAL mode with
+ * a busy timeout and every write transaction starts with BEGIN IMMEDIATE: a
+ * deferred transaction that reads before it writes can fail with
+ * SQLITE_BUSY_SNAPSHOT even with a busy timeout set.
+ */
+#include "store/internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+
+/* Long enough to outlast another process's large ingest batch. */
+#define BUSY_TIMEOUT_MS 30000
+
+static const char *const stmt_sql[STMT_COUNT] = {
+    [STMT_LAST_ENTRY] = "SELECT id, hash FROM entry ORDER BY id DESC LIMIT 1",
+    [STMT_INSERT_ENTRY] =
+        "INSERT INTO entry(id, uid, ts, author, kind, exp, ref, title, body, "
+        "data, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [STMT_SERIES_FIND] = "SELECT id FROM series WHERE exp = ?1 AND name = ?2",
+    [STMT_SERIES_INSERT] = "INSERT INTO series(exp, name) VALUES (?1, ?2)",
+    [STMT_POINT_INSERT] = "INSERT INTO point(series, step, value, ts, batch) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [STMT_POINT_GET] = "SELECT value FROM point WHERE series = ?1 AND step = ?2",
+    [STMT_POINT_MAX_STEP] = "SELECT max(step) FROM point WHERE series = ?1",
+    [STMT_EXP_FIND] = "SELECT id FROM entry WHERE kind = 'exp' AND title = ?1",
+};
+
+int store_db_error(struct store *s, const char *what)
+{
+    int code = sqlite3_errcode(s->db);
+
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        return ll_error(LL_EBUSY, "%s '%s': the log is locked by another "
+                        "process (%s)", what, s->path, sqlite3_errmsg(s->db));
+    return ll_error(LL_EDB, "%s '%s': %s", what, s->path,
+                    sqlite3_errmsg(s->db));
+}
+
+sqlite3_stmt *store_stmt(struct store *s, enum stmt_id id)
+{
+    sqlite3_stmt *st = s->stmts[id];
+
+    if (st) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return st;
+    }
+    if (sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                           &st, NULL) != SQLITE_OK) {
+        store_db_error(s, "cannot prepare a query on");
+        return NULL;
+    }
+    s->stmts[id] = st;
+    return st;
+}
+
+void store_bind_text(sqlite3_stmt *st, int col, const char *text)
+{
+    sqlite3_bind_text(st, col, text ? text : "", -1, SQLITE_STATIC);
+}
+
+void store_bind_id(sqlite3_stmt *st, int col, int64_t id)
+{
+    if (id)
+        sqlite3_bind_int64(st, col, id);
+    else
+        sqlite3_bind_null(st, col);
+}
+
+const char *store_column_text(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+
+    return t ? (const char *)t : "";
+}
+
+/* ---- finding --------------------------------------------------------- */
+
+static int is_file(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int store_find(char **path_out, const char *explicit_path)
+{
+    const char *env = getenv("LABLOG_DB");
+    struct buf dir = BUF_INIT;
+    char cwd[PATH_MAX];
+    int rc = 0;
+
+    *path_out = NULL;
+    if (explicit_path || (env && *env)) {
+        const char *p = explicit_path ? explicit_path : env;
+
+        if (!is_file(p))
+            return ll_error(LL_ENOTFOUND, "no lablog log at '%s' (from %s); "
+                            "run 'lablog init' to create one", p,
+                            explicit_path ? "--db" : "$LABLOG_DB");
+        *path_out = xstrdup(p);
+        return 0;
+    }
+    if (!getcwd(cwd, sizeof(cwd)))
+        return ll_error(LL_EIO, "cannot read the working directory: %s",
+                        strerror(errno));
+    buf_puts(&dir, cwd);
+    for (;;) {
+        size_t keep = dir.len;
+        char *slash;
+
+        buf_puts(&dir, dir.len > 1 ? "/" STORE_FILENAME : STORE_FILENAME);
+        if (is_file(dir.ptr)) {
+            *path_out = buf_detach(&dir, NULL);
+            goto cleanup;
+        }
+        buf_truncate(&dir, keep);
+        slash = strrchr(dir.ptr, '/');
+        if (!slash || dir.len == 1)
+            break;
+        buf_truncate(&dir, slash == dir.ptr ? 1 : (size_t)(slash - dir.ptr));
+    }
+    rc = ll_error(LL_ENOTFOUND, "no lablog log here (no %s in this directory "
+                  "or any parent); run 'lablog init' to start one",
+                  STORE_FILENAME);
+cleanup:
+    buf_release(&dir);
+    return rc;
+}
+
+/* ---- opening --------------------------------------------------------- */
+
+static int exec(struct store *s, const char *sql)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return store_db_error(s, "cannot open");
+    return 0;
+}
+
+static int open_connection(struct store *s, enum store_mode mode)
+{
+    int flags = mode == STORE_READ ? SQLITE_OPEN_READONLY
+                                   : SQLITE_OPEN_READWRITE;
+
+    if (mode == STORE_CREATE) {
+        if (access(s->path, F_OK) == 0)
+            return ll_error(LL_EUSAGE, "'%s' already exists", s->path);
+        flags |= SQLITE_OPEN_CREATE;
+    }
+    if (sqlite3_open_v2(s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL)
+        != SQLITE_OK) {
+        if (!s->db)
+            return ll_error(LL_EDB, "cannot open '%s'", s->path);
+        return store_db_error(s, "cannot open");
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    /* No writable_schema tricks through our own connection. */
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    return 0;
+}
+
+int store_open(struct store **out, const char *path, enum store_mode mode)
+{
+    struct store *s = xcalloc(1, sizeof(*s));
+    int version = 0;
+    int rc;
+
+    *out = NULL;
+    s->path = xstrdup(path);
+    rc = open_connection(s, mode);
+    if (rc)
+        goto fail;
+    if (mode == STORE_CREATE) {
+        /* WAL is persistent: set once here, every later opener gets it. */
+        rc = exec(s, "PRAGMA journal_mode = WAL");
+    } else {
+        rc = schema_check(s, &version);
+    }
+    if (rc)
+        goto fail;
+    /* Transactions survive a crashed process in any mode; NORMAL only risks
+     * the last commits on power loss, and saves an fsync per write. */
+    rc = exec(s, "PRAGMA synchronous = NORMAL");
+    if (rc)
+        goto fail;
+    if (mode != STORE_READ) {
+        rc = schema_migrate(s, version);
+        if (rc)
+            goto fail;
+    } else if (version < schema_version()) {
+        rc = ll_error(LL_EINPUT, "'%s' uses an older schema (%d); run any "
+                      "writing command to upgrade it", path, version);
+        goto fail;
+    }
+    *out = s;
+    return 0;
+fail:
+    store_close(s);
+    return rc;
+}
+
+void store_close(struct store *s)
+{
+    int i;
+
+    if (!s)
+        return;
+    if (s->depth)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    for (i = 0; i < STMT_COUNT; i++)
+        sqlite3_finalize(s->stmts[i]);
+    series_cache_free(s->series);
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+/* ---- transactions ---------------------------------------------------- */
+
+int store_begin_write(struct store *s)
+{
+    if (s->depth++ > 0)
+        return 0;
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        s->depth = 0;
+        return store_db_error(s, "cannot write to");
+    }
+    return 0;
+}
+
+int store_commit(struct store *s)
+{
+    if (s->depth == 0 || --s->depth > 0)
+        return 0;
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        int rc = store_db_error(s, "cannot commit to");
+
+        /* A failed COMMIT may leave the transaction open: end it. */
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    return 0;
+}
+
+void store_rollback(struct store *s)
+{
+    if (s->depth == 0)
+        return;
+    s->depth = 0;
+    s->batch_open = 0;
+    /* Series created in the abandoned transaction no longer exist. */
+    series_cache_free(s->series);
+    s->series = NULL;
+    /* Harmless if SQLite already rolled back (e.g. after SQLITE_FULL). */
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}

@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `lablog verify`: recompute everything that was hashed and name the first
+ * thing that does not match.
+ *
+ * Order of checks: SQLite's own quick_check (the file is sound), the entry
+ * hash chain in id order (each entry against its predecessor's stored hash,
+ * so an edited entry is named itself rather than its successor), then every
+ * metric batch digest, then every attachment's content hash.
+ *
+ * Batch digests are recomputed in one pass over the point table in primary
+ * key order, which is exactly the (series id, step) order the digest is
+ * defined in, keeping one running hash per batch.
+ */
+#include "store/internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+
+struct batch_check {
+    int64_t id;              /* metrics entry id */
+    int64_t points_expected; /* data.points */
+    int64_t points_seen;
+    char digest[SHA256_HEX_LEN + 1]; /* data.digest */
+    struct sha256 h;
+};
+
+struct verify {
+    struct store *s;
+    struct batch_check *batches; /* sorted by id (entries are read in order) */
+    size_t nbatches, cap;
+    int64_t entries, points, blobs;
+    unsigned char head[SHA256_LEN];
+};
+
+static int quick_check(struct store *s)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL)
+        != SQLITE_OK)
+        return store_db_error(s, "cannot check");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && strcmp(store_column_text(st, 0), "ok") != 0)
+        rc = ll_error(LL_ERR, "'%s' is damaged: %s", s->path,
+                      store_column_text(st, 0));
+    else
+        rc = rc == SQLITE_ROW ? 0 : store_db_error(s, "cannot check");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Pulls "points" and "digest" out of a metrics entry's data, which the
+ * store wrote itself in a fixed shape (metric.c). */
+static int parse_batch_data(struct batch_check *b, const char *data)
+{
+    const char *d = strstr(data, "\"digest\":\"");
+    const char *p = strstr(data, "\"points\":");
+
+    if (!d || !p || strlen(d + 10) < SHA256_HEX_LEN + 1)
+        return -1;
+    memcpy(b->digest, d + 10, SHA256_HEX_LEN);
+    b->digest[SHA256_HEX_LEN] = '\0';
+    b->points_expected = strtoll(p + 9, NULL, 10);
+    return 0;
+}
+
+static int check_chain(struct verify *v)
+{
+    unsigned char prev[SHA256_LEN] = { 0 }, want[SHA256_LEN];
+    sqlite3_stmt *st = NULL;
+    int64_t expect_id = 1;
+    int rc;
+
+    if (sqlite3_prepare_v2(v->s->db,
+                           "SELECT " ENTRY_COLUMNS ", e.hash FROM entry e "
+                           "ORDER BY e.id", -1, &st, NULL) != SQLITE_OK)
+        return store_db_error(v->s, "cannot read");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct entry e;
+
+        store_row_entry(st, &e);
+        if (e.id != expect_id) {
+            rc = ll_error(LL_ERR, "entry %lld is missing (the log jumps from "
+                          "%lld to %lld)", (long long)expect_id,
+                          (long long)expect_id - 1, (long long)e.id);
+            goto cleanup;
+        }
+        canon_entry_hash(want, prev, &e);
+        if (sqlite3_column_bytes(st, 11) != SHA256_LEN
+            || memcmp(want, sqlite3_column_blob(st, 11), SHA256_LEN) != 0) {
+            rc = ll_error(LL_ERR, "entry %lld (%s) does not match its hash: "
+                          "it was changed after it was written",
+                          (long long)e.id, entry_kind_name(e.kind));
+            goto cleanup;
+        }
+        memcpy(prev, want, SHA256_LEN);
+        if (e.kind == ENTRY_METRICS) {
+            struct batch_check *b;
+
+            XGROW(v->batches, v->nbatches + 1, v->cap);
+            b = &v->batches[v->nbatches];
+            memset(b, 0, sizeof(*b));
+            b->id = e.id;
+            if (parse_batch_data(b, e.data)) {
+                rc = ll_error(LL_ERR, "entry %lld (metrics) has no digest",
+                              (long long)e.id);
+                goto cleanup;
+            }
+            v->nbatches++;
+        }
+        expect_id++;
+    }
+    rc = rc == SQLITE_DONE ? 0 : store_db_error(v->s, "cannot read");
+    v->entries = expect_id - 1;
+    memcpy(v->head, prev, SHA256_LEN);
+cleanup:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static struct batch_check *find_batch(struct verify *v, int64_t id)
+{
+    size_t lo = 0, hi = v->nbatches;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (v->batches[mid].id == id)
+            return &v->batches[mid];
+        if (v->batches[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static int hash_points(struct verify *v)
+{
+    sqlite3_stmt *st = NULL;
+    size_t i;
+    int rc;
+
+    /* Every context is started here and finished by check_batches, even
+     * when this function fails. */
+    for (i = 0; i < v->nbatches; i++)
+        sha256_init(&v->batches[i].h);
+    if (sqlite3_prepare_v2(v->s->db,
+                           "SELECT s.exp, s.name, p.step, p.value, p.ts, "
+                           "p.batch FROM point p JOIN series s "
+                           "ON s.id = p.series ORDER BY p.series, p.step",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_db_error(v->s, "cannot read");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t batch = sqlite3_column_int64(st, 5);
+        struct batch_check *b = find_batch(v, batch);
+        double value = sqlite3_column_type(st, 3) == SQLITE_NULL
+                           ? (double)NAN
+                           : sqlite3_column_double(st, 3);
+
+        if (!b) {
+            rc = ll_error(LL_ERR, "a point of '%s' at step %lld names entry "
+                          "%lld as its batch, which is not a metrics entry: "
+                          "points were added behind lablog's back",
+                          store_column_text(st, 1),
+                          (long long)sqlite3_column_int64(st, 2),
+                          (long long)batch);
+            goto cleanup;
+        }
+        canon_point(&b->h, sqlite3_column_int64(st, 0),
+                    store_column_text(st, 1), sqlite3_column_int64(st, 2),
+                    value, sqlite3_column_int64(st, 4));
+        b->points_seen++;
+        v->points++;
+    }
+    rc = rc == SQLITE_DONE ? 0 : store_db_error(v->s, "cannot read");
+cleanup:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int check_batches(struct verify *v)
+{
+    size_t i;
+    int rc = hash_points(v);
+
+    for (i = 0; i < v->nbatches; i++) {
+        struct batch_check *b = &v->batches[i];
+        unsigned char d[SHA256_LEN];
+        char hex[SHA256_HEX_LEN + 1];
+
+        sha256_final(&b->h, d);
+        if (rc)
+            continue; /* still finalize every context */
+        sha256_hex(hex, d);
+        if (b->points_seen != b->points_expected)
+            rc = ll_error(LL_ERR, "entry %lld (metrics batch) recorded %lld "
+                          "points but %lld are in the log: points were "
+                          "removed or added", (long long)b->id,
+                          (long long)b->points_expected,
+                          (long long)b->points_seen);
+        else if (strcmp(hex, b->digest) != 0)
+            rc = ll_error(LL_ERR, "entry %lld (metrics batch) does not match "
+                          "its digest: a point's value, step or time was "
+                          "changed", (long long)b->id);
+    }
+    return rc;
+}
+
+static int check_blobs(struct verify *v)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(v->s->db, "SELECT sha256, size, data FROM blob",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_db_error(v->s, "cannot read");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        unsigned char d[SHA256_LEN];
+        char hex[SHA256_HEX_LEN + 1];
+        const char *want = store_column_text(st, 0);
+        int len = sqlite3_column_bytes(st, 2);
+
+        sha256_bytes(d, sqlite3_column_blob(st, 2), (size_t)len);
+        sha256_hex(hex, d);
+        if (strcmp(hex, want) != 0 || len != sqlite3_column_int(st, 1)) {
+            rc = ll_error(LL_ERR, "attachment %.12s does not match its hash: "
+                          "its content was changed", want);
+            goto cleanup;
+        }
+        v->blobs++;
+    }
+    rc = rc == SQLITE_DONE ? 0 : store_db_error(v->s, "cannot read");
+cleanup:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_verify(struct store *s, struct buf *summary)
+{
+    struct verify v = { 0 };
+    char head[SHA256_HEX_LEN + 1];
+    int rc;
+
+    v.s = s;
+    /* One read transaction: a consistent snapshot while writers go on. */
+    if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return store_db_error(s, "cannot read");
+    rc = quick_check(s);
+    if (rc == 0)
+        rc = check_chain(&v);
+    if (rc == 0)
+        rc = check_batches(&v);
+    if (rc == 0)
+        rc = check_blobs(&v);
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    free(v.batches);
+    if (rc)
+        return rc;
+    sha256_hex(head, v.head);
+    buf_printf(summary, "ok: %lld entries, %lld points in %zu batches, %lld "
+               "attachments; head %.16s", (long long)v.entries,
+               (long long)v.points, v.nbatches, (long long)v.blobs,
+               v.entries ? head : "(empty)");
+    return 0;
+}

@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Building the period view (see view.h): one pass over the entries in id
+ * order that applies each to the state so far, then a pass that sorts what
+ * happened in the period into lists.
+ *
+ * Experiments and items are found by entry id with binary search: ids only
+ * grow, so the arrays stay sorted as they are appended.
+ */
+#include "view/view.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+
+struct view_priv {
+    struct arena arena;
+    struct view_item **items; /* every item, by id */
+    size_t nitems, cap_items;
+    size_t cap_exps;
+};
+
+struct fold {
+    struct view *v;
+    struct view_priv *p;
+    const struct view_opts *o;
+};
+
+int view_in_period(const struct view *v, int64_t ts)
+{
+    return ts >= v->since && (v->until == 0 || ts < v->until);
+}
+
+static struct view_exp *exp_by_id(const struct view *v, int64_t id)
+{
+    size_t lo = 0, hi = v->nexps;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (v->exps[mid].id == id)
+            return &v->exps[mid];
+        if (v->exps[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static struct view_item *item_by_id(const struct view_priv *p, int64_t id)
+{
+    size_t lo = 0, hi = p->nitems;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (p->items[mid]->id == id)
+            return p->items[mid];
+        if (p->items[mid]->id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+struct view_exp *view_exp_find(const struct view *v, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < v->nexps; i++)
+        if (strcmp(v->exps[i].name, name) == 0)
+            return &v->exps[i];
+    return NULL;
+}
+
+const char *view_exp_param(const struct view_exp *exp, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < exp->nparams; i++)
+        if (strcmp(exp->params[i].key, key) == 0)
+            return exp->params[i].value;
+    return NULL;
+}
+
+/* ---- folding entries ------------------------------------------------- */
+
+static const char *json_str(struct arena *a, json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+
+    return json_is_string(v) ? arena_strdup(a, json_string_value(v)) : NULL;
+}
+
+static int kv_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct view_kv *)a)->key,
+                  ((const struct view_kv *)b)->key);
+}
+
+static void add_exp(struct fold *f, const struct entry *e, json_t *data)
+{
+    struct view *v = f->v;
+    struct arena *a = &f->p->arena;
+    struct view_exp *x;
+    json_t *params = json_object_get(data, "params");
+    json_t *tags = json_object_get(data, "tags");
+    const char *key;
+    json_t *val;
+    size_t i;
+
+    XGROW(v->exps, v->nexps + 1, f->p->cap_exps);
+    x = &v->exps[v->nexps++];
+    memset(x, 0, sizeof(*x));
+    x->id = e->id;
+    x->name = arena_strdup(a, e->title);
+    x->hypothesis = arena_strdup(a, e->body);
+    x->created = e->ts;
+    x->status = EXP_PLANNED;
+    x->confirm = json_is_string(json_object_get(data, "mode"))
+                 && strcmp(json_string_value(json_object_get(data, "mode")),
+                           "confirm") == 0;
+    x->params = arena_alloc(a, json_object_size(params) * sizeof(*x->params));
+    json_object_foreach(params, key, val) {
+        x->params[x->nparams].key = arena_strdup(a, key);
+        x->params[x->nparams].value =
+            arena_strdup(a, json_is_string(val) ? json_string_value(val) : "");
+        x->nparams++;
+    }
+    qsort(x->params, x->nparams, sizeof(*x->params), kv_cmp);
+    x->tags = arena_alloc(a, json_array_size(tags) * sizeof(*x->tags));
+    for (i = 0; i < json_array_size(tags); i++)
+        if (json_is_string(json_array_get(tags, i)))
+            x->tags[x->ntags++] =
+                arena_strdup(a, json_string_value(json_array_get(tags, i)));
+    if (view_in_period(v, e->ts))
+        x->touched = 1;
+}
+
+static void apply_status(struct fold *f, const struct entry *e, json_t *data)
+{
+    struct arena *a = &f->p->arena;
+    struct view_exp *x = exp_by_id(f->v, e->exp);
+    struct view_status *h;
+    json_t *git = json_object_get(data, "git");
+
+    if (!x)
+        return;
+    /* The history grows one at a time and is short: realloc-free copy. */
+    h = arena_alloc(a, (x->nhistory + 1) * sizeof(*h));
+    memcpy(h, x->history, x->nhistory * sizeof(*h));
+    x->history = h;
+    h += x->nhistory++;
+    h->id = e->id;
+    h->ts = e->ts;
+    h->status = arena_strdup(a, e->title);
+    h->message = arena_strdup(a, e->body);
+    x->status = h->status;
+    if (strcmp(e->title, EXP_RUNNING) == 0) {
+        if (!x->started)
+            x->started = e->ts;
+        x->finished = 0;
+    } else if (strcmp(e->title, EXP_PLANNED) != 0) {
+        x->finished = e->ts;
+        if (view_in_period(f->v, e->ts))
+            x->ended_in_period = 1;
+    }
+    if (json_object_get(data, "command")) {
+        x->command = json_str(a, data, "command");
+        x->cwd = json_str(a, data, "cwd");
+        x->host = json_str(a, data, "host");
+        x->git_commit = json_str(a, git, "commit");
+        x->git_dirty = json_is_true(json_object_get(git, "dirty"));
+    }
+    if (json_is_integer(json_object_get(data, "exit"))) {
+        x->has_exit = 1;
+        x->exit_code = (int)json_integer_value(json_object_get(data, "exit"));
+        x->signal = (int)json_integer_value(json_object_get(data, "signal"));
+    }
+    if (view_in_period(f->v, e->ts))
+        x->touched = 1;
+}
+
+static void add_item(struct fold *f, const struct entry *e, json_t *data)
+{
+    struct arena *a = &f->p->arena;
+    struct view_item *it = arena_alloc(a, sizeof(*it));
+    json_t *prio = json_object_get(data, "priority");
+    json_t *minutes = json_object_get(data, "minutes");
+
+    it->id = e->id;
+    it->ts = e->ts;
+    it->kind = e->kind;
+    it->author = arena_strdup(a, e->author);
+    it->text = arena_strdup(a, e->body);
+    it->retract_reason = it->closed_text = "";
+    it->exp = e->exp ? exp_by_id(f->v, e->exp) : NULL;
+    it->takeaway = json_is_true(json_object_get(data, "takeaway"));
+    it->priority = json_is_integer(prio) ? (int)json_integer_value(prio) : 2;
+    it->minutes = json_is_integer(minutes) ? (int)json_integer_value(minutes)
+                                           : -1;
+    if (e->kind == ENTRY_ATTACH) {
+        it->file_name = json_str(a, data, "name");
+        it->sha256 = json_str(a, data, "sha256");
+        it->size = json_integer_value(json_object_get(data, "size"));
+    }
+    XGROW(f->p->items, f->p->nitems + 1, f->p->cap_items);
+    f->p->items[f->p->nitems++] = it;
+}
+
+/* amend, retract, done, unblock, answer: change an earlier entry. */
+static void apply_ref(struct fold *f, const struct entry *e)
+{
+    struct arena *a = &f->p->arena;
+    struct view_item *it = item_by_id(f->p, e->ref);
+    struct view_exp *x;
+
+    if (!it) {
+        x = e->kind == ENTRY_AMEND ? exp_by_id(f->v, e->ref) : NULL;
+        if (x) {
+            x->hypothesis = arena_strdup(a, e->body);
+            x->hypothesis_amended = 1;
+        }
+        return;
+    }
+    switch (e->kind) {
+    case ENTRY_AMEND:
+        it->text = arena_strdup(a, e->body);
+        it->amended = 1;
+        break;
+    case ENTRY_RETRACT:
+        it->retracted = 1;
+        it->retract_reason = arena_strdup(a, e->body);
+        it->retract_ts = e->ts;
+        break;
+    default: /* done, unblock, answer */
+        it->closed_id = e->id;
+        it->closed_ts = e->ts;
+        it->closed_text = arena_strdup(a, e->body);
+        break;
+    }
+}
+
+/* A metrics batch names its experiment, or lists them in data.exps when it
+ * covers several. */
+static void touch_measured(struct view *v, const struct entry *e, json_t *data)
+{
+    json_t *exps = json_object_get(data, "exps");
+    struct view_exp *x = exp_by_id(v, e->exp);
+    size_t i;
+
+    if (x)
+        x->touched = 1;
+    for (i = 0; i < json_array_size(exps); i++) {
+        x = exp_by_id(v, json_integer_value(json_array_get(exps, i)));
+        if (x)
+            x->touched = 1;
+    }
+}
+
+static int fold_entry(void *ctx, const struct entry *e)
+{
+    struct fold *f = ctx;
+    struct view *v = f->v;
+    json_t *data = json_loads(e->data, 0, NULL);
+
+    if (view_in_period(v, e->ts))
+        v->nentries++;
+    if (!v->first_ts)
+        v->first_ts = e->ts;
+    switch (e->kind) {
+    case ENTRY_PROJECT:
+        v->project = arena_strdup(&f->p->arena, e->title);
+        v->goal = arena_strdup(&f->p->arena, e->body);
+        break;
+    case ENTRY_EXP:
+        add_exp(f, e, data);
+        break;
+    case ENTRY_STATUS:
+        apply_status(f, e, data);
+        break;
+    case ENTRY_NOTE: case ENTRY_NEXT: case ENTRY_BLOCK: case ENTRY_ASK:
+    case ENTRY_DECIDE: case ENTRY_ATTACH:
+        add_item(f, e, data);
+        break;
+    case ENTRY_AMEND: case ENTRY_RETRACT: case ENTRY_DONE:
+    case ENTRY_UNBLOCK: case ENTRY_ANSWER:
+        apply_ref(f, e);
+        break;
+    case ENTRY_UPDATE:
+        v->last_update = e->ts;
+        break;
+    case ENTRY_DECK:
+        v->last_deck = e->ts;
+        break;
+    case ENTRY_METRICS:
+        if (view_in_period(v, e->ts))
+            touch_measured(v, e, data);
+        break;
+    default:
+        break;
+    }
+    json_decref(data);
+    return 0;
+}
+
+/* ---- sorting into lists -------------------------------------------- */
+
+static void push(struct arena *a, struct view_list *l, struct view_item *it,
+                 size_t cap)
+{
+    if (!l->items)
+        l->items = arena_alloc(a, cap * sizeof(*l->items));
+    l->items[l->len++] = it;
+}
+
+static int by_priority(const void *pa, const void *pb)
+{
+    const struct view_item *a = *(struct view_item *const *)pa;
+    const struct view_item *b = *(struct view_item *const *)pb;
+
+    if (a->priority != b->priority)
+        return a->priority - b->priority;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Sorts one item into the lists it belongs to; cap bounds every list. */
+static void classify(struct view *v, struct arena *a, struct view_item *it,
+                     size_t cap)
+{
+    int in = view_in_period(v, it->ts);
+    int closed_in = it->closed_id && view_in_period(v, it->closed_ts);
+    int open = !it->closed_id && !it->retracted;
+
+    if (it->retracted) {
+        if (view_in_period(v, it->retract_ts))
+            push(a, &v->retracted, it, cap);
+        return;
+    }
+    switch (it->kind) {
+    case ENTRY_NOTE:
+        if (!in)
+            break;
+        push(a, &v->notes, it, cap);
+        if (it->takeaway)
+            push(a, &v->takeaways, it, cap);
+        if (it->exp) {
+            it->exp->touched = 1;
+            it->exp->nnotes++;
+            it->exp->ntakeaways += it->takeaway != 0;
+        }
+        break;
+    case ENTRY_NEXT:
+        if (closed_in)
+            push(a, &v->next_done, it, cap);
+        if (open)
+            push(a, &v->next_open, it, cap);
+        break;
+    case ENTRY_BLOCK:
+        if (in)
+            push(a, &v->blockers_raised, it, cap);
+        if (closed_in)
+            push(a, &v->blockers_resolved, it, cap);
+        if (open)
+            push(a, &v->blockers_open, it, cap);
+        break;
+    case ENTRY_ASK:
+        if (in)
+            push(a, &v->questions_asked, it, cap);
+        if (closed_in)
+            push(a, &v->questions_answered, it, cap);
+        if (open)
+            push(a, &v->questions_open, it, cap);
+        break;
+    case ENTRY_DECIDE:
+        if (in)
+            push(a, &v->decisions, it, cap);
+        break;
+    case ENTRY_ATTACH:
+        if (in) {
+            push(a, &v->attachments, it, cap);
+            if (it->exp)
+                it->exp->touched = 1;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- metrics --------------------------------------------------------- */
+
+struct metric_fill {
+    struct arena *arena;
+    struct view_exp *exp;
+    size_t cap;
+    int prev; /* filling the "before the period" values */
+};
+
+static int add_metric(void *ctx, const struct series_summary *s)
+{
+    struct metric_fill *m = ctx;
+    struct view_exp *x = m->exp;
+    struct view_metric *vm;
+    size_t i;
+
+    if (m->prev) {
+        for (i = 0; i < x->nmetrics; i++) {
+            if (strcmp(x->metrics[i].name, s->name) == 0) {
+                x->metrics[i].has_prev = 1;
+                x->metrics[i].prev_last = s->last;
+                x->metrics[i].prev_count = s->count;
+            }
+        }
+        return 0;
+    }
+    if (x->nmetrics == m->cap) {
+        struct view_metric *grown;
+
+        m->cap = m->cap ? m->cap * 2 : 8;
+        grown = arena_alloc(m->arena, m->cap * sizeof(*grown));
+        memcpy(grown, x->metrics, x->nmetrics * sizeof(*grown));
+        x->metrics = grown;
+    }
+    vm = &x->metrics[x->nmetrics++];
+    vm->name = arena_strdup(m->arena, s->name);
+    vm->count = s->count;
+    vm->nonfinite = s->nonfinite;
+    vm->first_step = s->first_step;
+    vm->last_step = s->last_step;
+    vm->min_step = s->min_step;
+    vm->max_step = s->max_step;
+    vm->first = s->first;
+    vm->last = s->last;
+    vm->min = s->min;
+    vm->max = s->max;
+    return 0;
+}
+
+int view_exp_metrics(struct view *v, struct view_exp *exp)
+{
+    struct view_priv *p = v->priv;
+    struct metric_fill m = { &p->arena, exp, 0, 0 };
+    int rc;
+
+    exp->nmetrics = 0;
+    rc = store_series_until(v->store, exp->id, v->until, add_metric, &m);
+    if (rc == 0 && v->since > 0) {
+        m.prev = 1;
+        rc = store_series_until(v->store, exp->id, v->since, add_metric, &m);
+    }
+    for (size_t i = 0; rc == 0 && i < exp->nmetrics; i++) {
+        struct view_metric *vm = &exp->metrics[i];
+
+        /* Points arrived in the period: the experiment has news. */
+        if (vm->count > vm->prev_count)
+            exp->touched = 1;
+    }
+    return rc;
+}
+
+int view_points(const struct view *v, const struct view_exp *exp,
+                const char *metric, store_point_fn *fn, void *ctx)
+{
+    return store_points(v->store, exp->id, metric, fn, ctx);
+}
+
+/* ---- building -------------------------------------------------------- */
+
+int view_build(struct view **out, struct store *s, const struct view_opts *o)
+{
+    struct view *v = xcalloc(1, sizeof(*v));
+    struct view_priv *p = xcalloc(1, sizeof(*p));
+    struct entry_filter filter = ENTRY_FILTER_ALL;
+    struct fold f = { v, p, o };
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    v->priv = p;
+    v->store = s;
+    v->since = o->since;
+    v->until = o->until;
+    v->project = v->goal = "";
+    filter.until = o->until;
+    rc = store_entries(s, &filter, fold_entry, &f);
+    if (rc)
+        goto fail;
+    for (i = 0; i < p->nitems; i++)
+        classify(v, &p->arena, p->items[i], p->nitems);
+    qsort(v->next_open.items, v->next_open.len, sizeof(struct view_item *),
+          by_priority);
+    for (i = 0; rc == 0 && i < v->nexps; i++) {
+        struct view_exp *x = &v->exps[i];
+
+        if (o->metrics == VIEW_METRICS_ALL
+            || (o->metrics == VIEW_METRICS_TOUCHED && x->touched))
+            rc = view_exp_metrics(v, x);
+    }
+    if (rc)
+        goto fail;
+    for (i = 0; i < v->nexps; i++)
+        v->ntouched += v->exps[i].touched;
+    *out = v;
+    return 0;
+fail:
+    view_free(v);
+    return rc;
+}
+
+void view_free(struct view *v)
+{
+    struct view_priv *p;
+
+    if (!v)
+        return;
+    p = v->priv;
+    arena_release(&p->arena);
+    free(p->items);
+    free(p);
+    free(v->exps);
+    free(v);
+}

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The period view: everything the renderers need about a stretch of time,
+ * derived from the append-only log.
+ *
+ * view_build() folds every entry up to the end of the period, in order, so
+ * derived state is exactly what the log says at that moment: an
+ * experiment's status is its latest status entry, an amended entry shows its
+ * newest text, a done next step is closed. Entries inside the period
+ * [since, until) are then sorted into the lists below.
+ *
+ * Renderers read the view and never run SQL (DESIGN.md §5). The one
+ * exception is point streaming for plots, which goes through
+ * view_points() so renderers still never see the store.
+ *
+ * Ownership: the view owns every string and array it points to (one arena);
+ * everything is valid until view_free(). Renderers borrow.
+ */
+#ifndef LABLOG_VIEW_VIEW_H
+#define LABLOG_VIEW_VIEW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+struct view_status {
+    int64_t id;          /* the status entry */
+    int64_t ts;
+    const char *status;  /* planned, running, done, failed, abandoned */
+    const char *message; /* "" when none */
+};
+
+struct view_kv {
+    const char *key;
+    const char *value;
+};
+
+struct view_metric {
+    const char *name;
+    int64_t count;         /* points, NaN and inf included */
+    int64_t nonfinite;     /* NaN and +-inf points */
+    int64_t first_step, last_step, min_step, max_step;
+    double first, last;    /* may be NaN or inf: a diverged run */
+    double min, max;       /* over finite points; NaN when there are none */
+    int has_prev;          /* points existed before the period */
+    double prev_last;      /* the last value before the period */
+    int64_t prev_count;    /* points before the period */
+};
+
+struct view_exp {
+    int64_t id;               /* the exp entry */
+    const char *name;
+    const char *hypothesis;   /* current text; "" when none */
+    int hypothesis_amended;
+    int confirm;              /* 1 confirmatory, 0 exploratory */
+    struct view_kv *params;   /* in key order */
+    size_t nparams;
+    const char **tags;
+    size_t ntags;
+    const char *status;       /* derived from the status entries */
+    int64_t created;          /* ts of the exp entry */
+    struct view_status *history; /* status entries, oldest first */
+    size_t nhistory;
+    const char *command;      /* recorded by 'lablog run', else NULL */
+    const char *cwd, *git_commit, *host;
+    int git_dirty;            /* 1 when the tree had changes */
+    int64_t started, finished; /* ts of first running / last end; 0 unknown */
+    int has_exit;             /* exit_code/signal are set */
+    int exit_code, signal;
+    struct view_metric *metrics; /* by name; filled per view_opts.metrics */
+    size_t nmetrics;
+    int touched;      /* created, changed, noted or measured in the period */
+    int ended_in_period; /* reached done/failed/abandoned in the period */
+    size_t nnotes;    /* notes about it in the period (not retracted) */
+    size_t ntakeaways;
+};
+
+struct view_item {
+    int64_t id;
+    int64_t ts;
+    enum entry_kind kind;     /* note, next, block, ask, decide, attach */
+    const char *author;
+    const char *text;         /* current (amended) Markdown text */
+    int amended;
+    int retracted;
+    const char *retract_reason; /* "" when none given */
+    int64_t retract_ts;
+    struct view_exp *exp;     /* what it is about, or NULL */
+    int takeaway;             /* notes */
+    int priority;             /* next steps: 1 (highest) to 3 */
+    int minutes;              /* next steps: -1 when not given */
+    int64_t closed_id;        /* done / unblock / answer entry; 0 if open */
+    int64_t closed_ts;
+    const char *closed_text;  /* its message or the answer; "" when none */
+    const char *file_name;    /* attachments: original base name */
+    const char *sha256;       /* attachments: content hash */
+    int64_t size;             /* attachments: bytes */
+};
+
+struct view_list {
+    struct view_item **items;
+    size_t len;
+};
+
+enum view_metrics {
+    VIEW_METRICS_NONE,    /* no metric summaries (fast: exp list) */
+    VIEW_METRICS_TOUCHED, /* for experiments touched in the period */
+    VIEW_METRICS_ALL      /* for every experiment */
+};
+
+struct view_opts {
+    int64_t since;             /* period start (inclusive); 0: the beginning */
+    int64_t until;             /* period end (exclusive); 0: no end */
+    enum view_metrics metrics;
+};
+
+struct view {
+    const char *project;  /* project name */
+    const char *goal;     /* "" when none */
+    int64_t since, until; /* the period, as given */
+    int64_t first_ts;     /* ts of the first entry (project start) */
+    struct view_exp *exps; /* every experiment that exists at until, by id */
+    size_t nexps;
+    size_t ntouched;      /* experiments touched in the period */
+
+    struct view_list notes;       /* notes in the period, not retracted */
+    struct view_list takeaways;   /* the subset marked takeaway */
+    struct view_list retracted;   /* entries retracted in the period */
+    struct view_list next_done;   /* next steps done in the period */
+    struct view_list next_open;   /* open at until, by priority then age */
+    struct view_list blockers_raised;   /* raised in the period */
+    struct view_list blockers_resolved; /* resolved in the period */
+    struct view_list blockers_open;     /* open at until */
+    struct view_list questions_asked;   /* asked in the period */
+    struct view_list questions_answered; /* answered in the period */
+    struct view_list questions_open;    /* open at until */
+    struct view_list decisions;   /* decided in the period */
+    struct view_list attachments; /* attached in the period */
+
+    int64_t last_update;  /* ts of the newest daily update entry, 0 none */
+    int64_t last_deck;    /* ts of the newest deck entry, 0 none */
+    int64_t nentries;     /* entries in the period */
+
+    struct store *store;  /* borrowed, for view_points() */
+    void *priv;           /* the arena and indexes */
+};
+
+/*
+ * Builds the view of o's period. *out is the caller's, freed with
+ * view_free(). The store must stay open while the view is used.
+ */
+int view_build(struct view **out, struct store *s, const struct view_opts *o);
+void view_free(struct view *v);
+
+/* Finds an experiment by name; NULL when it does not exist at until. */
+struct view_exp *view_exp_find(const struct view *v, const char *name);
+
+/* Fills exp->metrics (as of until, with the change since `since`). */
+int view_exp_metrics(struct view *v, struct view_exp *exp);
+
+/* Streams the points of one metric of exp in step order (see store.h). */
+int view_points(const struct view *v, const struct view_exp *exp,
+                const char *metric, store_point_fn *fn, void *ctx);
+
+/* Whether ts falls in the view's period. */
+int view_in_period(const struct view *v, int64_t ts);
+
+/* The value of a param of exp, or NULL. */
+const char *view_exp_param(const struct view_exp *exp, const char *key);
+
+#endif

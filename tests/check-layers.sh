@@ -1,0 +1,38 @@
+#!/bin/sh
+# Enforces the layer rule of DESIGN.md: each library header is included only
+# by the layer that wraps it, and renderers never reach into the store.
+# Prints "check-layers: ok" or one line per violation and exits 1.
+cd "$(dirname "$0")/.." || exit 1
+bad=0
+only_in() {
+    header=$1
+    shift
+    allowed=$*
+    grep -rln "#include <$header" src | while read -r f; do
+        ok=0
+        for a in $allowed; do
+            case $f in $a) ok=1 ;; esac
+        done
+        [ $ok = 1 ] || echo "$f: includes <$header> (allowed only in $allowed)"
+    done
+}
+out=$(
+    only_in sqlite3.h 'src/store/*'
+    only_in cairo 'src/plot/*'
+    only_in hpdf.h 'src/slides/*'
+    only_in cmark.h 'src/render/html.c src/slides/*'
+    only_in curl/ 'src/render/post.c'
+    only_in openssl/ 'src/util/sha256.c'
+    grep -rln '#include "store/' src/render src/slides src/plot 2>/dev/null |
+        sed 's/$/: renderers must not include store\//'
+    grep -rln '#include "cli/' src --include='*.c' --include='*.h' |
+        grep -v '^src/cli/' | grep -v '^src/main.c$' |
+        sed 's/$/: only main.c may include cli\//'
+    grep -rln '#include "\(view\|render\|slides\|plot\|cli\|ingest\)/' src/util src/store 2>/dev/null |
+        sed 's/$/: lower layer includes an upper one/'
+)
+if [ -n "$out" ]; then
+    echo "$out"
+    exit 1
+fi
+echo "check-layers: ok"
