@@ -24,9 +24,9 @@ const struct cmd lablog_commands[] = {
     { "init", cmd_init, CMD_NO_DB, "Start a log (lablog.db) in this directory" },
     { "exp", cmd_exp, CMD_NEEDS_DB | CMD_WRITES, "Create, run and list experiments" },
     { "note", cmd_note, CMD_NEEDS_DB | CMD_WRITES, "Record an observation or takeaway" },
-    /*PENDING metric*/
-    /*PENDING ingest*/
-    /*PENDING run*/
+    { "metric", cmd_metric, CMD_NEEDS_DB | CMD_WRITES, "Log metric values at a step" },
+    { "ingest", cmd_ingest, CMD_NEEDS_DB | CMD_WRITES, "Load metrics from JSONL or CSV" },
+    { "run", cmd_run, CMD_NEEDS_DB | CMD_WRITES, "Run a command as an experiment" },
     { "next", cmd_next, CMD_NEEDS_DB | CMD_WRITES, "Propose a next step" },
     { "done", cmd_done, CMD_NEEDS_DB | CMD_WRITES, "Mark a next step done" },
     { "block", cmd_block, CMD_NEEDS_DB | CMD_WRITES, "Record a blocker" },
@@ -36,12 +36,12 @@ const struct cmd lablog_commands[] = {
     { "decide", cmd_decide, CMD_NEEDS_DB | CMD_WRITES, "Record a decision" },
     { "amend", cmd_amend, CMD_NEEDS_DB | CMD_WRITES, "Correct an entry's text" },
     { "retract", cmd_retract, CMD_NEEDS_DB | CMD_WRITES, "Withdraw an entry" },
-    /*PENDING attach*/
-    /*PENDING log*/
-    /*PENDING show*/
-    /*PENDING search*/
-    /*PENDING export*/
-    /*PENDING verify*/
+    { "attach", cmd_attach, CMD_NEEDS_DB | CMD_WRITES, "Store a file in the log" },
+    { "log", cmd_log, CMD_NEEDS_DB, "Show the timeline" },
+    { "show", cmd_show, CMD_NEEDS_DB, "Show one entry" },
+    { "search", cmd_search, CMD_NEEDS_DB, "Full-text search" },
+    { "export", cmd_export, CMD_NEEDS_DB, "Export the log as JSON" },
+    { "verify", cmd_verify, CMD_NEEDS_DB, "Check the log's integrity" },
     /*PENDING daily*/
     /*PENDING report*/
     /*PENDING slides*/

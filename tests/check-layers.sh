@@ -20,7 +20,7 @@ out=$(
     only_in sqlite3.h 'src/store/*'
     only_in cairo 'src/plot/*'
     only_in hpdf.h 'src/slides/*'
-    only_in cmark.h 'src/render/html.c src/slides/*'
+    only_in cmark.h 'src/render/* src/slides/*'
     only_in curl/ 'src/render/post.c'
     only_in openssl/ 'src/util/sha256.c'
     grep -rln '#include "store/' src/render src/slides src/plot 2>/dev/null |

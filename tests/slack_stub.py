@@ -16,14 +16,17 @@ MODE (the last path segment overrides it when it names a mode):
   bad        always 400 "invalid_payload"
   ratelimit  first request 429 "rate_limited" with Retry-After: 1, then
              like ok
+  limited    always 429 "rate_limited" with Retry-After: 1
   slow       sleeps 30 s before answering (longer than any client timeout)
+  echo       404 with a long body that quotes the request path and holds
+             control bytes (for tests that errors redact and bound it)
 """
 import http.server
 import json
 import sys
 import time
 
-MODES = ("ok", "bad", "ratelimit", "slow")
+MODES = ("ok", "bad", "ratelimit", "limited", "slow", "echo")
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -72,7 +75,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(30)
         if mode == "bad":
             self.reply(400, "invalid_payload")
-        elif mode == "ratelimit" and self.server.count == 1:
+        elif mode == "echo":
+            self.reply(404, "no_service for " + self.path + "\x01\x1b[2J" +
+                       "x" * 300 + "\n")
+        elif mode == "limited" or (mode == "ratelimit" and
+                                   self.server.count == 1):
             self.reply(429, "rate_limited", [("Retry-After", "1")])
         elif self.valid_payload(body):
             self.reply(200, "ok")

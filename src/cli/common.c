@@ -204,11 +204,13 @@ int cli_check_name(const char *name)
 int cli_date(int64_t *out_ms, const char *arg, const char *opt,
              const struct app *app)
 {
+    char why[512];
     int rc = time_parse_date(out_ms, arg, app->now);
 
-    if (rc)
-        return ll_error(LL_EUSAGE, "%s: %s", opt, ll_error_message());
-    return 0;
+    if (rc == 0)
+        return 0;
+    snprintf(why, sizeof(why), "%s", ll_error_message());
+    return ll_error(LL_EUSAGE, "%s: %s", opt, why);
 }
 
 int cli_write_output(const char *path, const char *data, size_t len)

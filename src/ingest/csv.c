@@ -10,6 +10,7 @@
  */
 #include "ingest/csv.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,9 +222,9 @@ static int split(struct csv_parser *p, size_t from)
     p->text_len = 0;
     p->len = 0;
     for (;;) {
-        field = i;
         while (i < p->n && is_blank(p->line[i]))
             i++;
+        field = i;
         start = p->text_len;
         if (i < p->n && p->line[i] == '"') {
             rc = scan_quoted(p, &i);
@@ -262,18 +263,36 @@ static enum csv_format detect_format(const struct csv_parser *p)
     return CSV_FORMAT_PLAIN;
 }
 
+/* Writes name into out for an error message: at most 60 bytes cut on a
+ * character boundary, control characters replaced. */
+static const char *quote_name(char out[72], const char *name, size_t len)
+{
+    size_t n = utf8_truncate_len(name, len, 60);
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        out[i] = (unsigned char)name[i] < 0x20 ? '?' : name[i];
+    out[n] = '\0';
+    if (n < len)
+        memcpy(out + n, "...", 4);
+    return out;
+}
+
 /* Fails when a non-empty name appears twice. Headers are short and parsed
  * once, so a quadratic check is fine. */
 static int check_names(const struct csv_parser *p)
 {
+    char quoted[72];
     size_t i, j;
 
     for (i = 0; i < p->len; i++) {
         for (j = 0; j < i && p->cells[i].len > 0; j++) {
             if (strcmp(p->cells[i].text, p->cells[j].text) == 0)
                 return ll_error(LL_EINPUT,
-                                "%s:%zu: duplicate column name '%.60s'",
-                                p->file, p->lineno, p->cells[i].text);
+                                "%s:%zu: duplicate column name '%s'",
+                                p->file, p->lineno,
+                                quote_name(quoted, p->cells[i].text,
+                                           p->cells[i].len));
         }
     }
     return 0;
@@ -308,6 +327,7 @@ size_t csv_column_count(const struct csv_parser *p)
 
 const char *csv_column_name(const struct csv_parser *p, size_t i)
 {
+    assert(i < p->ncolumns);
     return p->names[i];
 }
 

@@ -54,7 +54,8 @@ struct csv_cell {
                            numbers; "" when empty; NUL-terminated, no NUL
                            inside */
     size_t len;         /* bytes in text */
-    size_t column;      /* 1-based byte column where the field starts */
+    size_t column;      /* 1-based byte column of the field's first
+                           non-blank byte (its quote, if quoted) */
 };
 
 /* What the header says the file is. */
@@ -80,7 +81,8 @@ void csv_free(struct csv_parser *p);
 /* Parses the header line (len bytes at line, no line ending) into column
  * names, replacing any earlier header. file and lineno are used in error
  * messages only. Returns 0, or LL_EINPUT for a malformed line or a
- * duplicate name ("FILE:LINE: duplicate column name 'loss'"). */
+ * duplicate name ("FILE:LINE: duplicate column name 'loss'"); the parser
+ * then has no header. */
 int csv_parse_header(struct csv_parser *p, const char *line, size_t len,
                      const char *file, size_t lineno);
 

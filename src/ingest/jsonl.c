@@ -452,10 +452,11 @@ static int scan_value(struct jsonl_parser *p, size_t *pos, int depth,
         p->text_len += f->str_len + 1;
         return 0;
     }
+    if ((c >= '0' && c <= '9') ||
+        (c == '-' && !(start + 1 < p->n && p->line[start + 1] == 'I')))
+        return scan_number(p, pos, f);
     if (scan_keyword(p, pos, f))
         return 0;
-    if (c == '-' || (c >= '0' && c <= '9'))
-        return scan_number(p, pos, f);
     return fail(p, start, "expected a value");
 }
 

@@ -136,6 +136,8 @@ static void series_feed(struct chart_series *s, double smooth, double x,
     if (isfinite(y)) {
         s->ema = s->ema * smooth + (1 - smooth) * y;
         s->ema_decay *= smooth;
+        if (s->ema_decay < 1e-30)
+            s->ema_decay = 0; /* stay clear of slow subnormals */
         y = s->ema / (1 - s->ema_decay);
     }
     decimate_push(&s->smooth, x, y);
@@ -207,22 +209,30 @@ void chart_series_push(struct chart_series *s, double x, double y)
     s->pending[s->pending_len++] = (struct decimate_point){ x, y };
 }
 
-/* Sets the x range from the data when the caller did not. */
-static void finish_xrange(struct chart *c)
+/* Sets the x range from the data when the caller did not, and flushes
+ * the decimators so the drawing code can read items and len directly. */
+static void finish_points(struct chart *c)
 {
     double lo = INFINITY;
     double hi = -INFINITY;
+    size_t len;
     size_t i;
 
-    if (c->kind != CHART_LINE || c->have_xrange)
+    if (c->kind != CHART_LINE)
         return;
-    for (i = 0; i < c->nseries; i++) {
-        lo = fmin(lo, c->series[i]->xmin);
-        hi = fmax(hi, c->series[i]->xmax);
+    if (!c->have_xrange) {
+        for (i = 0; i < c->nseries; i++) {
+            lo = fmin(lo, c->series[i]->xmin);
+            hi = fmax(hi, c->series[i]->xmax);
+        }
+        if (lo > hi)
+            lo = hi = 0;
+        chart_set_xrange(c, lo, hi);
     }
-    if (lo > hi)
-        lo = hi = 0;
-    chart_set_xrange(c, lo, hi);
+    for (i = 0; i < c->nseries; i++) {
+        decimate_points(&c->series[i]->raw, &len);
+        decimate_points(&c->series[i]->smooth, &len);
+    }
 }
 
 void chart_add_hline(struct chart *c, double y, const char *label)
@@ -446,7 +456,9 @@ static int draw(const struct chart *c, cairo_t *cr)
     cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
     cairo_set_font_options(cr, fo);
     cairo_font_options_destroy(fo);
+    f.hline_box = xcalloc(c->nhlines + 1, sizeof(*f.hline_box));
     rc = c->kind == CHART_LINE ? chart_line_draw(&f) : chart_bar_draw(&f);
+    free(f.hline_box);
     free(f.y_title);
     return rc;
 }
@@ -524,7 +536,7 @@ int chart_render(struct chart *c, enum chart_format fmt, struct buf *out)
     rc = check_opts(c);
     if (rc < 0)
         goto cleanup;
-    finish_xrange(c);
+    finish_points(c);
     if (c->kind == CHART_LINE) {
         rc = chart_line_check(c);
         if (rc < 0)

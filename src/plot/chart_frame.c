@@ -15,15 +15,14 @@
 
 #include "plot/chart_impl.h"
 
-#define TICK_LEN 3.5 /* tick marks, outward, in points */
-#define TICK_GAP 3.0 /* between a tick mark and its label */
-#define CAP 0.73     /* DejaVu Sans cap height, in ems */
-#define DESC 0.24    /* DejaVu Sans descender, in ems */
+#define TICK_LEN FRAME_TICK_LEN
+#define TICK_GAP FRAME_TICK_GAP
+#define CAP FRAME_CAP
+#define DESC FRAME_DESC
 
 /* Text sizes relative to fs. */
 #define TITLE_SIZE(f) ((f)->fs * 1.3)
 #define AXIS_SIZE(f) ((f)->fs * 1.1)
-#define LEGEND_SIZE(f) ((f)->fs * 0.95)
 #define PAD(f) ((f)->fs * 0.8)
 
 static const struct rgb ink = { 0.13, 0.13, 0.13 };    /* titles */
@@ -31,8 +30,6 @@ static const struct rgb label_ink = { 0.2, 0.2, 0.2 }; /* tick labels */
 static const struct rgb spine = { 0.27, 0.27, 0.27 };  /* axes, ticks */
 static const struct rgb grid = { 0.88, 0.88, 0.88 };   /* major grid */
 static const struct rgb grid_minor = { 0.95, 0.95, 0.95 };
-static const struct rgb ref_ink = { 0.33, 0.33, 0.33 }; /* hlines */
-static const struct rgb note_ink = { 0.75, 0.1, 0.1 };  /* "NaN at ..." */
 
 /* seaborn "colorblind" (after Okabe & Ito): distinguishable with the
  * common colour-vision deficiencies; the first four are the strongest. */
@@ -182,8 +179,8 @@ static double snap(const struct frame *f, double v, double width)
     return nearbyint(v * sx) / sx;
 }
 
-static void hline(struct frame *f, double x0, double x1, double y,
-                  double width)
+void frame_hline(struct frame *f, double x0, double x1, double y,
+                 double width)
 {
     y = snap(f, y, width);
     cairo_set_line_width(f->cr, width);
@@ -272,24 +269,6 @@ static void x_ticks(struct frame *f)
     f->xhi = f->xt.hi;
 }
 
-static void measure_legend(struct frame *f)
-{
-    double lfs = LEGEND_SIZE(f);
-    double text = 0;
-    size_t i;
-
-    for (i = 0; i < f->nlegend; i++) {
-        const struct legend_entry *e = &f->legend[i];
-        double w = frame_text_width(f, e->label, lfs, 0);
-        if (e->note)
-            w += frame_text_width(f, " ", lfs, 0) +
-                 frame_text_width(f, e->note, lfs, 0);
-        text = fmax(text, w);
-    }
-    f->legend_w = 2 * 0.6 * lfs + 2.0 * lfs + 0.6 * lfs + text;
-    f->legend_h = 2 * 0.45 * lfs + (double)f->nlegend * 1.45 * lfs;
-}
-
 /* Height below the plot taken by the bar chart's group labels. */
 static double bar_label_height(const struct frame *f)
 {
@@ -316,8 +295,11 @@ static void layout_once(struct frame *f, double right_extra)
                                    : (CAP + DESC) * f->fs;
     if (f->y_title)
         left += AXIS_SIZE(f) * (CAP + DESC) + 0.6 * f->fs;
-    if (f->legend_outside)
+    if (f->legend_mode == LEGEND_RIGHT)
         right += f->legend_w + 0.6 * f->fs;
+    if (f->legend_mode == LEGEND_BELOW)
+        bottom += f->legend_h + 0.4 * f->fs;
+    right += f->hline_margin;
     f->plot.y0 = top;
     f->plot.y1 = c->o.height - bottom;
     y_ticks(f);
@@ -348,144 +330,13 @@ void frame_layout(struct frame *f)
 {
     double over;
 
-    measure_legend(f);
+    frame_measure_legend(f);
     layout_once(f, 0);
-    if (f->legend_outside)
+    if (f->legend_mode == LEGEND_RIGHT)
         return;
     over = x_overhang(f);
     if (over > 0)
         layout_once(f, over);
-}
-
-/* --- legend --------------------------------------------------------------- */
-
-/* Non-zero when the segment crosses r (Liang-Barsky clipping). */
-size_t segment_hits(const struct rect *r, double x0, double y0, double x1,
-                    double y1)
-{
-    double p[4] = { -(x1 - x0), x1 - x0, -(y1 - y0), y1 - y0 };
-    double q[4] = { x0 - r->x0, r->x1 - x0, y0 - r->y0, r->y1 - y0 };
-    double t0 = 0;
-    double t1 = 1;
-    int i;
-
-    for (i = 0; i < 4; i++) {
-        if (p[i] == 0) {
-            if (q[i] < 0)
-                return 0;
-        } else {
-            double t = q[i] / p[i];
-            if (p[i] < 0 && t > t0)
-                t0 = t;
-            else if (p[i] > 0 && t < t1)
-                t1 = t;
-        }
-    }
-    return t0 <= t1;
-}
-
-static struct rect corner_box(const struct frame *f, int corner)
-{
-    double inset = 0.5 * f->fs;
-    struct rect r;
-
-    r.x0 = corner % 2 == 0 ? f->plot.x1 - inset - f->legend_w
-                           : f->plot.x0 + inset;
-    r.y0 = corner < 2 ? f->plot.y0 + inset
-                      : f->plot.y1 - inset - f->legend_h;
-    r.x1 = r.x0 + f->legend_w;
-    r.y1 = r.y0 + f->legend_h;
-    return r;
-}
-
-void frame_place_legend(struct frame *f, frame_hits_fn *hits, void *ctx)
-{
-    double pw = f->plot.x1 - f->plot.x0;
-    double ph = f->plot.y1 - f->plot.y0;
-    int corner;
-
-    if (f->nlegend == 0)
-        return;
-    /* Upper right, upper left, lower right, lower left: the first corner
-     * that no data, reference line or label crosses. */
-    if (f->legend_w < 0.5 * pw && f->legend_h < 0.6 * ph) {
-        for (corner = 0; corner < 4; corner++) {
-            struct rect r = corner_box(f, corner);
-            struct rect grown = { r.x0 - 3, r.y0 - 3, r.x1 + 3, r.y1 + 3 };
-            if (hits(ctx, &grown) == 0 &&
-                frame_hline_hits(f, &grown) == 0) {
-                f->legend_box = r;
-                return;
-            }
-        }
-    }
-    f->legend_outside = 1;
-    frame_layout(f);
-    f->legend_box.x0 = f->plot.x1 + 0.8 * f->fs;
-    f->legend_box.y0 = f->plot.y0;
-    f->legend_box.x1 = f->legend_box.x0 + f->legend_w;
-    f->legend_box.y1 = f->legend_box.y0 + f->legend_h;
-}
-
-static void rounded_rect(cairo_t *cr, const struct rect *r, double rad)
-{
-    cairo_new_sub_path(cr);
-    cairo_arc(cr, r->x1 - rad, r->y0 + rad, rad, -M_PI / 2, 0);
-    cairo_arc(cr, r->x1 - rad, r->y1 - rad, rad, 0, M_PI / 2);
-    cairo_arc(cr, r->x0 + rad, r->y1 - rad, rad, M_PI / 2, M_PI);
-    cairo_arc(cr, r->x0 + rad, r->y0 + rad, rad, M_PI, 1.5 * M_PI);
-    cairo_close_path(cr);
-}
-
-static void legend_swatch(struct frame *f, const struct legend_entry *e,
-                          double x, double y, double lfs)
-{
-    frame_set_rgb(f, e->colour, 1);
-    if (e->swatch_box) {
-        cairo_rectangle(f->cr, x + 0.5 * lfs, y - 0.45 * lfs, 0.9 * lfs,
-                        0.9 * lfs);
-        cairo_fill(f->cr);
-        return;
-    }
-    cairo_set_line_width(f->cr, 2.0);
-    cairo_set_line_cap(f->cr, CAIRO_LINE_CAP_BUTT);
-    cairo_move_to(f->cr, x, y);
-    cairo_line_to(f->cr, x + 2.0 * lfs, y);
-    cairo_stroke(f->cr);
-}
-
-void frame_draw_legend(struct frame *f)
-{
-    double lfs = LEGEND_SIZE(f);
-    const struct rect *b = &f->legend_box;
-    double y;
-    size_t i;
-
-    if (f->nlegend == 0)
-        return;
-    if (!f->legend_outside) {
-        rounded_rect(f->cr, b, 0.3 * lfs);
-        cairo_set_source_rgba(f->cr, 1, 1, 1, 0.88);
-        cairo_fill_preserve(f->cr);
-        cairo_set_source_rgb(f->cr, 0.8, 0.8, 0.8);
-        cairo_set_line_width(f->cr, 0.6);
-        cairo_stroke(f->cr);
-    }
-    y = b->y0 + 0.45 * lfs + 0.725 * lfs;
-    for (i = 0; i < f->nlegend; i++, y += 1.45 * lfs) {
-        const struct legend_entry *e = &f->legend[i];
-        double x = b->x0 + 0.6 * lfs;
-        legend_swatch(f, e, x, y, lfs);
-        x += 2.6 * lfs;
-        frame_set_rgb(f, label_ink, 1);
-        frame_text(f, e->label, lfs, 0, x, y, TEXT_LEFT, TEXT_MIDDLE);
-        if (e->note) {
-            x += frame_text_width(f, e->label, lfs, 0) +
-                 frame_text_width(f, " ", lfs, 0);
-            frame_set_rgb(f, note_ink, 1);
-            frame_text(f, e->note, lfs, 0, x, y, TEXT_LEFT, TEXT_MIDDLE);
-        }
-    }
 }
 
 /* --- drawing -------------------------------------------------------------- */
@@ -503,10 +354,10 @@ void frame_draw_grid(struct frame *f)
     cairo_save(f->cr);
     frame_set_rgb(f, grid_minor, 1);
     for (i = 0; i < f->yt.minor_len; i++)
-        hline(f, f->plot.x0, f->plot.x1, frame_py(f, f->yt.minor[i]), 0.5);
+        frame_hline(f, f->plot.x0, f->plot.x1, frame_py(f, f->yt.minor[i]), 0.5);
     frame_set_rgb(f, grid, 1);
     for (i = 0; i < f->yt.len; i++)
-        hline(f, f->plot.x0, f->plot.x1, frame_py(f, f->yt.items[i]), 0.5);
+        frame_hline(f, f->plot.x0, f->plot.x1, frame_py(f, f->yt.items[i]), 0.5);
     for (i = 0; f->c->kind == CHART_LINE && i < f->xt.len; i++)
         vline(f, frame_px(f, f->xt.items[i]), f->plot.y0, f->plot.y1, 0.5);
     cairo_restore(f->cr);
@@ -527,7 +378,11 @@ static void draw_titles(struct frame *f)
     }
     if (c->x_title)
         frame_text(f, c->x_title, AXIS_SIZE(f), 0,
-                   (f->plot.x0 + f->plot.x1) / 2, c->o.height - PAD(f),
+                   (f->plot.x0 + f->plot.x1) / 2,
+                   c->o.height - PAD(f) -
+                       (f->legend_mode == LEGEND_BELOW
+                            ? f->legend_h + 0.4 * f->fs
+                            : 0),
                    TEXT_CENTER, TEXT_BOTTOM);
     if (f->y_title) {
         cairo_save(f->cr);
@@ -550,10 +405,10 @@ void frame_draw_axes(struct frame *f)
     cairo_set_line_cap(f->cr, CAIRO_LINE_CAP_SQUARE);
     frame_set_rgb(f, spine, 1);
     vline(f, f->plot.x0, f->plot.y0, f->plot.y1, 1.0);
-    hline(f, f->plot.x0, f->plot.x1, f->plot.y1, 1.0);
+    frame_hline(f, f->plot.x0, f->plot.x1, f->plot.y1, 1.0);
     cairo_set_line_cap(f->cr, CAIRO_LINE_CAP_BUTT);
     for (i = 0; i < f->yt.len; i++)
-        hline(f, f->plot.x0 - TICK_LEN, f->plot.x0,
+        frame_hline(f, f->plot.x0 - TICK_LEN, f->plot.x0,
               frame_py(f, f->yt.items[i]), 0.8);
     for (i = 0; f->c->kind == CHART_LINE && i < f->xt.len; i++)
         vline(f, frame_px(f, f->xt.items[i]), f->plot.y1,
@@ -570,78 +425,6 @@ void frame_draw_axes(struct frame *f)
                    TEXT_CENTER, TEXT_TOP);
     }
     draw_titles(f);
-    cairo_restore(f->cr);
-}
-
-/* Where a reference line's label goes: above the line at the right end,
- * or below it when there is no room above. */
-static struct rect hline_label_box(struct frame *f,
-                                   const struct chart_hline *h)
-{
-    double size = 0.9 * f->fs;
-    double y = frame_py(f, h->y);
-    double w = frame_text_width(f, h->label, size, 0);
-    struct rect r;
-
-    r.x1 = f->plot.x1 - 0.4 * f->fs;
-    r.x0 = r.x1 - w;
-    if (y - 0.3 * f->fs - CAP * size > f->plot.y0 + 1) {
-        r.y1 = y - 0.3 * f->fs;
-        r.y0 = r.y1 - CAP * size;
-    } else {
-        r.y0 = y + 0.3 * f->fs;
-        r.y1 = r.y0 + CAP * size;
-    }
-    return r;
-}
-
-static int hline_visible(const struct frame *f, const struct chart_hline *h)
-{
-    double y = frame_py(f, h->y);
-
-    return y >= f->plot.y0 - 0.5 && y <= f->plot.y1 + 0.5;
-}
-
-size_t frame_hline_hits(struct frame *f, const struct rect *r)
-{
-    size_t hits = 0;
-    size_t i;
-
-    for (i = 0; i < f->c->nhlines; i++) {
-        const struct chart_hline *h = &f->c->hlines[i];
-        double y = frame_py(f, h->y);
-        if (!hline_visible(f, h))
-            continue;
-        hits += segment_hits(r, f->plot.x0, y, f->plot.x1, y);
-        if (h->label) {
-            struct rect b = hline_label_box(f, h);
-            hits += b.x0 < r->x1 && b.x1 > r->x0 && b.y0 < r->y1 &&
-                    b.y1 > r->y0;
-        }
-    }
-    return hits;
-}
-
-void frame_draw_hlines(struct frame *f)
-{
-    static const double dash[] = { 5, 3 };
-    size_t i;
-
-    cairo_save(f->cr);
-    for (i = 0; i < f->c->nhlines; i++) {
-        const struct chart_hline *h = &f->c->hlines[i];
-        if (!hline_visible(f, h))
-            continue;
-        frame_set_rgb(f, ref_ink, 1);
-        cairo_set_dash(f->cr, dash, 2, 0);
-        hline(f, f->plot.x0, f->plot.x1, frame_py(f, h->y), 1.0);
-        cairo_set_dash(f->cr, NULL, 0, 0);
-        if (h->label) {
-            struct rect b = hline_label_box(f, h);
-            frame_text_halo(f, h->label, 0.9 * f->fs, b.x1, b.y1,
-                            TEXT_RIGHT, TEXT_BASELINE, ref_ink);
-        }
-    }
     cairo_restore(f->cr);
 }
 

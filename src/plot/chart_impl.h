@@ -83,6 +83,14 @@ struct chart {
     size_t bar_series_cap;
 };
 
+#define FRAME_TICK_LEN 3.5 /* tick marks, outward, in points */
+#define FRAME_TICK_GAP 3.0 /* between a tick mark and its label */
+#define FRAME_CAP 0.73     /* DejaVu Sans cap height, in ems */
+#define FRAME_DESC 0.24    /* DejaVu Sans descender, in ems */
+
+/* Where the legend goes. */
+enum { LEGEND_INSIDE, LEGEND_RIGHT, LEGEND_BELOW };
+
 /* Horizontal and vertical text anchors for frame_text(). */
 enum { TEXT_LEFT, TEXT_CENTER, TEXT_RIGHT };
 enum { TEXT_BASELINE, TEXT_TOP, TEXT_MIDDLE, TEXT_BOTTOM };
@@ -104,9 +112,12 @@ struct rect {
     double x0, y0, x1, y1;
 };
 
-/* Returns how many things the chart draws inside r; the legend goes where
- * this is 0. */
-typedef size_t frame_hits_fn(void *ctx, const struct rect *r);
+/* An occupancy grid over the plot area (chart_legend.c). */
+struct occupancy;
+
+/* Marks into o everything the chart draws inside the plot, with
+ * occ_mark_*(): the legend and reference-line labels avoid it. */
+typedef void frame_mark_fn(void *ctx, struct occupancy *o);
 
 /* Layout and drawing state of one render. */
 struct frame {
@@ -126,15 +137,21 @@ struct frame {
     double bar_label_w;         /* widest group label */
     const struct legend_entry *legend; /* entries (owned by the caller) */
     size_t nlegend;             /* number of entries */
+    int legend_mode;            /* LEGEND_INSIDE, _RIGHT or _BELOW */
+    size_t legend_cols;         /* entries side by side (below the plot) */
+    double legend_col_w;        /* width of one entry */
     double legend_w, legend_h;  /* legend box size */
-    int legend_outside;         /* 1: right of the plot area */
     struct rect legend_box;     /* where the legend goes */
+    struct rect *hline_box;     /* label box of each reference line;
+                                   x0 > x1 when it has none (owned) */
+    double hline_margin;        /* right margin for labels outside */
     char *y_title;              /* y axis title to draw (owned) */
 };
 
-/* chart_frame.c: text, coordinates, layout, and the parts around the data.
- * Set the want ranges, legend and y_title, call frame_layout(), then
- * frame_place_legend(), then draw. */
+/* chart_frame.c: text, coordinates, layout, and the parts around the
+ * data. Set the want ranges, legend entries and y_title, then call
+ * frame_layout(), frame_place_legend() (which places the reference-line
+ * labels too), then draw. */
 struct rgb frame_palette(size_t i);
 void frame_set_rgb(struct frame *f, struct rgb c, double alpha);
 double frame_text_width(struct frame *f, const char *s, double size,
@@ -145,17 +162,27 @@ void frame_text_halo(struct frame *f, const char *s, double size, double x,
                      double y, int halign, int valign, struct rgb c);
 double frame_px(const struct frame *f, double x);
 double frame_py(const struct frame *f, double y);
+void frame_hline(struct frame *f, double x0, double x1, double y,
+                 double width);
 void frame_layout(struct frame *f);
-void frame_place_legend(struct frame *f, frame_hits_fn *hits, void *ctx);
-size_t segment_hits(const struct rect *r, double x0, double y0, double x1,
-                    double y1);
-size_t frame_hline_hits(struct frame *f, const struct rect *r);
 void frame_draw_background(struct frame *f);
 void frame_draw_grid(struct frame *f);
-void frame_draw_hlines(struct frame *f);
 void frame_draw_axes(struct frame *f);
-void frame_draw_legend(struct frame *f);
 void frame_draw_message(struct frame *f, const char *msg);
+
+/* chart_legend.c: the legend and the reference lines. */
+void frame_measure_legend(struct frame *f);
+/* Puts the reference-line labels where they cross the least data (bar
+ * charts: right of the plot), then the legend in the first free spot
+ * inside the plot, else right of it (or below it when the plot would get
+ * too narrow), laying out again as needed. */
+void frame_place_legend(struct frame *f, frame_mark_fn *mark, void *ctx);
+void occ_mark_point(struct occupancy *o, double x, double y);
+void occ_mark_segment(struct occupancy *o, double x0, double y0, double x1,
+                      double y1);
+void occ_mark_rect(struct occupancy *o, const struct rect *r);
+void frame_draw_hlines(struct frame *f);
+void frame_draw_legend(struct frame *f);
 
 /* chart_line.c, chart_bar.c */
 int chart_line_check(const struct chart *c);

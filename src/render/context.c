@@ -7,6 +7,7 @@
 #include "render/context.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,11 @@
 #include "util/buf.h"
 #include "util/num.h"
 #include "util/timeutil.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
+
+/* Longest "excerpt" of a retracted entry, in bytes. */
+#define EXCERPT_MAX 80
 
 static void set_str(json_t *o, const char *key, const char *value)
 {
@@ -78,8 +83,14 @@ static int shares_tag(const struct view_exp *a, const struct view_exp *b)
 
 char *context_distinct_params(const struct view *v, const struct view_exp *x)
 {
+    return context_distinct_params_max(v, x, SIZE_MAX);
+}
+
+char *context_distinct_params_max(const struct view *v,
+                                  const struct view_exp *x, size_t max)
+{
     struct buf out = BUF_INIT;
-    size_t i, j;
+    size_t i, j, shown = 0;
     int siblings = 0;
 
     for (j = 0; j < v->nexps; j++)
@@ -97,9 +108,15 @@ char *context_distinct_params(const struct view *v, const struct view_exp *x)
             other = view_exp_param(y, p->key);
             differs = !other || strcmp(other, p->value) != 0;
         }
-        if (differs)
+        if (differs && shown == max) {
+            buf_puts(&out, ", \xe2\x80\xa6"); /* U+2026 ellipsis */
+            break;
+        }
+        if (differs) {
             buf_printf(&out, "%s%s=%s", out.len ? ", " : "", p->key,
                        p->value);
+            shown++;
+        }
     }
     return buf_detach(&out, NULL);
 }
@@ -196,13 +213,57 @@ static json_t *metric_json(const struct view_metric *m)
     return o;
 }
 
-static json_t *item_json(const struct view_item *it)
+/* Sets key to s[0..len) converted by fn, or copied when fn is NULL. */
+static void set_converted(json_t *o, const char *key, context_text_fn *fn,
+                          const char *s)
+{
+    struct buf out = BUF_INIT;
+
+    if (fn)
+        fn(&out, s, strlen(s));
+    else
+        buf_puts(&out, s);
+    json_object_set_new(o, key, json_stringn(out.ptr, out.len));
+    buf_release(&out);
+}
+
+/* The first line of text, at most EXCERPT_MAX bytes (whole characters),
+ * with an ellipsis when anything was left out. */
+static void set_excerpt(json_t *o, const char *key, const char *text)
+{
+    size_t len = strcspn(text, "\r\n");
+    size_t cut = utf8_truncate_len(text, len, EXCERPT_MAX);
+    struct buf out = BUF_INIT;
+
+    buf_put(&out, text, cut);
+    if (cut < strlen(text))
+        buf_puts(&out, "\xe2\x80\xa6");
+    json_object_set_new(o, key, json_stringn(out.ptr, out.len));
+    buf_release(&out);
+}
+
+static void set_size(json_t *o, const char *key, int64_t bytes)
+{
+    char text[32];
+
+    if (bytes < 1024)
+        snprintf(text, sizeof(text), "%lld B", (long long)bytes);
+    else if (bytes < 1024 * 1024)
+        snprintf(text, sizeof(text), "%.1f KiB", bytes / 1024.0);
+    else
+        snprintf(text, sizeof(text), "%.1f MiB", bytes / (1024.0 * 1024));
+    set_str(o, key, text);
+}
+
+static json_t *item_json(const struct view_item *it,
+                         const struct context_opts *co)
 {
     json_t *o = json_object();
 
     json_object_set_new(o, "id", json_integer(it->id));
     set_str(o, "kind", entry_kind_name(it->kind));
     set_str(o, "text", it->text);
+    set_converted(o, "body", co ? co->markup : NULL, it->text);
     set_str(o, "author", it->author);
     set_time(o, "time", it->ts);
     set_date(o, "date", it->ts);
@@ -218,45 +279,116 @@ static json_t *item_json(const struct view_item *it)
     }
     if (it->closed_id) {
         set_time(o, "closed_time", it->closed_ts);
-        if (*it->closed_text)
+        if (*it->closed_text) {
             set_str(o, "closed_text", it->closed_text);
+            set_converted(o, "closed_body", co ? co->markup : NULL,
+                          it->closed_text);
+        }
     }
     if (it->retracted) {
         json_object_set_new(o, "retracted", json_true());
+        set_time(o, "retracted_time", it->retract_ts);
+        set_excerpt(o, "excerpt", it->text);
         if (*it->retract_reason)
             set_str(o, "retract_reason", it->retract_reason);
     }
     if (it->kind == ENTRY_ATTACH) {
         set_str(o, "file", it->file_name);
+        set_str(o, "caption", it->text);
         set_str(o, "sha256", it->sha256);
         json_object_set_new(o, "size", json_integer(it->size));
+        set_size(o, "size_text", it->size);
     }
     return o;
 }
 
-static json_t *list_json(const struct view_list *l)
+static json_t *list_json(const struct view_list *l,
+                         const struct context_opts *co)
 {
     json_t *a = json_array();
     size_t i;
 
     for (i = 0; i < l->len; i++)
-        json_array_append_new(a, item_json(l->items[i]));
+        json_array_append_new(a, item_json(l->items[i], co));
     return a;
 }
 
 /* Notes (and attachments) about x in the period, in order. */
-static json_t *exp_items(const struct view_list *l, const struct view_exp *x)
+static json_t *exp_items(const struct view_list *l, const struct view_exp *x,
+                         const struct context_opts *co)
 {
     json_t *a = json_array();
     size_t i;
 
     for (i = 0; i < l->len; i++)
         if (l->items[i]->exp == x)
-            json_array_append_new(a, item_json(l->items[i]));
+            json_array_append_new(a, item_json(l->items[i], co));
     return a;
 }
 
+/* The newest status entry of x inside the period, or NULL. */
+static const struct view_status *status_in_period(const struct view *v,
+                                                  const struct view_exp *x)
+{
+    const struct view_status *found = NULL;
+    size_t i;
+
+    for (i = 0; i < x->nhistory; i++)
+        if (view_in_period(v, x->history[i].ts))
+            found = &x->history[i];
+    return found;
+}
+
+const char *context_exp_event(const struct view *v, const struct view_exp *x)
+{
+    const struct view_status *h = status_in_period(v, x);
+
+    if (!h)
+        return view_in_period(v, x->created) ? "planned" : x->status;
+    if (strcmp(h->status, EXP_DONE) == 0)
+        return "finished";
+    if (strcmp(h->status, EXP_RUNNING) == 0)
+        return "started";
+    return h->status; /* failed, abandoned, planned */
+}
+
+/* "finished in 2h 5m", "failed (exit 1) after 3m 2s", "started". */
+static void set_event(json_t *o, const struct view *v,
+                      const struct view_exp *x)
+{
+    const struct view_status *h = status_in_period(v, x);
+    const char *event = context_exp_event(v, x);
+    struct buf text = BUF_INIT;
+    char dur[32];
+    int ended = h && strcmp(h->status, EXP_RUNNING) != 0
+                && strcmp(h->status, EXP_PLANNED) != 0;
+
+    buf_puts(&text, event);
+    if (ended && strcmp(h->status, EXP_FAILED) == 0 && x->has_exit) {
+        if (x->signal)
+            buf_printf(&text, " (signal %d)", x->signal);
+        else
+            buf_printf(&text, " (exit %d)", x->exit_code);
+    }
+    if (ended && x->started && x->finished > x->started) {
+        context_duration(dur, x->finished - x->started);
+        buf_printf(&text, " %s %s",
+                   strcmp(h->status, EXP_DONE) == 0 ? "in" : "after", dur);
+    }
+    set_str(o, "event", event);
+    set_str(o, "event_text", text.ptr);
+    if (h && *h->message)
+        set_str(o, "event_message", h->message);
+    buf_release(&text);
+}
+
 json_t *context_exp(const struct view *v, const struct view_exp *x)
+{
+    return context_exp_with(v, x, NULL);
+}
+
+json_t *context_exp_with(const struct view *v, const struct view_exp *x,
+                         const struct context_opts *co)
 {
     json_t *o = json_object(), *params = json_array(), *tags = json_array();
     json_t *history = json_array(), *metrics = json_array();
@@ -267,6 +399,10 @@ json_t *context_exp(const struct view *v, const struct view_exp *x)
     set_str(o, "name", x->name);
     json_object_set_new(o, "id", json_integer(x->id));
     set_str(o, "hypothesis", x->hypothesis);
+    set_converted(o, "hypothesis_body", co ? co->markup : NULL,
+                  x->hypothesis);
+    json_object_set_new(o, "hypothesis_amended",
+                        json_boolean(x->hypothesis_amended));
     set_str(o, "mode", x->confirm ? "confirm" : "explore");
     json_object_set_new(o, "confirm", json_boolean(x->confirm));
     json_object_set_new(o, "explore", json_boolean(!x->confirm));
@@ -280,6 +416,8 @@ json_t *context_exp(const struct view *v, const struct view_exp *x)
     for (i = 0; i < x->ntags; i++)
         json_array_append_new(tags, json_string(x->tags[i]));
     json_object_set_new(o, "tags", tags);
+    json_object_set_new(o, "has_params", json_boolean(x->nparams > 0));
+    json_object_set_new(o, "has_tags", json_boolean(x->ntags > 0));
     for (i = 0; i < x->nhistory; i++) {
         json_t *h = json_object();
 
@@ -292,9 +430,14 @@ json_t *context_exp(const struct view *v, const struct view_exp *x)
     for (i = 0; i < x->nmetrics; i++)
         json_array_append_new(metrics, metric_json(&x->metrics[i]));
     json_object_set_new(o, "metrics", metrics);
+    json_object_set_new(o, "has_metrics", json_boolean(x->nmetrics > 0));
     text = context_distinct_params(v, x);
     set_str(o, "distinct_params", text);
     free(text);
+    text = context_distinct_params_max(v, x, 4);
+    set_str(o, "distinct_params_short", text);
+    free(text);
+    set_event(o, v, x);
     text = context_key_results(v, x);
     set_str(o, "key_results", text);
     free(text);
@@ -311,6 +454,8 @@ json_t *context_exp(const struct view *v, const struct view_exp *x)
         json_t *run = json_object();
 
         set_str(run, "command", x->command);
+        set_converted(run, "command_code", co ? co->code : NULL,
+                      x->command);
         set_str(run, "cwd", x->cwd);
         set_str(run, "host", x->host);
         if (x->git_commit) {
@@ -327,8 +472,8 @@ json_t *context_exp(const struct view *v, const struct view_exp *x)
         }
         json_object_set_new(o, "run", run);
     }
-    json_object_set_new(o, "notes", exp_items(&v->notes, x));
-    json_object_set_new(o, "attachments", exp_items(&v->attachments, x));
+    json_object_set_new(o, "notes", exp_items(&v->notes, x, co));
+    json_object_set_new(o, "attachments", exp_items(&v->attachments, x, co));
     json_object_set_new(o, "ended_in_period",
                         json_boolean(x->ended_in_period));
     return o;
@@ -336,57 +481,100 @@ json_t *context_exp(const struct view *v, const struct view_exp *x)
 
 /* ---- the period ------------------------------------------------------- */
 
-static void add_list(json_t *o, const char *key, const struct view_list *l)
+static void add_list(json_t *o, const char *key, const struct view_list *l,
+                     const struct context_opts *co)
 {
     char has[64];
 
-    json_object_set_new(o, key, list_json(l));
+    json_object_set_new(o, key, list_json(l, co));
     snprintf(has, sizeof(has), "has_%s", key);
     json_object_set_new(o, has, json_boolean(l->len > 0));
+}
+
+/* Notes in the period that are not takeaways. */
+static void add_other_notes(json_t *c, const struct view *v,
+                            const struct context_opts *co)
+{
+    json_t *a = json_array();
+    size_t i;
+
+    for (i = 0; i < v->notes.len; i++)
+        if (!v->notes.items[i]->takeaway)
+            json_array_append_new(a, item_json(v->notes.items[i], co));
+    json_object_set_new(c, "has_other_notes",
+                        json_boolean(json_array_size(a) > 0));
+    json_object_set_new(c, "other_notes", a);
+}
+
+static void set_weekday(json_t *o, const char *key, int64_t ms)
+{
+    static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+                                        "Fri", "Sat" };
+
+    set_str(o, key, days[time_weekday(ms)]);
+}
+
+/* Whether the period has anything for a "what happened" section. */
+static int has_news(const struct view *v)
+{
+    return v->ntouched || v->notes.len || v->next_done.len
+           || v->blockers_resolved.len || v->questions_answered.len
+           || v->decisions.len || v->retracted.len || v->attachments.len;
 }
 
 json_t *context_view(const struct view *v, const struct context_opts *o)
 {
     json_t *c = json_object(), *exps = json_array(), *others = json_array();
+    int64_t since = v->since ? v->since : v->first_ts;
+    int64_t until = v->until ? v->until : o->now;
     char title[256];
     size_t i;
 
     set_str(c, "project", v->project);
     set_str(c, "goal", v->goal);
+    set_converted(c, "goal_body", o->markup, v->goal);
     set_str(c, "author", o->author);
     set_time(c, "generated", o->now);
     set_date(c, "today", o->now);
-    set_time(c, "since", v->since ? v->since : v->first_ts);
-    set_time(c, "until", v->until ? v->until : o->now);
-    set_date(c, "since_date", v->since ? v->since : v->first_ts);
-    set_date(c, "until_date", v->until ? v->until : o->now);
+    set_weekday(c, "today_weekday", o->now);
+    set_time(c, "since", since);
+    set_time(c, "until", until);
+    set_date(c, "since_date", since);
+    set_date(c, "until_date", until);
+    set_weekday(c, "since_weekday", since);
+    json_object_set_new(c, "whole_log", json_boolean(v->since == 0
+                                                     && v->until == 0));
     snprintf(title, sizeof(title), "%s", o->title ? o->title : v->project);
     set_str(c, "title", title);
     for (i = 0; i < v->nexps; i++) {
         const struct view_exp *x = &v->exps[i];
 
         if (x->touched)
-            json_array_append_new(exps, context_exp(v, x));
+            json_array_append_new(exps, context_exp_with(v, x, o));
         else
             json_array_append_new(others, json_pack(
                 "{s:s,s:s}", "name", x->name, "status", x->status));
     }
     json_object_set_new(c, "experiments", exps);
     json_object_set_new(c, "has_experiments", json_boolean(v->ntouched > 0));
+    json_object_set_new(c, "has_other_experiments",
+                        json_boolean(json_array_size(others) > 0));
     json_object_set_new(c, "other_experiments", others);
-    add_list(c, "notes", &v->notes);
-    add_list(c, "takeaways", &v->takeaways);
-    add_list(c, "retracted", &v->retracted);
-    add_list(c, "next_done", &v->next_done);
-    add_list(c, "next_open", &v->next_open);
-    add_list(c, "blockers_raised", &v->blockers_raised);
-    add_list(c, "blockers_resolved", &v->blockers_resolved);
-    add_list(c, "blockers_open", &v->blockers_open);
-    add_list(c, "questions_asked", &v->questions_asked);
-    add_list(c, "questions_answered", &v->questions_answered);
-    add_list(c, "questions_open", &v->questions_open);
-    add_list(c, "decisions", &v->decisions);
-    add_list(c, "attachments", &v->attachments);
+    add_list(c, "notes", &v->notes, o);
+    add_other_notes(c, v, o);
+    add_list(c, "takeaways", &v->takeaways, o);
+    add_list(c, "retracted", &v->retracted, o);
+    add_list(c, "next_done", &v->next_done, o);
+    add_list(c, "next_open", &v->next_open, o);
+    add_list(c, "blockers_raised", &v->blockers_raised, o);
+    add_list(c, "blockers_resolved", &v->blockers_resolved, o);
+    add_list(c, "blockers_open", &v->blockers_open, o);
+    add_list(c, "questions_asked", &v->questions_asked, o);
+    add_list(c, "questions_answered", &v->questions_answered, o);
+    add_list(c, "questions_open", &v->questions_open, o);
+    add_list(c, "decisions", &v->decisions, o);
+    add_list(c, "attachments", &v->attachments, o);
     json_object_set_new(c, "empty", json_boolean(v->nentries == 0));
+    json_object_set_new(c, "has_news", json_boolean(has_news(v)));
     return c;
 }

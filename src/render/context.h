@@ -16,19 +16,40 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "util/buf.h"
 #include "view/view.h"
+
+/* Appends s[0..len) converted for the output format (see context_opts). */
+typedef void context_text_fn(struct buf *out, const char *s, size_t len);
 
 struct context_opts {
     int64_t now;          /* when the document is produced */
     const char *author;   /* who produces it */
     const char *title;    /* document title, or NULL for the default */
+    context_text_fn *markup; /* Markdown text (notes, next steps, the
+                                hypothesis) to the output format: fills the
+                                "body" keys; NULL copies the text */
+    context_text_fn *code;   /* a command line to inline code in the output
+                                format: fills "command_code"; NULL copies */
 };
 
-/* The whole period: project, experiments touched, notes, lists. */
+/* The whole period: project, experiments touched, notes, lists. o->markup
+ * and o->code decide the preformatted keys; everything else is plain
+ * text for the template's escaper. */
 json_t *context_view(const struct view *v, const struct context_opts *o);
 
-/* One experiment with its params, status history and metrics. */
+/* One experiment with its params, status history and metrics, as
+ * context_view() shows it, with o's conversions (o may be NULL). */
+json_t *context_exp_with(const struct view *v, const struct view_exp *x,
+                         const struct context_opts *o);
+
+/* context_exp_with(v, x, NULL). */
 json_t *context_exp(const struct view *v, const struct view_exp *x);
+
+/* What happened to x in the period, one word: "finished", "failed",
+ * "abandoned", "started", "planned", or, without a status change, its
+ * status ("running", "done", ...). Borrowed (static or from the view). */
+const char *context_exp_event(const struct view *v, const struct view_exp *x);
 
 /* One line of key results for an experiment ("win_rate 0.71, +0.09 vs
  * bon-n8"), or "" when it has no metrics. Caller frees with free(). */
@@ -37,6 +58,11 @@ char *context_key_results(const struct view *v, const struct view_exp *x);
 /* The params that tell x apart from its siblings (experiments sharing a
  * tag), as "k=v, k=v"; all params when it has no siblings. Caller frees. */
 char *context_distinct_params(const struct view *v, const struct view_exp *x);
+
+/* The same, at most max params, then ", ..." (U+2026) when there are more.
+ * Caller frees. */
+char *context_distinct_params_max(const struct view *v,
+                                  const struct view_exp *x, size_t max);
 
 /* "3h 12m", "45s", "2d 4h". */
 void context_duration(char out[32], int64_t ms);

@@ -25,7 +25,7 @@
 /* A prefix longer than this stops growing, so pathological nesting cannot
  * make the output quadratic in the input. */
 #define PREFIX_MAX 64
-#define SLACK_INDENT "    "
+#define INDENT "    " /* under a Slack list item; plain code blocks */
 #define RULE_SLACK "\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94" \
                    "\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2" \
                    "\x94\x80"
@@ -223,7 +223,7 @@ static void enter_item(struct writer *w, cmark_node *item)
             marker.ptr[i] = ' ';
         push_frame(w, marker.ptr, 0);
     } else {
-        push_frame(w, SLACK_INDENT, 0);
+        push_frame(w, INDENT, 0);
     }
     w->fresh_item = 1;
     buf_release(&marker);
@@ -266,7 +266,7 @@ static void code_block(struct writer *w, cmark_node *node)
     if (len && lit[len - 1] == '\n')
         len--;
     if (w->plain) {
-        push_frame(w, SLACK_INDENT, 0);
+        push_frame(w, INDENT, 0);
         put(w, lit, len, 1);
         pop_frame(w);
         return;

@@ -14,8 +14,9 @@
  * *em*, _em_                _em_                          em
  * `code`                    `code`                        code
  * fenced / indented code    ```\ncode\n```                code, indented 4
- * [t](u), u http(s)/mailto <u|t>; autolinks <u>           t (u)
- * [t](any other u)         t                             t
+ * [t](u), u http(s) or      <u|t>, autolinks <u>          t (u); autolinks
+ *   mailto:                                               as typed
+ * [t](any other URL)        t                             t
  * ![alt](url)               like a link, label = alt      alt (url)
  * - item / 1. item          "• item" / "1. item"; nested  "- item" /
  *                           ◦ then ▪, indented 4 spaces   "1. item"

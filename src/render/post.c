@@ -31,11 +31,13 @@ static int curl_ready; /* curl_global_init() succeeded and is not undone */
 
 /* What the checks and the messages need from the webhook URL. */
 struct target {
-    char *scheme;      /* "https" (or "http" for loopback); curl_free() */
-    char *host;        /* host as curl parsed it; curl_free() */
-    int loopback;      /* host is 127.0.0.1, ::1 or localhost */
+    char *scheme;       /* "https", or "http" for loopback; curl_free() */
+    char *host;         /* host as curl parsed it; curl_free() */
+    int loopback;       /* host is 127.0.0.1, [::1] or localhost */
     const char *secret; /* the URL from its path on: never printed */
-    size_t secret_len;
+    size_t secret_len;  /* its length */
+    const char *token;  /* the last path segment (the webhook's key) */
+    size_t token_len;   /* its length */
 };
 
 static void target_release(struct target *t)
@@ -51,15 +53,38 @@ static int is_loopback(const char *host)
            strcasecmp(host, "localhost") == 0;
 }
 
-/* The part of the URL after the authority: path, query and fragment. */
+/* The part of the URL after the authority (path, query and fragment), and
+ * the last segment of the path on its own, in case a server quotes only
+ * that. */
 static void find_secret(struct target *t, const char *url)
 {
     const char *p = strstr(url, "://");
+    size_t path_len;
 
     p = p ? p + 3 : url;
     p += strcspn(p, "/?#");
     t->secret = p;
     t->secret_len = strlen(p);
+    path_len = strcspn(p, "?#");
+    while (path_len && p[path_len - 1] == '/')
+        path_len--;
+    t->token = p + path_len;
+    while (t->token > p && t->token[-1] != '/')
+        t->token--;
+    t->token_len = (size_t)(p + path_len - t->token);
+}
+
+/* The length of the secret or token starting at s, or 0. Needles shorter
+ * than 6 bytes are ignored: they would match ordinary words. */
+static size_t secret_at(const struct target *t, const char *s, size_t len)
+{
+    if (t->secret_len >= 6 && len >= t->secret_len &&
+        memcmp(s, t->secret, t->secret_len) == 0)
+        return t->secret_len;
+    if (t->token_len >= 6 && len >= t->token_len &&
+        memcmp(s, t->token, t->token_len) == 0)
+        return t->token_len;
+    return 0;
 }
 
 static int check_url(struct target *t, const char *url)
@@ -71,17 +96,22 @@ static int check_url(struct target *t, const char *url)
     if (!u)
         abort(); /* out of memory, as xmalloc would */
     if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ||
-        curl_url_get(u, CURLUPART_SCHEME, &t->scheme, 0) ||
-        curl_url_get(u, CURLUPART_HOST, &t->host, 0)) {
+        curl_url_get(u, CURLUPART_SCHEME, &t->scheme, 0)) {
         rc = ll_error(LL_EINPUT, "the Slack webhook URL is not a valid URL");
         goto cleanup;
     }
-    t->loopback = is_loopback(t->host);
+    if (curl_url_get(u, CURLUPART_HOST, &t->host, 0) != CURLUE_OK)
+        t->host = NULL; /* "file:///x" has none */
+    t->loopback = t->host && is_loopback(t->host);
     if (strcmp(t->scheme, "https") != 0 &&
         !(strcmp(t->scheme, "http") == 0 && t->loopback)) {
         rc = ll_error(LL_EINPUT, "the Slack webhook URL must start with "
                                  "https:// (http is allowed only for "
                                  "127.0.0.1 and localhost)");
+        goto cleanup;
+    }
+    if (!t->host) {
+        rc = ll_error(LL_EINPUT, "the Slack webhook URL has no host");
         goto cleanup;
     }
     find_secret(t, url);
@@ -93,9 +123,9 @@ cleanup:
 }
 
 /* Appends s to out for a message: every occurrence of the URL's secret
- * part becomes a slash and three asterisks, trailing whitespace is dropped,
- * bytes outside printable ASCII show as '?', and at most QUOTE_MAX bytes
- * are kept. */
+ * part or of its last segment becomes a slash and three asterisks,
+ * trailing whitespace is dropped, bytes outside printable ASCII show as
+ * '?', and at most QUOTE_MAX bytes are kept. */
 static void quote(struct buf *out, const char *s, size_t len,
                   const struct target *t)
 {
@@ -106,10 +136,11 @@ static void quote(struct buf *out, const char *s, size_t len,
                    s[len - 1] == '\r' || s[len - 1] == '\n'))
         len--;
     while (i < len) {
-        if (t->secret_len > 1 && len - i >= t->secret_len &&
-            memcmp(s + i, t->secret, t->secret_len) == 0) {
+        size_t hit = secret_at(t, s + i, len - i);
+
+        if (hit) {
             buf_puts(&tmp, "/***");
-            i += t->secret_len;
+            i += hit;
             continue;
         }
         buf_putc(&tmp, s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?');

@@ -145,9 +145,11 @@ int store_search(struct store *s, const char *query, store_entry_fn *fn,
         return rc;
     store_bind_text(st, 1, query);
     rc = each_entry(s, st, fn, ctx);
-    if (rc == LL_EDB && strstr(ll_error_message(), "fts5"))
-        rc = ll_error(LL_EUSAGE, "invalid search query '%s' (FTS5 syntax: "
-                      "words, \"a phrase\", AND, OR, NOT, prefix*)", query);
+    /* The query is the only user input here: a failure is its syntax. */
+    if (rc == LL_EDB)
+        rc = ll_error(LL_EUSAGE, "invalid search query '%s' (%s; FTS5 "
+                      "syntax: words, \"a phrase\", AND, OR, NOT, prefix*)",
+                      query, sqlite3_errmsg(s->db));
     return rc;
 }
 

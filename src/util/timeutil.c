@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "util/err.h"
+#include "util/utf8.h"
 
 /* Outcome of scan_iso(). */
 enum iso_result {
@@ -238,17 +239,20 @@ static enum iso_result scan_iso(const char *s, int64_t *out_ms,
     return ISO_OK;
 }
 
-/* Writes s into out for an error message: at most 60 bytes, control
- * characters replaced, so a message stays on one line. */
+/* Writes s into out for an error message: at most 60 bytes cut on a
+ * character boundary, control characters replaced, so a message stays on
+ * one line. */
 static const char *quote_value(char out[80], const char *s)
 {
+    size_t len = strlen(s);
+    size_t n = utf8_truncate_len(s, len, 60);
     size_t i;
 
-    for (i = 0; s[i] && i < 60; i++)
+    for (i = 0; i < n; i++)
         out[i] = (unsigned char)s[i] < 0x20 ? '?' : s[i];
-    out[i] = '\0';
-    if (s[i])
-        memcpy(out + i, "...", 4);
+    out[n] = '\0';
+    if (n < len)
+        memcpy(out + n, "...", 4);
     return out;
 }
 

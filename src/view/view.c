@@ -70,6 +70,11 @@ static struct view_item *item_by_id(const struct view_priv *p, int64_t id)
     return NULL;
 }
 
+const struct view_item *view_item_find(const struct view *v, int64_t id)
+{
+    return item_by_id(v->priv, id);
+}
+
 struct view_exp *view_exp_find(const struct view *v, const char *name)
 {
     size_t i;
@@ -470,6 +475,11 @@ int view_points(const struct view *v, const struct view_exp *exp,
                 const char *metric, store_point_fn *fn, void *ctx)
 {
     return store_points(v->store, exp->id, metric, fn, ctx);
+}
+
+int view_blob(const struct view *v, const char *sha256, struct buf *out)
+{
+    return store_blob_get(v->store, sha256, out);
 }
 
 /* ---- building -------------------------------------------------------- */

@@ -163,6 +163,18 @@ int view_exp_metrics(struct view *v, struct view_exp *exp);
 int view_points(const struct view *v, const struct view_exp *exp,
                 const char *metric, store_point_fn *fn, void *ctx);
 
+/* The note, next step, blocker, question, decision or attachment with this
+ * id (as it stands at until: current text, closed, retracted), or NULL. */
+const struct view_item *view_item_find(const struct view *v, int64_t id);
+
+/*
+ * Appends the stored bytes of an attachment to out, found by its content
+ * hash (view_item.sha256, 64 hex digits), so renderers can copy attached
+ * images without reaching into the store. Returns 0, or the store's code
+ * (LL_ENOTFOUND when no such blob) with its message.
+ */
+int view_blob(const struct view *v, const char *sha256, struct buf *out);
+
 /* Whether ts falls in the view's period. */
 int view_in_period(const struct view *v, int64_t ts);
 

@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading the log: `lablog log` (the timeline), `show` (one entry),
+ * `search` (full text) and `export` (everything as JSON).
+ *
+ * Corrections are shown where people look: an amended entry shows its
+ * current text and says it was amended; a retracted one says so and why.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/timeutil.h"
+#include "view/view.h"
+
+struct printer {
+    struct view *view; /* for current text and states */
+    int json;
+    json_t *list;      /* --json: collected entries */
+    size_t count;
+};
+
+/* The text of an entry as it reads now (amended text for items). */
+static const char *current_text(const struct printer *p, const struct entry *e)
+{
+    const struct view_item *it = view_item_find(p->view, e->id);
+
+    if (it)
+        return it->text;
+    return *e->body ? e->body : e->title;
+}
+
+static json_t *entry_json(const struct printer *p, const struct entry *e)
+{
+    const struct view_item *it = view_item_find(p->view, e->id);
+    json_t *o = json_object();
+    json_t *data = json_loads(e->data, 0, NULL);
+    char when[TIME_ISO_SIZE];
+
+    json_object_set_new(o, "id", json_integer(e->id));
+    json_object_set_new(o, "uid", json_string(e->uid));
+    json_object_set_new(o, "time", json_string(time_format_iso(when, e->ts)));
+    json_object_set_new(o, "author", json_string(e->author));
+    json_object_set_new(o, "kind", json_string(entry_kind_name(e->kind)));
+    if (e->exp_name)
+        json_object_set_new(o, "exp", json_string(e->exp_name));
+    if (e->ref)
+        json_object_set_new(o, "ref", json_integer(e->ref));
+    json_object_set_new(o, "title", json_string(e->title));
+    json_object_set_new(o, "body", json_string(e->body));
+    json_object_set_new(o, "data", data ? data : json_object());
+    if (it && it->amended)
+        json_object_set_new(o, "current_text", json_string(it->text));
+    if (it && it->retracted)
+        json_object_set_new(o, "retracted",
+                            json_string(it->retract_reason));
+    if (it && it->closed_id)
+        json_object_set_new(o, "closed_by", json_integer(it->closed_id));
+    return o;
+}
+
+/* The first line of text, cut at 100 bytes. */
+static void print_first_line(const char *sep, const char *text)
+{
+    size_t n = strcspn(text, "\n");
+
+    if (!*text)
+        return;
+    printf("%s%.*s%s", sep, (int)(n > 100 ? 100 : n), text,
+           n > 100 || text[n] ? " ..." : "");
+}
+
+static void print_metrics_count(const struct entry *e)
+{
+    json_t *d = json_loads(e->data, 0, NULL);
+    long long n = json_integer_value(json_object_get(d, "points"));
+
+    printf(" %lld point%s", n, n == 1 ? "" : "s");
+    json_decref(d);
+}
+
+/* One line per entry: "#12    2026-11-20 09:00  note     [exp] text". */
+static void print_line(const struct printer *p, const struct entry *e)
+{
+    const struct view_item *it = view_item_find(p->view, e->id);
+    char when[TIME_SHORT_SIZE];
+
+    printf("#%-5lld %s  %-8s", (long long)e->id, time_format_short(when, e->ts),
+           entry_kind_name(e->kind));
+    if (e->exp_name && e->kind != ENTRY_EXP)
+        printf(" [%s]", e->exp_name);
+    switch (e->kind) {
+    case ENTRY_EXP:
+    case ENTRY_STATUS:
+    case ENTRY_ATTACH:
+        printf(" %s", e->title);
+        print_first_line(e->kind == ENTRY_EXP ? ": " : " - ", e->body);
+        break;
+    case ENTRY_METRICS:
+        print_metrics_count(e);
+        break;
+    case ENTRY_AMEND: case ENTRY_DONE: case ENTRY_UNBLOCK:
+    case ENTRY_ANSWER: case ENTRY_RETRACT:
+        printf(" #%lld", (long long)e->ref);
+        print_first_line(": ", e->body);
+        break;
+    case ENTRY_UPDATE: case ENTRY_DECK: case ENTRY_PROJECT:
+        print_first_line(" ", *e->title ? e->title : e->body);
+        break;
+    default:
+        print_first_line(" ", current_text(p, e));
+        break;
+    }
+    if (it && it->kind == ENTRY_NOTE && it->takeaway)
+        fputs("  (takeaway)", stdout);
+    if (it && it->kind == ENTRY_NEXT)
+        printf("  (p%d)", it->priority);
+    if (it && it->amended)
+        fputs("  (amended)", stdout);
+    if (it && it->retracted)
+        printf("  (retracted%s%s)", *it->retract_reason ? ": " : "",
+               it->retract_reason);
+    if (it && it->closed_id)
+        printf("  (%s in #%lld)", it->kind == ENTRY_NEXT    ? "done"
+                                  : it->kind == ENTRY_BLOCK ? "resolved"
+                                                            : "answered",
+               (long long)it->closed_id);
+    putchar('\n');
+}
+
+static int print_entry(void *ctx, const struct entry *e)
+{
+    struct printer *p = ctx;
+
+    p->count++;
+    if (p->json)
+        json_array_append_new(p->list, entry_json(p, e));
+    else
+        print_line(p, e);
+    return 0;
+}
+
+static int printer_init(struct printer *p, struct app *app, int json)
+{
+    struct view_opts o = { 0, 0, VIEW_METRICS_NONE };
+
+    memset(p, 0, sizeof(*p));
+    p->json = json;
+    p->list = json_array();
+    return view_build(&p->view, app->store, &o);
+}
+
+static void printer_finish(struct printer *p, int ok)
+{
+    if (ok && p->json) {
+        char *text = json_dumps(p->list, JSON_INDENT(2));
+
+        puts(text);
+        free(text);
+    }
+    json_decref(p->list);
+    view_free(p->view);
+}
+
+int cmd_log(int argc, char **argv, struct app *app)
+{
+    const char *since = NULL, *until = NULL, *exp = NULL, *kind = NULL;
+    int json = 0;
+    const struct opt opts[] = {
+        { OPT_STRING, 0, "since", &since, "D", "from this date (today, yesterday, monday, 7d, 2026-11-20, ...)" },
+        { OPT_STRING, 0, "until", &until, "D", "before this date" },
+        { OPT_STRING, 0, "exp", &exp, "NAME", "only this experiment" },
+        { OPT_STRING, 0, "kind", &kind, "K", "only this kind (note, exp, status, metrics, next, ...)" },
+        { OPT_FLAG, 0, "json", &json, NULL, "print JSON" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command cmd = {
+        "log [--since D] [--until D] [--exp NAME] [--kind K] [--json]",
+        "Show the timeline, oldest first. Amended entries show their "
+        "current text; retracted ones say so.",
+        opts, NULL, 0,
+    };
+    struct entry_filter f = ENTRY_FILTER_ALL;
+    struct printer p = { 0 };
+    char **ops = NULL;
+    int nops;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 0, 0);
+
+    if (rc == 0 && since)
+        rc = cli_date(&f.since, since, "--since", app);
+    if (rc == 0 && until)
+        rc = cli_date(&f.until, until, "--until", app);
+    if (rc == 0 && exp)
+        rc = store_exp_find(app->store, exp, &f.exp);
+    if (rc == 0 && kind) {
+        f.kind = entry_kind_parse(kind);
+        if (f.kind < 0)
+            rc = ll_error(LL_EUSAGE, "unknown kind '%s'", kind);
+    }
+    if (rc == 0)
+        rc = printer_init(&p, app, json);
+    if (rc == 0)
+        rc = store_entries(app->store, &f, print_entry, &p);
+    if (p.view)
+        printer_finish(&p, rc == 0);
+    free(ops);
+    return rc == OPT_HELP ? 0 : rc;
+}
+
+static int print_replies(void *ctx, const struct entry *e)
+{
+    (void)ctx;
+    printf("  -> #%lld %s", (long long)e->id, entry_kind_name(e->kind));
+    if (*e->body)
+        printf(": %.*s", (int)strcspn(e->body, "\n"), e->body);
+    putchar('\n');
+    return 0;
+}
+
+static int show_one(void *ctx, const struct entry *e)
+{
+    struct printer *p = ctx;
+    const struct view_item *it = view_item_find(p->view, e->id);
+    char when[TIME_ISO_SIZE];
+
+    if (p->json)
+        return print_entry(p, e);
+    printf("entry #%lld  %s\nkind:    %s\ntime:    %s\nauthor:  %s\n",
+           (long long)e->id, e->uid, entry_kind_name(e->kind),
+           time_format_iso(when, e->ts), e->author);
+    if (e->exp_name)
+        printf("exp:     %s\n", e->exp_name);
+    if (e->ref)
+        printf("refers:  #%lld\n", (long long)e->ref);
+    if (*e->title)
+        printf("title:   %s\n", e->title);
+    if (strcmp(e->data, "{}") != 0)
+        printf("data:    %s\n", e->data);
+    if (it && it->retracted)
+        printf("state:   retracted%s%s\n", *it->retract_reason ? ": " : "",
+               it->retract_reason);
+    if (*e->body)
+        printf("\n%s\n", e->body);
+    if (it && it->amended)
+        printf("\namended; current text:\n%s\n", it->text);
+    return 0;
+}
+
+int cmd_show(int argc, char **argv, struct app *app)
+{
+    int json = 0;
+    const struct opt opts[] = {
+        { OPT_FLAG, 0, "json", &json, NULL, "print JSON" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command cmd = {
+        "show ID [--json]",
+        "Show one entry in full, with the entries that refer to it.",
+        opts, NULL, 0,
+    };
+    struct entry_filter f = ENTRY_FILTER_ALL;
+    struct printer p = { 0 };
+    char **ops = NULL;
+    int64_t id;
+    int nops;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, 1);
+
+    if (rc == 0)
+        rc = cli_entry_ref(app, ops[0], NULL, &id, NULL);
+    if (rc == 0)
+        rc = printer_init(&p, app, json);
+    if (rc == 0)
+        rc = store_entry_get(app->store, id, show_one, &p);
+    if (rc == 0 && !json) {
+        f.ref = id;
+        rc = store_entries(app->store, &f, print_replies, NULL);
+    }
+    if (p.view) {
+        if (rc == 0 && json && json_array_size(p.list) == 1) {
+            char *text = json_dumps(json_array_get(p.list, 0), JSON_INDENT(2));
+
+            puts(text);
+            free(text);
+            p.json = 0;
+        }
+        printer_finish(&p, rc == 0);
+    }
+    free(ops);
+    return rc == OPT_HELP ? 0 : rc;
+}
+
+int cmd_search(int argc, char **argv, struct app *app)
+{
+    int json = 0;
+    const struct opt opts[] = {
+        { OPT_FLAG, 0, "json", &json, NULL, "print JSON" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command cmd = {
+        "search QUERY [--json]",
+        "Full-text search over titles and bodies (SQLite FTS5: words, "
+        "\"a phrase\", AND, OR, NOT, prefix*).",
+        opts, NULL, 0,
+    };
+    struct printer p = { 0 };
+    char **ops = NULL;
+    int nops;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, 1);
+
+    if (rc == 0)
+        rc = printer_init(&p, app, json);
+    if (rc == 0)
+        rc = store_search(app->store, ops[0], print_entry, &p);
+    if (rc == 0 && !json && p.count == 0)
+        fprintf(stderr, "lablog: no entry matches '%s'\n", ops[0]);
+    if (p.view)
+        printer_finish(&p, rc == 0);
+    free(ops);
+    return rc == OPT_HELP ? 0 : rc;
+}
+
+struct export_points {
+    size_t n;
+};
+
+static int export_point(void *ctx, int64_t step, double value, int64_t ts)
+{
+    struct export_points *x = ctx;
+    char num[40];
+
+    if (value != value)
+        snprintf(num, sizeof(num), "\"NaN\"");
+    else if (value > 1.7976931348623157e308 || value < -1.7976931348623157e308)
+        snprintf(num, sizeof(num), "\"%sinf\"", value < 0 ? "-" : "");
+    else
+        snprintf(num, sizeof(num), "%.17g", value);
+    printf("%s[%lld,%s,%lld]", x->n++ ? "," : "", (long long)step, num,
+           (long long)ts);
+    return 0;
+}
+
+struct export_series {
+    struct app *app;
+    const char *exp;
+    int first;
+};
+
+static int export_one_series(void *ctx, const struct series_summary *s)
+{
+    struct export_series *x = ctx;
+    struct export_points pts = { 0 };
+    json_t *name = json_string(s->name), *exp = json_string(x->exp);
+    char *n = json_dumps(name, JSON_ENCODE_ANY), *e = json_dumps(exp, JSON_ENCODE_ANY);
+    int rc;
+
+    printf("%s\n    {\"exp\": %s, \"metric\": %s, \"points\": [", x->first ? "" : ",",
+           e, n);
+    x->first = 0;
+    rc = store_points(x->app->store, s->exp, s->name, export_point, &pts);
+    fputs("]}", stdout);
+    free(n);
+    free(e);
+    json_decref(name);
+    json_decref(exp);
+    return rc;
+}
+
+int cmd_export(int argc, char **argv, struct app *app)
+{
+    int json = 0;
+    const struct opt opts[] = {
+        { OPT_FLAG, 0, "json", &json, NULL, "JSON (the only format, for now)" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command cmd = {
+        "export --json",
+        "Write the whole log as one JSON document: every entry, then every "
+        "metric series as [step, value, time_ms] points (NaN and inf as "
+        "strings).",
+        opts, NULL, 0,
+    };
+    struct entry_filter f = ENTRY_FILTER_ALL;
+    struct printer p = { 0 };
+    struct export_series xs = { app, NULL, 1 };
+    char **ops = NULL;
+    char *text;
+    size_t i;
+    int nops;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 0, 0);
+
+    if (rc == 0 && !json)
+        rc = ll_error(LL_EUSAGE, "export needs --json");
+    if (rc == 0)
+        rc = printer_init(&p, app, 1);
+    if (rc == 0)
+        rc = store_entries(app->store, &f, print_entry, &p);
+    if (rc == 0) {
+        text = json_dumps(p.list, JSON_INDENT(2));
+        printf("{\n  \"entries\": %s,\n  \"series\": [", text);
+        free(text);
+        for (i = 0; rc == 0 && i < p.view->nexps; i++) {
+            xs.exp = p.view->exps[i].name;
+            rc = store_series(app->store, p.view->exps[i].id,
+                              export_one_series, &xs);
+        }
+        puts("\n  ]\n}");
+    }
+    if (p.view) {
+        p.json = 0;
+        printer_finish(&p, 0);
+    }
+    free(ops);
+    return rc == OPT_HELP ? 0 : rc;
+}

@@ -1,0 +1,47 @@
+#!/bin/sh
+# lablog verify: tamper evidence for entries, points and attachments.
+. "$LABLOG_TOP/tests/cli/lib.sh"
+lablog init --name v >/dev/null 2>&1
+lablog exp new a >/dev/null
+lablog note "first" >/dev/null
+lablog note "second" >/dev/null
+lablog metric --exp a loss=1 acc=2 >/dev/null
+lablog metric --exp a loss=0.5 >/dev/null
+printf 'PNG-ish bytes' >plot.png
+lablog attach plot.png --exp a --caption "a plot" >/dev/null
+lablog attach plot.png >/dev/null
+lablog note "third" >/dev/null
+
+test_expect 'verify: ok with counts' '
+    lablog verify >o && grep -q "^ok: 9 entries, 3 points in 2 batches, 1 attachments; head [0-9a-f]\{16\}$" o
+'
+test_expect 'the same file attached twice is stored once' '
+    sqlite3 lablog.db "select count(*) from blob" | grep -qx 1
+'
+drop_triggers() {
+    for t in $(sqlite3 "$1" "select name from sqlite_master where type = 'trigger' and name not like 'entry_fts%'"); do
+        sqlite3 "$1" "drop trigger $t"
+    done
+}
+cp lablog.db t1.db
+drop_triggers t1.db
+sqlite3 t1.db "update entry set body = 'edited' where id = 3"
+test_fails 1 "entry 3 (note) does not match its hash" lablog --db t1.db verify
+cp lablog.db t2.db
+drop_triggers t2.db
+sqlite3 t2.db "update point set value = 0.75 where step = 1"
+test_fails 1 "entry 6 (metrics batch) does not match its digest" lablog --db t2.db verify
+cp lablog.db t3.db
+drop_triggers t3.db
+sqlite3 t3.db "delete from point where step = 0 and value = 2"
+test_fails 1 "entry 5 (metrics batch) recorded 2 points but 1 are in the log" lablog --db t3.db verify
+cp lablog.db t4.db
+drop_triggers t4.db
+sqlite3 t4.db "update blob set data = 'other'"
+test_fails 1 "attachment" lablog --db t4.db verify
+cp lablog.db t5.db
+drop_triggers t5.db
+sqlite3 t5.db "delete from entry where id = 4"
+test_fails 1 "entry 4 is missing" lablog --db t5.db verify
+test_expect 'the original still verifies' 'lablog verify >/dev/null'
+test_done
