@@ -139,6 +139,7 @@ clean:
 	rm -rf build build-asan build-clang lablog out
 
 FORCE:
+.SECONDARY:
 .PHONY: all test demo bench deps check check-all check-layers golden \
         demo-run bench-run install format clean FORCE
 .DELETE_ON_ERROR:

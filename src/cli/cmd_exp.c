@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/kv.h"
 
 /* Parses K=V operands into a JSON object of strings. */
 static int cli_params(json_t *params, const struct opt_list *list)
@@ -22,17 +23,15 @@ static int cli_params(json_t *params, const struct opt_list *list)
 
     for (i = 0; i < list->len; i++) {
         const char *kv = list->items[i];
-        const char *eq = strchr(kv, '=');
+        const char *value;
         char key[128];
 
-        if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof(key))
+        if (kv_split(kv, key, sizeof(key), &value))
             return ll_error(LL_EUSAGE, "--param expects KEY=VALUE, not '%s'",
                             kv);
-        memcpy(key, kv, (size_t)(eq - kv));
-        key[eq - kv] = '\0';
         if (cli_check_text(kv, "--param"))
-            return LL_EUSAGE;
-        json_object_set_new(params, key, json_string(eq + 1));
+            return LL_EINPUT;
+        json_object_set_new(params, key, json_string(value));
     }
     return 0;
 }

@@ -14,24 +14,22 @@
 #include "cli/cli.h"
 #include "ingest/ingest.h"
 #include "util/err.h"
+#include "util/kv.h"
 #include "util/num.h"
 
 /* Splits "name=value" into a checked metric name and a number. */
 static int parse_kv(const char *kv, char *name, size_t name_size,
                     double *value)
 {
-    const char *eq = strchr(kv, '=');
-    size_t len = eq ? (size_t)(eq - kv) : 0;
+    const char *text;
 
-    if (!eq || len == 0 || len >= name_size)
+    if (kv_split(kv, name, name_size, &text))
         return ll_error(LL_EUSAGE, "expected METRIC=VALUE, not '%s'", kv);
-    memcpy(name, kv, len);
-    name[len] = '\0';
     if (cli_check_text(name, "metric name"))
         return LL_EINPUT;
-    if (num_parse(eq + 1, value))
+    if (num_parse(text, value))
         return ll_error(LL_EINPUT, "'%s' is not a number (metric '%s')",
-                        eq + 1, name);
+                        text, name);
     return 0;
 }
 

@@ -81,6 +81,24 @@ int cli_exp(struct app *app, const char *name, int required, int64_t *exp_out)
     return store_exp_find(app->store, name, exp_out);
 }
 
+/* What people call each kind, for messages ("a next step"). */
+static const char *kind_noun(int kind)
+{
+    switch (kind) {
+    case ENTRY_EXP: return "an experiment";
+    case ENTRY_STATUS: return "a status change";
+    case ENTRY_NOTE: return "a note";
+    case ENTRY_METRICS: return "a metrics batch";
+    case ENTRY_NEXT: return "a next step";
+    case ENTRY_BLOCK: return "a blocker";
+    case ENTRY_ASK: return "a question";
+    case ENTRY_ANSWER: return "an answer";
+    case ENTRY_DECIDE: return "a decision";
+    case ENTRY_ATTACH: return "an attachment";
+    default: return entry_kind_name((enum entry_kind)kind);
+    }
+}
+
 struct kind_probe {
     int kind;
 };
@@ -118,10 +136,9 @@ int cli_entry_ref(struct app *app, const char *arg, const int *kinds,
         if (*k < 0) {
             for (k = kinds; *k >= 0; k++)
                 buf_printf(&want, "%s%s", k == kinds ? "" : " or ",
-                           entry_kind_name((enum entry_kind)*k));
-            rc = ll_error(LL_EUSAGE, "entry %lld is a %s, not a %s", id,
-                          entry_kind_name((enum entry_kind)probe.kind),
-                          want.ptr);
+                           kind_noun(*k));
+            rc = ll_error(LL_EUSAGE, "entry %lld is %s, not %s", id,
+                          kind_noun(probe.kind), want.ptr);
             buf_release(&want);
             return rc;
         }

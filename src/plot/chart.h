@@ -54,7 +54,8 @@ struct chart_series;
 enum chart_format {
     CHART_PNG, /* PNG bytes, RGB 8-bit, width x height x scale pixels */
     CHART_SVG, /* SVG 1.1 document, sized in pt, text as glyph outlines */
-    CHART_PDF, /* one-page PDF, fonts embedded as subsets */
+    CHART_PDF, /* one-page PDF, fonts embedded as subsets; its creation
+                  date is now, or SOURCE_DATE_EPOCH when that is set */
     CHART_RGB  /* raw pixels, 3 bytes (R, G, B) per pixel, rows top to
                   bottom, no padding: for HPDF_LoadRawImageFromMem */
 };
@@ -107,8 +108,9 @@ void chart_free(struct chart *c);
  * decimated as they arrive. Call it at most once, before pushing, for a
  * large series. Without it the chart keeps every point until
  * chart_render(), which then takes the range from the data: fine for a few
- * thousand points. Calling it after some points were pushed replays them.
- * xmin <= xmax (asserted); points outside still draw, clipped.
+ * thousand points. Calling it after some points were pushed replays them;
+ * after the first chart_render() the range is fixed. xmin <= xmax
+ * (asserted); points outside the range still draw, at its edges.
  */
 void chart_set_xrange(struct chart *c, double xmin, double xmax);
 

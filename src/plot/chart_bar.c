@@ -113,7 +113,7 @@ static void nan_text(const struct chart_bar *b, char *dst, size_t cap)
     snprintf(dst, cap, "%zu NaN", b->n_bad);
 }
 
-/* --- ranges and titles -------------------------------------------------- */
+/* --- ranges and titles --------------------------------------------------- */
 
 static void fit_y(struct frame *f)
 {
@@ -186,7 +186,7 @@ static void make_y_title(struct frame *f)
     f->y_title = buf_detach(&b, NULL);
 }
 
-/* --- layout ----------------------------------------------------------------- */
+/* --- layout -------------------------------------------------------------- */
 
 static double widest_group(struct frame *f)
 {
@@ -198,14 +198,27 @@ static double widest_group(struct frame *f)
     return w;
 }
 
-/* Rotates the group labels when they do not fit their slots; returns
- * non-zero when that changed the layout. */
+/* Rotates the group labels when they do not fit their slots, and widens
+ * the left margin when the first one would stick out of the figure.
+ * Returns non-zero when that changed the layout. */
 static int rotate_if_needed(struct frame *f)
 {
-    if (f->bar_labels_rotated || f->bar_label_w <= 0.92 * slot_width(f))
+    double reach;
+
+    if (f->bar_labels_rotated || f->bar_label_w <= 0.92 * slot_width(f) ||
+        f->c->ngroups == 0)
         return 0;
     f->bar_labels_rotated = 1;
     frame_layout(f);
+    reach = frame_text_width(f, f->c->groups[0], f->fs, 0) * cos(M_PI / 6);
+    f->left_extra = 0.8 * f->fs - (f->plot.x0 + slot_width(f) / 2 - reach);
+    if (f->left_extra > 0) {
+        /* The slot shrinks as the margin grows: solve for the margin. */
+        f->left_extra *= 1 / (1 - 0.5 / (double)f->c->ngroups);
+        frame_layout(f);
+    } else {
+        f->left_extra = 0;
+    }
     return 1;
 }
 
@@ -258,7 +271,7 @@ static void bar_mark(void *ctx, struct occupancy *o)
     }
 }
 
-/* --- drawing ---------------------------------------------------------------- */
+/* --- drawing ------------------------------------------------------------- */
 
 static struct rgb bar_colour(const struct frame *f, const struct chart_bar *b)
 {

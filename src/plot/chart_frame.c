@@ -59,7 +59,7 @@ void frame_set_rgb(struct frame *f, struct rgb c, double alpha)
         cairo_set_source_rgba(f->cr, c.r, c.g, c.b, alpha);
 }
 
-/* --- text ----------------------------------------------------------------- */
+/* --- text ---------------------------------------------------------------- */
 
 static void set_font(struct frame *f, double size, int bold)
 {
@@ -137,7 +137,7 @@ static void typeset_minus(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
-/* --- coordinates -------------------------------------------------------- */
+/* --- coordinates --------------------------------------------------------- */
 
 /* Keeps far-away points inside cairo's fixed-point range. */
 static double clamp_coord(double v)
@@ -199,7 +199,7 @@ static void vline(struct frame *f, double x, double y0, double y1,
     cairo_stroke(f->cr);
 }
 
-/* --- layout --------------------------------------------------------------- */
+/* --- layout -------------------------------------------------------------- */
 
 static void tick_label(const struct frame *f, char *dst, size_t cap,
                        double v, const struct ticks *t, int is_x)
@@ -282,7 +282,7 @@ static void layout_once(struct frame *f, double right_extra)
     const struct chart *c = f->c;
     double top = PAD(f);
     double bottom = PAD(f) + TICK_LEN + TICK_GAP;
-    double left = PAD(f) + TICK_LEN + TICK_GAP;
+    double left = PAD(f) + TICK_LEN + TICK_GAP + f->left_extra;
     double right = PAD(f) + right_extra;
 
     if (c->title)
@@ -339,7 +339,7 @@ void frame_layout(struct frame *f)
         layout_once(f, over);
 }
 
-/* --- drawing -------------------------------------------------------------- */
+/* --- drawing ------------------------------------------------------------- */
 
 void frame_draw_background(struct frame *f)
 {
@@ -354,10 +354,12 @@ void frame_draw_grid(struct frame *f)
     cairo_save(f->cr);
     frame_set_rgb(f, grid_minor, 1);
     for (i = 0; i < f->yt.minor_len; i++)
-        frame_hline(f, f->plot.x0, f->plot.x1, frame_py(f, f->yt.minor[i]), 0.5);
+        frame_hline(f, f->plot.x0, f->plot.x1, frame_py(f, f->yt.minor[i]),
+                    0.5);
     frame_set_rgb(f, grid, 1);
     for (i = 0; i < f->yt.len; i++)
-        frame_hline(f, f->plot.x0, f->plot.x1, frame_py(f, f->yt.items[i]), 0.5);
+        frame_hline(f, f->plot.x0, f->plot.x1, frame_py(f, f->yt.items[i]),
+                    0.5);
     for (i = 0; f->c->kind == CHART_LINE && i < f->xt.len; i++)
         vline(f, frame_px(f, f->xt.items[i]), f->plot.y0, f->plot.y1, 0.5);
     cairo_restore(f->cr);

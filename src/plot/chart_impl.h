@@ -135,6 +135,7 @@ struct frame {
     double ylo, yhi;            /* y range shown, log10 of it for log y */
     int bar_labels_rotated;     /* bar charts: group labels at an angle */
     double bar_label_w;         /* widest group label */
+    double left_extra;          /* more left margin (long rotated labels) */
     const struct legend_entry *legend; /* entries (owned by the caller) */
     size_t nlegend;             /* number of entries */
     int legend_mode;            /* LEGEND_INSIDE, _RIGHT or _BELOW */
@@ -147,6 +148,12 @@ struct frame {
     double hline_margin;        /* right margin for labels outside */
     char *y_title;              /* y axis title to draw (owned) */
 };
+
+#define CHART_MAX_PIXELS 16384.0 /* per side; cairo's own limit is 32767 */
+
+/* chart.c: sets the x range from the data when the caller did not, and
+ * flushes the decimators so drawing code can read items and len. */
+void chart_finish_points(struct chart *c);
 
 /* chart_frame.c: text, coordinates, layout, and the parts around the
  * data. Set the want ranges, legend entries and y_title, then call

@@ -24,7 +24,7 @@ static const struct rgb label_ink = { 0.2, 0.2, 0.2 };
 static const struct rgb ref_ink = { 0.33, 0.33, 0.33 };
 static const struct rgb note_ink = { 0.75, 0.1, 0.1 };
 
-/* --- occupancy grid ------------------------------------------------------- */
+/* --- occupancy grid ------------------------------------------------------ */
 
 struct occupancy {
     double x0;           /* top-left corner of cell (0, 0), points */
@@ -148,7 +148,7 @@ static unsigned occ_count(const struct occupancy *o, const struct rect *r)
            o->sat[y1 * W + x0] + o->sat[y0 * W + x0];
 }
 
-/* --- reference lines ------------------------------------------------------ */
+/* --- reference lines ----------------------------------------------------- */
 
 static int hline_visible(const struct frame *f, const struct chart_hline *h)
 {
@@ -247,7 +247,7 @@ void frame_draw_hlines(struct frame *f)
     cairo_restore(f->cr);
 }
 
-/* --- legend geometry -------------------------------------------------------- */
+/* --- legend geometry ----------------------------------------------------- */
 
 #define LFS(f) ((f)->fs * 0.95)     /* legend text size */
 #define ROW(f) (1.45 * LFS(f))      /* row height */
@@ -422,7 +422,7 @@ void frame_place_legend(struct frame *f, frame_mark_fn *mark, void *ctx)
     f->legend_box = box_at(f, x, f->c->o.height - 0.8 * f->fs - f->legend_h);
 }
 
-/* --- drawing the legend ----------------------------------------------------- */
+/* --- drawing the legend -------------------------------------------------- */
 
 static void rounded_rect(cairo_t *cr, const struct rect *r, double rad)
 {

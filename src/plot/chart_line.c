@@ -54,7 +54,7 @@ int chart_line_check(const struct chart *c)
     return 0;
 }
 
-/* --- ranges ----------------------------------------------------------------- */
+/* --- ranges -------------------------------------------------------------- */
 
 /* Sets the y range the frame asks ticks for; returns 0 without data. */
 static int fit_y(struct frame *f)
@@ -108,7 +108,7 @@ static void fit_x(struct frame *f)
     f->xwant_hi = c->xmax + 0.02 * span;
 }
 
-/* --- legend ----------------------------------------------------------------- */
+/* --- legend -------------------------------------------------------------- */
 
 /* "NaN at 5.2k": what the series' first non-finite point was, and where. */
 static void gap_note(const struct frame *f, const struct chart_series *s,
@@ -130,7 +130,7 @@ static void gap_note(const struct frame *f, const struct chart_series *s,
     snprintf(dst, cap, "(%s at %s)", what, x);
 }
 
-/* --- legend placement ------------------------------------------------------ */
+/* --- legend placement ---------------------------------------------------- */
 
 static void mark_polyline(struct frame *f, const struct decimate *d,
                           struct occupancy *o)
@@ -193,7 +193,7 @@ static void line_mark(void *ctx, struct occupancy *o)
     }
 }
 
-/* --- drawing ---------------------------------------------------------------- */
+/* --- drawing ------------------------------------------------------------- */
 
 /* Ends the current piece of line; a lone vertex becomes a dot. */
 static void end_piece(cairo_t *cr, size_t vertices, double x, double y)

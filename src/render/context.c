@@ -121,6 +121,23 @@ char *context_distinct_params_max(const struct view *v,
     return buf_detach(&out, NULL);
 }
 
+int context_load_metrics(struct view *v)
+{
+    size_t i, j;
+    int rc = 0;
+
+    for (i = 0; rc == 0 && i < v->nexps; i++) {
+        struct view_exp *x = &v->exps[i];
+        int wanted = x->touched;
+
+        for (j = 0; !wanted && j < v->nexps; j++)
+            wanted = v->exps[j].touched && shares_tag(x, &v->exps[j]);
+        if (wanted)
+            rc = view_exp_metrics(v, x);
+    }
+    return rc;
+}
+
 /* Loss-like metrics go down; people usually lead with the others. */
 static int is_loss(const char *name)
 {
@@ -253,6 +270,17 @@ static void set_size(json_t *o, const char *key, int64_t bytes)
     else
         snprintf(text, sizeof(text), "%.1f MiB", bytes / (1024.0 * 1024));
     set_str(o, key, text);
+}
+
+/* Whether any metric object in the array has a "change". */
+static int any_change(json_t *metrics)
+{
+    size_t i;
+
+    for (i = 0; i < json_array_size(metrics); i++)
+        if (json_object_get(json_array_get(metrics, i), "change"))
+            return 1;
+    return 0;
 }
 
 static json_t *item_json(const struct view_item *it,
@@ -431,6 +459,8 @@ json_t *context_exp_with(const struct view *v, const struct view_exp *x,
         json_array_append_new(metrics, metric_json(&x->metrics[i]));
     json_object_set_new(o, "metrics", metrics);
     json_object_set_new(o, "has_metrics", json_boolean(x->nmetrics > 0));
+    json_object_set_new(o, "metrics_have_change",
+                        json_boolean(any_change(metrics)));
     text = context_distinct_params(v, x);
     set_str(o, "distinct_params", text);
     free(text);

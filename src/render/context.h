@@ -64,6 +64,12 @@ char *context_distinct_params(const struct view *v, const struct view_exp *x);
 char *context_distinct_params_max(const struct view *v,
                                   const struct view_exp *x, size_t max);
 
+/* Loads into v the metric summaries the context shows: those of the
+ * experiments touched in the period and of their siblings (experiments
+ * sharing a tag, which key results compare with). Returns 0, or the
+ * store's error with its message. */
+int context_load_metrics(struct view *v);
+
 /* "3h 12m", "45s", "2d 4h". */
 void context_duration(char out[32], int64_t ms);
 

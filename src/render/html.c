@@ -172,6 +172,42 @@ void html_safe_markdown(struct buf *out, const char *md, size_t len)
     cmark_node_free(doc);
 }
 
+void html_safe_markdown_item(struct buf *out, const char *md, size_t len)
+{
+    struct buf tmp = BUF_INIT;
+    size_t i;
+
+    html_safe_markdown(&tmp, md, len);
+    for (i = 0; i < tmp.len; i++) {
+        buf_putc(out, tmp.ptr[i]);
+        if (tmp.ptr[i] == '\n' && i + 1 < tmp.len && tmp.ptr[i + 1] != '\n')
+            buf_puts(out, "  ");
+    }
+    buf_release(&tmp);
+}
+
+void html_markdown_code(struct buf *out, const char *s, size_t len)
+{
+    size_t i, run = 0, longest = 0, n;
+    int pad = len && (s[0] == '`' || s[len - 1] == '`');
+
+    for (i = 0; i < len; i++) {
+        run = s[i] == '`' ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    for (n = 0; n <= longest; n++)
+        buf_putc(out, '`');
+    if (pad)
+        buf_putc(out, ' ');
+    for (i = 0; i < len; i++)
+        buf_putc(out, s[i] == '\n' || s[i] == '\r' ? ' ' : s[i]);
+    if (pad)
+        buf_putc(out, ' ');
+    for (n = 0; n <= longest; n++)
+        buf_putc(out, '`');
+}
+
 void html_data_uri(struct buf *out, const char *mime, const void *data,
                    size_t len)
 {

@@ -36,6 +36,17 @@ void html_from_markdown(struct buf *out, const char *md, size_t len);
  * escapes) but not what it shows. */
 void html_safe_markdown(struct buf *out, const char *md, size_t len);
 
+/* html_safe_markdown(), then every line after the first indented by two
+ * spaces (blank lines stay empty), so the text can follow a "- " list
+ * marker: a multi-paragraph note, or one with an unclosed code fence,
+ * stays inside its list item. */
+void html_safe_markdown_item(struct buf *out, const char *md, size_t len);
+
+/* Appends s[0..len) as a Markdown code span: a backtick fence longer than
+ * any run of backticks inside, padded with a space when s starts or ends
+ * with one; line ends become spaces. */
+void html_markdown_code(struct buf *out, const char *s, size_t len);
+
 /* 1 when url may be used as an href or src: a relative reference (no
  * scheme), or an http, https or mailto URL; 0 otherwise (javascript:,
  * data:, file:, vbscript:, anything else). Leading blanks and control

@@ -173,6 +173,7 @@ static const char *const summary_sql[] = {
     "SELECT step, value, ts " POINTS_OF " ORDER BY step DESC LIMIT 1",
     "SELECT min(value), step " POINTS_OF " AND " FINITE,
     "SELECT max(value), step " POINTS_OF " AND " FINITE,
+    "SELECT min(step) " POINTS_OF " AND NOT (" FINITE ")",
 };
 
 #define SUMMARY_QUERIES (sizeof(summary_sql) / sizeof(summary_sql[0]))
@@ -198,9 +199,12 @@ static void summary_row(struct series_summary *sum, size_t q, sqlite3_stmt *st)
         sum->min = column_value(st, 0);
         sum->min_step = sqlite3_column_int64(st, 1);
         break;
-    default:
+    case 4:
         sum->max = column_value(st, 0);
         sum->max_step = sqlite3_column_int64(st, 1);
+        break;
+    default:
+        sum->nonfinite_step = sqlite3_column_int64(st, 0);
         break;
     }
 }

@@ -198,6 +198,7 @@ struct series_summary {
     int64_t exp;           /* experiment entry id */
     int64_t count;         /* points, NaN included */
     int64_t nonfinite;     /* NaN and +-inf points */
+    int64_t nonfinite_step; /* step of the first of them (when nonfinite) */
     int64_t first_step, last_step;
     double first, last;    /* values at first_step and last_step */
     double min, max;       /* over finite values; NaN when none */

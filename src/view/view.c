@@ -438,6 +438,7 @@ static int add_metric(void *ctx, const struct series_summary *s)
     vm->name = arena_strdup(m->arena, s->name);
     vm->count = s->count;
     vm->nonfinite = s->nonfinite;
+    vm->nonfinite_step = s->nonfinite_step;
     vm->first_step = s->first_step;
     vm->last_step = s->last_step;
     vm->min_step = s->min_step;

@@ -40,6 +40,7 @@ struct view_metric {
     const char *name;
     int64_t count;         /* points, NaN and inf included */
     int64_t nonfinite;     /* NaN and +-inf points */
+    int64_t nonfinite_step; /* step of the first of them */
     int64_t first_step, last_step, min_step, max_step;
     double first, last;    /* may be NaN or inf: a diverged run */
     double min, max;       /* over finite points; NaN when there are none */

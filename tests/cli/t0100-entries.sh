@@ -60,7 +60,7 @@ lablog metric --exp bon-n8 loss=0.5 >/dev/null
 before=$(log_state)
 test_fails 1 "unknown experiment 'nope'" lablog note x --exp nope
 test_fails 1 "no entry 999" lablog done 999
-test_fails 2 "entry 2 is a exp, not a next" lablog done 2
+test_fails 2 "entry 2 is an experiment, not a next step" lablog done 2
 test_fails 2 "'abc' is not an entry id" lablog amend abc text
 test_fails 2 "--priority must be 1, 2 or 3" lablog next x --priority 7
 test_fails 2 "invalid experiment name 'a b'" lablog exp new "a b"

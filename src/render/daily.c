@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The daily update (see daily.h): per-format conversions of note text, the
+ * Slack length budget applied to the context, and the final render.
+ */
+#include "render/daily.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "render/context.h"
+#include "render/escape.h"
+#include "render/html.h"
+#include "render/mrkdwn.h"
+#include "render/templates.h"
+#include "util/err.h"
+#include "util/utf8.h"
+
+#define ELLIPSIS "\xe2\x80\xa6"
+#define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
+#define GRAVE_LOOKALIKE "\xcb\x8b" /* U+02CB, stands in for a backtick */
+
+/* What the Slack message says when it had to be cut. */
+#define TRIMMED_NOTE "\n_(trimmed: the update was too long for Slack; " \
+                     "run `lablog report` for the full log)_\n"
+
+static const char *const format_names[] = { "slack", "text", "markdown" };
+static const char *const template_names[] = {
+    "daily.slack.mustache", "daily.text.mustache", "daily.md.mustache"
+};
+
+int daily_format_parse(enum daily_format *out, const char *name)
+{
+    if (strcmp(name, "slack") == 0)
+        *out = DAILY_SLACK;
+    else if (strcmp(name, "text") == 0)
+        *out = DAILY_TEXT;
+    else if (strcmp(name, "markdown") == 0 || strcmp(name, "md") == 0)
+        *out = DAILY_MD;
+    else
+        return ll_error(LL_EUSAGE, "unknown --format '%s' (slack, text or "
+                        "markdown)", name);
+    return 0;
+}
+
+const char *daily_format_name(enum daily_format f)
+{
+    return format_names[f];
+}
+
+/* ---- conversions ------------------------------------------------------- */
+
+/* Plain text for a terminal: control characters other than newline and
+ * tab become U+FFFD, so a value cannot send escape sequences. */
+static void escape_text(struct buf *out, const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+            buf_puts(out, REPLACEMENT);
+        else
+            buf_putc(out, c);
+    }
+}
+
+/* A cut point at most max bytes into s that splits no character, no
+ * &entity; and no <link|label>. */
+static size_t slack_cut(const char *s, size_t len, size_t max)
+{
+    size_t cut = utf8_truncate_len(s, len, max);
+    size_t i;
+
+    for (i = cut; i > 0 && cut - i < 8; i--) {
+        if (s[i - 1] == ';')
+            break;
+        if (s[i - 1] == '&') {
+            cut = i - 1;
+            break;
+        }
+    }
+    for (i = cut; i > 0; i--) {
+        if (s[i - 1] == '>')
+            break;
+        if (s[i - 1] == '<') {
+            cut = i - 1;
+            break;
+        }
+    }
+    return cut;
+}
+
+static void markup_slack(struct buf *out, const char *md, size_t len)
+{
+    size_t from = out->len, cut;
+
+    mrkdwn_from_markdown(out, md, len);
+    if (out->len - from <= DAILY_SLACK_MAX_ITEM)
+        return;
+    cut = slack_cut(out->ptr + from, out->len - from,
+                    DAILY_SLACK_MAX_ITEM - strlen(ELLIPSIS));
+    buf_truncate(out, from + cut);
+    buf_puts(out, ELLIPSIS);
+}
+
+/* Plain text, continued on lines indented by two spaces (blank lines stay
+ * empty) so it stays under its "- " bullet. */
+static void markup_text(struct buf *out, const char *md, size_t len)
+{
+    struct buf tmp = BUF_INIT;
+    size_t i;
+
+    plain_from_markdown(&tmp, md, len);
+    for (i = 0; i < tmp.len; i++) {
+        buf_putc(out, tmp.ptr[i]);
+        if (tmp.ptr[i] == '\n' && i + 1 < tmp.len && tmp.ptr[i + 1] != '\n')
+            buf_puts(out, "  ");
+    }
+    buf_release(&tmp);
+}
+
+/* `command` for Slack: backticks would end the code span. */
+static void code_slack(struct buf *out, const char *s, size_t len)
+{
+    size_t i, start = 0;
+
+    buf_putc(out, '`');
+    for (i = 0; i < len; i++) {
+        if (s[i] != '`' && s[i] != '\n')
+            continue;
+        escape_slack(out, s + start, i - start);
+        buf_puts(out, s[i] == '`' ? GRAVE_LOOKALIKE : " ");
+        start = i + 1;
+    }
+    escape_slack(out, s + start, len - start);
+    buf_putc(out, '`');
+}
+
+static void code_text(struct buf *out, const char *s, size_t len)
+{
+    escape_text(out, s, len);
+}
+
+/* ---- the Slack budget -------------------------------------------------- */
+
+static size_t str_len(json_t *o, const char *key)
+{
+    return json_string_length(json_object_get(o, key));
+}
+
+/* Roughly what one item of a list adds to the message. */
+static size_t item_size(json_t *it)
+{
+    static const char *const keys[] = {
+        "body", "exp", "closed_body", "excerpt", "retract_reason", "name",
+        "distinct_params_short", "event_text", "key_results",
+        "event_message"
+    };
+    size_t i, n = 16; /* bullet, labels, punctuation */
+
+    for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        n += str_len(it, keys[i]);
+    return n;
+}
+
+/* Keeps the items of the named lists, in order, while they fit in budget
+ * bytes; each list that loses items gets "KEY_more": how many. */
+static void fit_section(json_t *ctx, const char *const *keys, size_t budget)
+{
+    size_t used = 0, k;
+
+    for (k = 0; keys[k]; k++) {
+        json_t *list = json_object_get(ctx, keys[k]);
+        size_t i, n = json_array_size(list);
+        char more[64];
+
+        for (i = 0; i < n; i++) {
+            size_t size = item_size(json_array_get(list, i));
+
+            if (used + size > budget)
+                break;
+            used += size;
+        }
+        if (i == n)
+            continue;
+        snprintf(more, sizeof(more), "%s_more", keys[k]);
+        json_object_set_new(ctx, more, json_integer((json_int_t)(n - i)));
+        while (json_array_size(list) > i)
+            json_array_remove(list, i);
+        used = budget; /* later lists of the section get nothing */
+    }
+}
+
+static void fit_slack(json_t *ctx)
+{
+    static const char *const last[] = {
+        "experiments", "takeaways", "other_notes", "next_done",
+        "blockers_resolved", "questions_answered", "decisions", "retracted",
+        NULL
+    };
+    static const char *const next[] = { "next_open", NULL };
+    static const char *const blockers[] = {
+        "blockers_open", "questions_open", NULL
+    };
+    size_t budget = DAILY_SLACK_MAX_SECTION - 200; /* heads and notes */
+
+    fit_section(ctx, last, budget);
+    fit_section(ctx, next, budget);
+    fit_section(ctx, blockers, budget);
+}
+
+/* Cuts a rendered message longer than DAILY_SLACK_MAX_TOTAL at a line end
+ * and says so. */
+static void fit_total(struct buf *out, size_t from)
+{
+    size_t room = DAILY_SLACK_MAX_TOTAL - strlen(TRIMMED_NOTE);
+    const char *s = out->ptr + from;
+    size_t cut;
+
+    if (out->len - from <= DAILY_SLACK_MAX_TOTAL)
+        return;
+    cut = room;
+    while (cut > 0 && s[cut - 1] != '\n')
+        cut--;
+    if (cut == 0) /* one enormous line */
+        cut = slack_cut(s, out->len - from, room);
+    while (cut > 0 && s[cut - 1] == '\n')
+        cut--;
+    buf_truncate(out, from + cut);
+    buf_puts(out, TRIMMED_NOTE);
+}
+
+/* ---- rendering --------------------------------------------------------- */
+
+int daily_context(json_t **out, struct view *v, const struct daily_opts *o)
+{
+    static context_text_fn *const markups[] = {
+        markup_slack, markup_text, html_safe_markdown_item
+    };
+    static context_text_fn *const codes[] = {
+        code_slack, code_text, html_markdown_code
+    };
+    struct context_opts co;
+    json_t *ctx;
+    int rc = context_load_metrics(v);
+
+    *out = NULL;
+    if (rc)
+        return rc;
+    memset(&co, 0, sizeof(co));
+    co.now = o->now;
+    co.author = o->author;
+    co.markup = markups[o->format];
+    co.code = codes[o->format];
+    ctx = context_view(v, &co);
+    json_object_set_new(ctx, "format",
+                        json_string(daily_format_name(o->format)));
+    if (o->format == DAILY_SLACK)
+        fit_slack(ctx);
+    *out = ctx;
+    return 0;
+}
+
+/* Ends the output with exactly one newline. */
+static void end_line(struct buf *out, size_t from)
+{
+    while (out->len > from && (out->ptr[out->len - 1] == '\n'
+                               || out->ptr[out->len - 1] == ' '))
+        buf_truncate(out, out->len - 1);
+    buf_putc(out, '\n');
+}
+
+int daily_render(struct buf *out, struct view *v, const struct daily_opts *o)
+{
+    static tmpl_escape_fn *const escapes[] = {
+        escape_slack, escape_text, escape_md_inline
+    };
+    struct template_file t = TEMPLATE_FILE_INIT;
+    json_t *ctx = NULL;
+    size_t from = out->len;
+    int rc = templates_load(&t, template_names[o->format], o->template_file);
+
+    if (rc)
+        goto cleanup;
+    rc = daily_context(&ctx, v, o);
+    if (rc)
+        goto cleanup;
+    rc = templates_render(out, &t, ctx, escapes[o->format]);
+    if (rc)
+        goto cleanup;
+    end_line(out, from);
+    if (o->format == DAILY_SLACK)
+        fit_total(out, from);
+cleanup:
+    json_decref(ctx);
+    templates_release(&t);
+    return rc;
+}
