@@ -42,8 +42,8 @@ const struct cmd lablog_commands[] = {
     { "search", cmd_search, CMD_NEEDS_DB, "Full-text search" },
     { "export", cmd_export, CMD_NEEDS_DB, "Export the log as JSON" },
     { "verify", cmd_verify, CMD_NEEDS_DB, "Check the log's integrity" },
-    /*PENDING daily*/
-    /*PENDING report*/
+    { "daily", cmd_daily, CMD_NEEDS_DB | CMD_WRITES, "Last / Next / Blockers daily update" },
+    { "report", cmd_report, CMD_NEEDS_DB, "Research-log report (Markdown/HTML)" },
     /*PENDING slides*/
     /*PENDING plot*/
     { "help", cmd_help, CMD_NO_DB, "Show help for a command" },

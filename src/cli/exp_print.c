@@ -93,7 +93,7 @@ static void print_metrics(const struct view_exp *x)
 
     if (!x->nmetrics)
         return;
-    printf("metrics:\n  %-16s %8s  %-20s %-20s %-20s\n", "NAME", "COUNT",
+    printf("metrics:\n  %-16s %8s  %-20s %-20s %s\n", "NAME", "COUNT",
            "LAST (step)", "MIN (step)", "MAX (step)");
     for (i = 0; i < x->nmetrics; i++) {
         const struct view_metric *m = &x->metrics[i];
@@ -105,10 +105,11 @@ static void print_metrics(const struct view_exp *x)
                  (long long)m->min_step);
         snprintf(max, sizeof(max), "%s (%lld)", num_format(c, m->max),
                  (long long)m->max_step);
-        printf("  %-16s %8lld  %-20s %-20s %-20s", m->name,
+        printf("  %-16s %8lld  %-20s %-20s %s", m->name,
                (long long)m->count, last, min, max);
         if (m->nonfinite)
-            printf(" %lld NaN/inf", (long long)m->nonfinite);
+            printf("  %lld NaN/inf from step %lld", (long long)m->nonfinite,
+                   (long long)m->nonfinite_step);
         putchar('\n');
     }
 }
@@ -145,10 +146,13 @@ static void print_exp(const struct view *v, const struct view_exp *x)
         context_duration(dur, x->finished - x->started);
         printf("duration: %s\n", dur);
     }
-    for (i = 0; i < x->nhistory; i++)
-        printf("%s  %s  %-9s %s\n", i ? "" : "history:\n",
-               time_format_short(when, x->history[i].ts),
-               x->history[i].status, x->history[i].message);
+    for (i = 0; i < x->nhistory; i++) {
+        const struct view_status *h = &x->history[i];
+
+        printf("%s  %s  %s%s%s\n", i ? "" : "history:\n",
+               time_format_short(when, h->ts), h->status,
+               *h->message ? ": " : "", h->message);
+    }
     print_metrics(x);
     distinct = context_key_results(v, x);
     if (*distinct)

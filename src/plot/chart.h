@@ -4,10 +4,11 @@
  *
  * Line charts show metric series against step (or elapsed time): a
  * colour-blind-safe palette (seaborn "colorblind", after Okabe & Ito),
- * 1-2-5 ticks with compact labels, a light grid, a legend in the emptiest
- * corner of the plot (or outside on the right when every corner has data),
- * optional log y, optional EMA smoothing over the faint raw series,
- * horizontal reference lines with labels ("chance"), and NaN / inf points
+ * 1-2-5 ticks with compact labels, a light grid, a legend where it covers
+ * no data (a free corner, else a free spot along the plot's edges, else
+ * right of the plot, or below it on narrow figures), optional log y,
+ * optional EMA smoothing over the faint raw series, horizontal reference
+ * lines with labels ("chance"), and NaN / inf points
  * drawn as a break in the line with a cross at the top (bottom for -inf)
  * edge and "NaN at <x>" in the legend.
  *

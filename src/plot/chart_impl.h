@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Private to src/plot/chart*.c: the chart's data, and the frame that one
- * render lays out and draws on. chart.c owns the data and the output
- * surfaces, chart_frame.c the layout, axes, text and legend, chart_line.c
- * and chart_bar.c what goes inside the plot area.
+ * render lays out and draws on. chart.c owns the data, chart_render.c the
+ * fonts and output surfaces, chart_frame.c the layout, axes and text,
+ * chart_legend.c the legend and reference lines, chart_line.c and
+ * chart_bar.c what goes inside the plot area.
  */
 #ifndef LABLOG_PLOT_CHART_IMPL_H
 #define LABLOG_PLOT_CHART_IMPL_H

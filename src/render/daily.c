@@ -179,8 +179,8 @@ static void fit_section(json_t *ctx, const char *const *keys, size_t budget)
         for (i = 0; i < n; i++) {
             size_t size = item_size(json_array_get(list, i));
 
-            if (used + size > budget)
-                break;
+            if (used + size > budget && used > 0)
+                break; /* the first item is always kept */
             used += size;
         }
         if (i == n)

@@ -160,7 +160,8 @@ static void apply_status(struct fold *f, const struct entry *e, json_t *data)
         return;
     /* The history grows one at a time and is short: realloc-free copy. */
     h = arena_alloc(a, (x->nhistory + 1) * sizeof(*h));
-    memcpy(h, x->history, x->nhistory * sizeof(*h));
+    if (x->nhistory)
+        memcpy(h, x->history, x->nhistory * sizeof(*h));
     x->history = h;
     h += x->nhistory++;
     h->id = e->id;
@@ -431,7 +432,8 @@ static int add_metric(void *ctx, const struct series_summary *s)
 
         m->cap = m->cap ? m->cap * 2 : 8;
         grown = arena_alloc(m->arena, m->cap * sizeof(*grown));
-        memcpy(grown, x->metrics, x->nmetrics * sizeof(*grown));
+        if (x->nmetrics)
+            memcpy(grown, x->metrics, x->nmetrics * sizeof(*grown));
         x->metrics = grown;
     }
     vm = &x->metrics[x->nmetrics++];
@@ -506,8 +508,9 @@ int view_build(struct view **out, struct store *s, const struct view_opts *o)
         goto fail;
     for (i = 0; i < p->nitems; i++)
         classify(v, &p->arena, p->items[i], p->nitems);
-    qsort(v->next_open.items, v->next_open.len, sizeof(struct view_item *),
-          by_priority);
+    if (v->next_open.len)
+        qsort(v->next_open.items, v->next_open.len,
+              sizeof(struct view_item *), by_priority);
     for (i = 0; rc == 0 && i < v->nexps; i++) {
         struct view_exp *x = &v->exps[i];
 

@@ -354,6 +354,22 @@ static void test_font_find(void)
     free(path);
 }
 
+static void test_cleanup_then_again(void)
+{
+    struct chart_opts o = { .title = "again", .width = 200, .height = 120 };
+    struct chart *c = wave_chart(&o, 1, 20);
+    struct buf a = BUF_INIT;
+    struct buf b = BUF_INIT;
+
+    INT_EQ(chart_render(c, CHART_PNG, &a), 0);
+    plot_cleanup(); /* fonts are loaded again on the next render */
+    INT_EQ(chart_render(c, CHART_PNG, &b), 0);
+    OK(a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0);
+    buf_release(&a);
+    buf_release(&b);
+    chart_free(c);
+}
+
 int main(void)
 {
     RUN(test_font_find);
@@ -365,6 +381,7 @@ int main(void)
     RUN(test_streamed_equals_buffered);
     RUN(test_bars);
     RUN(test_odd_charts_render);
+    RUN(test_cleanup_then_again);
     plot_cleanup();
     return harness_finish("test_chart");
 }

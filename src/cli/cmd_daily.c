@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `lablog daily`: the "Last / Next / Blockers" update, printed, and with
+ * --post sent to a Slack incoming webhook. A posted (or --record'ed) update
+ * is logged as an update entry, which starts the next update's period.
+ *
+ * The webhook URL is a secret (API-NOTES.md B2): it is read from
+ * $LABLOG_SLACK_WEBHOOK or the user's config file, never from the command
+ * line (other users can read argv), and never stored, printed or quoted
+ * in a message.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "render/daily.h"
+#include "render/post.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/timeutil.h"
+#include "view/view.h"
+
+/* The user's config file: $XDG_CONFIG_HOME/lablog/config, else
+ * ~/.config/lablog/config. */
+static void config_path(struct buf *out)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+    if (xdg && xdg[0] == '/')
+        buf_printf(out, "%s/lablog/config", xdg);
+    else
+        buf_printf(out, "%s/.config/lablog/config", home ? home : ".");
+}
+
+/* Reads "slack_webhook = URL" from the config file into url. Lines are
+ * "key = value"; blank lines and lines starting with '#' are skipped. */
+static int config_webhook(struct buf *url, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char line[4096];
+
+    if (!f)
+        return errno == ENOENT ? LL_ENOTFOUND
+                               : ll_error(LL_EIO, "cannot read '%s': %s",
+                                          path, strerror(errno));
+    while (fgets(line, sizeof(line), f)) {
+        char *p = line + strspn(line, " \t");
+        char *end;
+
+        if (strncmp(p, "slack_webhook", 13) != 0)
+            continue;
+        p += 13 + strspn(p + 13, " \t");
+        if (*p != '=')
+            continue;
+        p += 1 + strspn(p + 1, " \t");
+        end = p + strcspn(p, "\r\n");
+        while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+            end--;
+        buf_reset(url);
+        buf_put(url, p, (size_t)(end - p));
+    }
+    fclose(f);
+    return url->len ? 0 : LL_ENOTFOUND;
+}
+
+static int find_webhook(struct buf *url)
+{
+    const char *env = getenv("LABLOG_SLACK_WEBHOOK");
+    struct buf path = BUF_INIT;
+    int rc;
+
+    if (env && *env) {
+        buf_puts(url, env);
+        return 0;
+    }
+    config_path(&path);
+    rc = config_webhook(url, path.ptr);
+    if (rc == LL_ENOTFOUND)
+        rc = ll_error(LL_EUSAGE, "no Slack webhook configured (set "
+                      "$LABLOG_SLACK_WEBHOOK, or 'slack_webhook = URL' in "
+                      "'%s')", path.ptr);
+    buf_release(&path);
+    return rc;
+}
+
+static int last_update_fn(void *ctx, const struct entry *e)
+{
+    *(int64_t *)ctx = e->ts;
+    return 0;
+}
+
+/* The default period starts just after the last recorded update, else at
+ * the start of the previous working day. */
+static int default_since(struct app *app, int64_t *since_out)
+{
+    struct entry_filter f = ENTRY_FILTER_ALL;
+    int64_t last = 0;
+    int rc;
+
+    f.kind = ENTRY_UPDATE;
+    rc = store_entries(app->store, &f, last_update_fn, &last);
+    *since_out = last ? last + 1 : time_prev_workday(app->now);
+    return rc;
+}
+
+/* Logs the update that was posted or recorded. */
+static int record_update(struct app *app, const struct buf *text,
+                         enum daily_format format, int posted, int64_t since)
+{
+    char when[TIME_ISO_SIZE];
+    json_t *data = json_pack("{s:s,s:b,s:s}", "format",
+                             daily_format_name(format), "posted", posted,
+                             "since", time_format_iso(when, since));
+    char *data_text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+    struct entry e;
+    int rc = store_begin_write(app->store);
+
+    if (rc == 0) {
+        cli_entry_init(&e, app, ENTRY_UPDATE);
+        e.title = "daily update";
+        e.body = text->ptr;
+        e.data = data_text;
+        rc = store_append(app->store, &e);
+    }
+    if (rc == 0)
+        rc = store_commit(app->store);
+    if (rc)
+        store_rollback(app->store);
+    else
+        fprintf(stderr, posted ? "posted to Slack; recorded as entry %lld\n"
+                               : "recorded as entry %lld (not posted)\n",
+                (long long)e.id);
+    free(data_text);
+    json_decref(data);
+    return rc;
+}
+
+static int post_update(const char *url, const struct buf *text)
+{
+    struct post_result res = POST_RESULT_INIT;
+    int rc = post_slack(url, text->ptr, &res);
+
+    post_result_release(&res);
+    post_cleanup();
+    return rc;
+}
+
+static int print_context(struct view *v, const struct daily_opts *o)
+{
+    json_t *ctx = NULL;
+    char *text;
+    int rc = daily_context(&ctx, v, o);
+
+    if (rc)
+        return rc;
+    text = json_dumps(ctx, JSON_INDENT(2) | JSON_SORT_KEYS);
+    puts(text);
+    free(text);
+    json_decref(ctx);
+    return 0;
+}
+
+int cmd_daily(int argc, char **argv, struct app *app)
+{
+    const char *since_arg = NULL, *format_arg = "slack", *template = NULL;
+    int post = 0, record = 0, json = 0;
+    const struct opt opts[] = {
+        { OPT_STRING, 0, "since", &since_arg, "DATE", "start of the period (default: the last recorded update, else the previous working day)" },
+        { OPT_STRING, 0, "format", &format_arg, "FMT", "slack (default), text or markdown" },
+        { OPT_STRING, 0, "template", &template, "FILE", "render with this Mustache template" },
+        { OPT_FLAG, 0, "post", &post, NULL, "post to Slack ($LABLOG_SLACK_WEBHOOK or slack_webhook in ~/.config/lablog/config) and record it" },
+        { OPT_FLAG, 0, "record", &record, NULL, "record it as posted, without posting" },
+        { OPT_FLAG, 0, "json", &json, NULL, "print the template context as JSON" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command cmd = {
+        "daily [--since DATE] [--format slack|text|markdown] "
+        "[--template FILE] [--post] [--record] [--json]",
+        "Print the Last / Next / Blockers update for Slack.",
+        opts,
+        "The update is always printed on stdout. --post and --record log it,\n"
+        "and the next update starts where this one ended.\n"
+        "Templates: --template FILE, else daily.FORMAT.mustache from\n"
+        "$XDG_CONFIG_HOME/lablog/templates (~/.config/lablog/templates), then\n"
+        "the installed defaults (see templates/README.md).",
+        0,
+    };
+    struct view_opts vo = { 0, 0, VIEW_METRICS_NONE };
+    struct daily_opts o;
+    struct buf text = BUF_INIT, url = BUF_INIT;
+    struct view *v = NULL;
+    char **ops = NULL;
+    int nops;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 0, 0);
+
+    if (rc)
+        goto cleanup;
+    memset(&o, 0, sizeof(o));
+    rc = daily_format_parse(&o.format, format_arg);
+    if (rc == 0 && post && o.format != DAILY_SLACK)
+        rc = ll_error(LL_EUSAGE, "--post sends Slack text; use it without "
+                      "--format or with --format slack");
+    if (rc == 0 && json && (post || record))
+        rc = ll_error(LL_EUSAGE, "--json cannot be combined with --post or "
+                      "--record");
+    if (rc == 0 && since_arg)
+        rc = cli_date(&vo.since, since_arg, "--since", app);
+    else if (rc == 0)
+        rc = default_since(app, &vo.since);
+    if (rc == 0 && post)
+        rc = find_webhook(&url);
+    if (rc == 0)
+        rc = view_build(&v, app->store, &vo);
+    if (rc)
+        goto cleanup;
+    o.template_file = template;
+    o.now = app->now;
+    o.author = app->author;
+    if (json) {
+        rc = print_context(v, &o);
+        goto cleanup;
+    }
+    rc = daily_render(&text, v, &o);
+    if (rc)
+        goto cleanup;
+    cli_write_output(NULL, text.ptr, text.len);
+    fflush(stdout);
+    if (post)
+        rc = post_update(url.ptr, &text);
+    if (rc == 0 && (post || record))
+        rc = record_update(app, &text, o.format, post, vo.since);
+cleanup:
+    view_free(v);
+    buf_release(&text);
+    buf_release(&url);
+    free(ops);
+    return rc == OPT_HELP ? 0 : rc;
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `lablog report`: the research log as a Markdown or HTML document. With
+ * -o FILE, images go beside it in FILE's name without extension plus
+ * "_files/" (report.md -> report_files/); every file is written to a
+ * temporary name and renamed, the document last, so a failed report never
+ * leaves half a document.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "render/report.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "view/view.h"
+
+/* Splits -o PATH into its folder ("." when none) and the images folder's
+ * name ("report_files" for "out/report.md"). */
+static void split_output(const char *path, struct buf *dir,
+                         struct buf *files_dir)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    size_t stem = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+
+    if (slash)
+        buf_put(dir, path, slash == path ? 1 : (size_t)(slash - path));
+    else
+        buf_puts(dir, ".");
+    buf_put(files_dir, base, stem);
+    buf_puts(files_dir, "_files");
+}
+
+static int check_dir(const char *dir, const char *output)
+{
+    struct stat st;
+
+    if (stat(dir, &st) != 0)
+        return ll_error(LL_EIO, "cannot write '%s': %s", output,
+                        strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return ll_error(LL_EIO, "cannot write '%s': '%s' is not a directory",
+                        output, dir);
+    return 0;
+}
+
+/* Writes the images, then the document. */
+static int write_report(const struct report *r, const char *output,
+                        const char *dir, const char *files_dir)
+{
+    struct buf path = BUF_INIT;
+    size_t i;
+    int rc = 0;
+
+    if (r->nfiles) {
+        buf_printf(&path, "%s/%s", dir, files_dir);
+        if (mkdir(path.ptr, 0777) != 0 && errno != EEXIST)
+            rc = ll_error(LL_EIO, "cannot create '%s': %s", path.ptr,
+                          strerror(errno));
+    }
+    for (i = 0; rc == 0 && i < r->nfiles; i++) {
+        buf_reset(&path);
+        buf_printf(&path, "%s/%s", dir, r->files[i].path);
+        rc = cli_write_output(path.ptr, r->files[i].data.ptr,
+                              r->files[i].data.len);
+    }
+    if (rc == 0)
+        rc = cli_write_output(output, r->text.ptr, r->text.len);
+    buf_release(&path);
+    return rc;
+}
+
+static int print_context(struct report *r, struct view *v,
+                         const struct report_opts *o)
+{
+    json_t *ctx = NULL;
+    char *text;
+    int rc = report_context(&ctx, r, v, o);
+
+    if (rc)
+        return rc;
+    text = json_dumps(ctx, JSON_INDENT(2) | JSON_SORT_KEYS);
+    puts(text);
+    free(text);
+    json_decref(ctx);
+    return 0;
+}
+
+/* The format: --format, else html when -o names an .html file, else md. */
+static int pick_format(enum report_format *out, const char *arg,
+                       const char *output)
+{
+    const char *dot = output ? strrchr(output, '.') : NULL;
+
+    if (arg)
+        return report_format_parse(out, arg);
+    *out = dot && (strcmp(dot, ".html") == 0 || strcmp(dot, ".htm") == 0)
+           ? REPORT_HTML : REPORT_MD;
+    return 0;
+}
+
+int cmd_report(int argc, char **argv, struct app *app)
+{
+    const char *since_arg = NULL, *until_arg = NULL, *output = NULL;
+    const char *format_arg = NULL, *template = NULL, *title = NULL;
+    int self_contained = 0, json = 0;
+    const struct opt opts[] = {
+        { OPT_STRING, 0, "since", &since_arg, "DATE", "start of the period (default: the beginning)" },
+        { OPT_STRING, 0, "until", &until_arg, "DATE", "end of the period, exclusive (default: now)" },
+        { OPT_STRING, 'o', "output", &output, "FILE", "write here (images go to FILE's name + _files/)" },
+        { OPT_STRING, 0, "format", &format_arg, "FMT", "md (default) or html (default for -o x.html)" },
+        { OPT_STRING, 0, "template", &template, "FILE", "render with this Mustache template" },
+        { OPT_STRING, 0, "title", &title, "TEXT", "the document title (default: the project name)" },
+        { OPT_FLAG, 0, "self-contained", &self_contained, NULL, "embed images as data: URIs" },
+        { OPT_FLAG, 0, "json", &json, NULL, "print the template context as JSON" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command cmd = {
+        "report [--since DATE] [--until DATE] [-o FILE] [--format md|html] "
+        "[--template FILE] [--title TEXT] [--self-contained] [--json]",
+        "Render the research log (or a period of it) as Markdown or HTML.",
+        opts,
+        "Without -o the document goes to stdout, and images are only named\n"
+        "unless --self-contained. Templates: --template FILE, else\n"
+        "report.FORMAT.mustache from $XDG_CONFIG_HOME/lablog/templates\n"
+        "(~/.config/lablog/templates), then the installed defaults (see\n"
+        "templates/README.md).",
+        0,
+    };
+    struct view_opts vo = { 0, 0, VIEW_METRICS_NONE };
+    struct report_opts o;
+    struct report r = REPORT_INIT;
+    struct buf dir = BUF_INIT, files_dir = BUF_INIT;
+    struct view *v = NULL;
+    char **ops = NULL;
+    int nops;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 0, 0);
+
+    if (rc)
+        goto cleanup;
+    memset(&o, 0, sizeof(o));
+    if (output && strcmp(output, "-") == 0)
+        output = NULL;
+    rc = pick_format(&o.format, format_arg, output);
+    if (rc == 0 && since_arg)
+        rc = cli_date(&vo.since, since_arg, "--since", app);
+    if (rc == 0 && until_arg)
+        rc = cli_date(&vo.until, until_arg, "--until", app);
+    if (rc == 0 && vo.until && vo.since >= vo.until)
+        rc = ll_error(LL_EUSAGE, "--since must be before --until");
+    if (rc == 0 && title)
+        rc = cli_check_text(title, "--title");
+    if (rc == 0 && output) {
+        split_output(output, &dir, &files_dir);
+        rc = check_dir(dir.ptr, output);
+    }
+    if (rc == 0)
+        rc = view_build(&v, app->store, &vo);
+    if (rc)
+        goto cleanup;
+    o.template_file = template;
+    o.now = app->now;
+    o.author = app->author;
+    o.title = title;
+    o.self_contained = self_contained;
+    o.files_dir = output ? files_dir.ptr : NULL;
+    if (json)
+        rc = print_context(&r, v, &o);
+    else
+        rc = report_render(&r, v, &o);
+    if (rc == 0 && !json)
+        rc = output ? write_report(&r, output, dir.ptr, files_dir.ptr)
+                    : cli_write_output(NULL, r.text.ptr, r.text.len);
+cleanup:
+    report_release(&r);
+    view_free(v);
+    buf_release(&dir);
+    buf_release(&files_dir);
+    free(ops);
+    return rc == OPT_HELP ? 0 : rc;
+}
