@@ -272,6 +272,19 @@ static void set_size(json_t *o, const char *key, int64_t bytes)
     set_str(o, key, text);
 }
 
+/* Sets key to the strings joined with ", ". */
+static void set_joined(json_t *o, const char *key, const char *const *items,
+                       size_t n)
+{
+    struct buf out = BUF_INIT;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        buf_printf(&out, "%s%s", i ? ", " : "", items[i]);
+    json_object_set_new(o, key, json_stringn(out.ptr, out.len));
+    buf_release(&out);
+}
+
 /* Whether any metric object in the array has a "change". */
 static int any_change(json_t *metrics)
 {
@@ -446,6 +459,7 @@ json_t *context_exp_with(const struct view *v, const struct view_exp *x,
     json_object_set_new(o, "tags", tags);
     json_object_set_new(o, "has_params", json_boolean(x->nparams > 0));
     json_object_set_new(o, "has_tags", json_boolean(x->ntags > 0));
+    set_joined(o, "tags_text", x->tags, x->ntags);
     for (i = 0; i < x->nhistory; i++) {
         json_t *h = json_object();
 
@@ -504,6 +518,10 @@ json_t *context_exp_with(const struct view *v, const struct view_exp *x,
     }
     json_object_set_new(o, "notes", exp_items(&v->notes, x, co));
     json_object_set_new(o, "attachments", exp_items(&v->attachments, x, co));
+    json_object_set_new(o, "has_notes", json_boolean(json_array_size(
+        json_object_get(o, "notes")) > 0));
+    json_object_set_new(o, "has_attachments", json_boolean(json_array_size(
+        json_object_get(o, "attachments")) > 0));
     json_object_set_new(o, "ended_in_period",
                         json_boolean(x->ended_in_period));
     return o;
@@ -521,19 +539,53 @@ static void add_list(json_t *o, const char *key, const struct view_list *l,
     json_object_set_new(o, has, json_boolean(l->len > 0));
 }
 
-/* Notes in the period that are not takeaways. */
-static void add_other_notes(json_t *c, const struct view *v,
-                            const struct context_opts *co)
+/* The notes in the period that pass keep(), as "KEY" and "has_KEY". */
+static void add_notes_if(json_t *c, const char *key, const struct view *v,
+                         const struct context_opts *co,
+                         int (*keep)(const struct view_item *))
 {
     json_t *a = json_array();
+    char has[64];
     size_t i;
 
     for (i = 0; i < v->notes.len; i++)
-        if (!v->notes.items[i]->takeaway)
+        if (keep(v->notes.items[i]))
             json_array_append_new(a, item_json(v->notes.items[i], co));
-    json_object_set_new(c, "has_other_notes",
-                        json_boolean(json_array_size(a) > 0));
-    json_object_set_new(c, "other_notes", a);
+    snprintf(has, sizeof(has), "has_%s", key);
+    json_object_set_new(c, has, json_boolean(json_array_size(a) > 0));
+    json_object_set_new(c, key, a);
+}
+
+static int not_takeaway(const struct view_item *it)
+{
+    return !it->takeaway;
+}
+
+static int without_exp(const struct view_item *it)
+{
+    return it->exp == NULL;
+}
+
+/* Removes every key whose value is "" from objects at any depth, so a
+ * template's {{#key}} section shows only when key has text (the engine
+ * counts "" as true, as the Mustache spec does). */
+static void prune_empty(json_t *j)
+{
+    const char *key;
+    json_t *val, *tmp;
+    size_t i;
+
+    if (json_is_array(j)) {
+        json_array_foreach(j, i, val)
+            prune_empty(val);
+    } else if (json_is_object(j)) {
+        json_object_foreach_safe(j, tmp, key, val) {
+            if (json_is_string(val) && json_string_length(val) == 0)
+                json_object_del(j, key);
+            else
+                prune_empty(val);
+        }
+    }
 }
 
 static void set_weekday(json_t *o, const char *key, int64_t ms)
@@ -591,7 +643,8 @@ json_t *context_view(const struct view *v, const struct context_opts *o)
                         json_boolean(json_array_size(others) > 0));
     json_object_set_new(c, "other_experiments", others);
     add_list(c, "notes", &v->notes, o);
-    add_other_notes(c, v, o);
+    add_notes_if(c, "other_notes", v, o, not_takeaway);
+    add_notes_if(c, "project_notes", v, o, without_exp);
     add_list(c, "takeaways", &v->takeaways, o);
     add_list(c, "retracted", &v->retracted, o);
     add_list(c, "next_done", &v->next_done, o);
@@ -606,5 +659,6 @@ json_t *context_view(const struct view *v, const struct context_opts *o)
     add_list(c, "attachments", &v->attachments, o);
     json_object_set_new(c, "empty", json_boolean(v->nentries == 0));
     json_object_set_new(c, "has_news", json_boolean(has_news(v)));
+    prune_empty(c);
     return c;
 }

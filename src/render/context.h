@@ -35,7 +35,8 @@ struct context_opts {
 
 /* The whole period: project, experiments touched, notes, lists. o->markup
  * and o->code decide the preformatted keys; everything else is plain
- * text for the template's escaper. */
+ * text for the template's escaper. Keys whose value would be "" are left
+ * out (at every depth), so a template's {{#key}} shows only real text. */
 json_t *context_view(const struct view *v, const struct context_opts *o);
 
 /* One experiment with its params, status history and metrics, as

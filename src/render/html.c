@@ -149,8 +149,18 @@ void html_from_markdown(struct buf *out, const char *md, size_t len)
     int changed;
     cmark_node *doc = parse_safe(md, len, options, &changed);
     char *html = cmark_render_html(doc, options);
+    cmark_node *first = cmark_node_first_child(doc);
+    size_t n = strlen(html);
 
-    put_trimmed(out, html, strlen(html));
+    while (n && html[n - 1] == '\n')
+        n--;
+    /* One paragraph: its inline content alone, to sit inside a line. */
+    if (first && !cmark_node_next(first)
+        && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH && n >= 7
+        && memcmp(html, "<p>", 3) == 0 && memcmp(html + n - 4, "</p>", 4) == 0)
+        buf_put(out, html + 3, n - 7);
+    else
+        buf_put(out, html, n);
     free(html);
     cmark_node_free(doc);
 }

@@ -26,7 +26,8 @@
 
 /* Appends the HTML fragment for the Markdown md[0..len) (need not be
  * NUL-terminated) to out: <p>, <ul>, <code>... with smart punctuation, no
- * trailing newline. */
+ * trailing newline. Text that is a single paragraph comes without its
+ * <p></p>, so it can sit inside a line ("<li><b>x:</b> TEXT</li>"). */
 void html_from_markdown(struct buf *out, const char *md, size_t len);
 
 /* Appends md[0..len) as Markdown that is safe to place in a document.

@@ -449,6 +449,8 @@ static int add_metric(void *ctx, const struct series_summary *s)
     vm->last = s->last;
     vm->min = s->min;
     vm->max = s->max;
+    vm->first_ts = s->first_ts;
+    vm->last_ts = s->last_ts;
     return 0;
 }
 

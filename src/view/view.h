@@ -44,6 +44,7 @@ struct view_metric {
     int64_t first_step, last_step, min_step, max_step;
     double first, last;    /* may be NaN or inf: a diverged run */
     double min, max;       /* over finite points; NaN when there are none */
+    int64_t first_ts, last_ts; /* times of the first and last step */
     int has_prev;          /* points existed before the period */
     double prev_last;      /* the last value before the period */
     int64_t prev_count;    /* points before the period */

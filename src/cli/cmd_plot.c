@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/* `lablog plot`: line or bar charts of metrics, as PNG, SVG or PDF. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "plot/figure.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/num.h"
+#include "util/xalloc.h"
+#include "view/view.h"
+
+/* Splits "a,b,c" in place into items (at most max); returns the count. */
+static size_t split_commas(char *s, const char **items, size_t max)
+{
+    size_t n = 0;
+    char *save = NULL, *tok;
+
+    for (tok = strtok_r(s, ",", &save); tok && n < max;
+         tok = strtok_r(NULL, ",", &save))
+        if (*tok)
+            items[n++] = tok;
+    return n;
+}
+
+static int output_format(const char *path, enum chart_format *out)
+{
+    const char *dot = path ? strrchr(path, '.') : NULL;
+
+    if (!path || !dot || strcmp(dot, ".png") == 0)
+        *out = CHART_PNG;
+    else if (strcmp(dot, ".svg") == 0)
+        *out = CHART_SVG;
+    else if (strcmp(dot, ".pdf") == 0)
+        *out = CHART_PDF;
+    else
+        return ll_error(LL_EUSAGE, "unknown image type '%s' (use .png, .svg "
+                        "or .pdf)", dot);
+    return 0;
+}
+
+static int parse_baseline(const char *arg, struct figure_opts *o)
+{
+    const char *colon = strchr(arg, ':');
+    char num[64];
+    size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+
+    if (len >= sizeof(num))
+        return ll_error(LL_EUSAGE, "--baseline expects V[:LABEL]");
+    memcpy(num, arg, len);
+    num[len] = '\0';
+    if (num_parse(num, &o->baseline))
+        return ll_error(LL_EUSAGE, "--baseline expects a number, not '%s'",
+                        num);
+    o->has_baseline = 1;
+    o->baseline_label = colon ? colon + 1 : NULL;
+    return 0;
+}
+
+int cmd_plot(int argc, char **argv, struct app *app)
+{
+    const char *exps_arg = NULL, *metrics_arg = NULL, *path = NULL;
+    const char *x_arg = "step", *baseline = NULL, *bar = NULL, *group = NULL;
+    const char *smooth = NULL, *title = NULL;
+    int log_y = 0;
+    const struct opt opts[] = {
+        { OPT_STRING, 0, "exp", &exps_arg, "A[,B...]", "experiments" },
+        { OPT_STRING, 0, "metric", &metrics_arg, "M[,M...]", "metrics" },
+        { OPT_STRING, 'o', "output", &path, "FILE", ".png (2x), .svg or .pdf (default plot.png)" },
+        { OPT_STRING, 0, "x", &x_arg, "step|time", "x axis: step or time since the start" },
+        { OPT_FLAG, 0, "log-y", &log_y, NULL, "logarithmic y axis" },
+        { OPT_STRING, 0, "smooth", &smooth, "K", "EMA smoothing weight in [0, 1), over the faint raw series" },
+        { OPT_STRING, 0, "baseline", &baseline, "V[:LABEL]", "a reference line, e.g. 1.386:chance" },
+        { OPT_STRING, 0, "bar", &bar, "last|best", "a bar chart of each experiment's last or best value" },
+        { OPT_STRING, 0, "group-by", &group, "PARAM", "bars per value of a param; repeats (seeds) give mean +- std" },
+        { OPT_STRING, 0, "title", &title, "TEXT", "chart title" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command cmd = {
+        "plot --exp A[,B...] --metric M[,M...] [-o FILE.png|.svg|.pdf] "
+        "[--x step|time] [--log-y] [--smooth K] [--baseline V[:LABEL]] "
+        "[--bar last|best] [--group-by PARAM]",
+        "Plot metric series (a line chart) or compare experiments (--bar). "
+        "NaN and inf points show as gaps with a marker.",
+        opts, NULL, 0,
+    };
+    struct view_opts vo = { 0, 0, VIEW_METRICS_NONE };
+    struct figure_opts fo = { 0 };
+    struct view *v = NULL;
+    struct view_exp *exps[64];
+    const char *names[64], *metrics[16];
+    struct buf img = BUF_INIT;
+    char *exps_copy = NULL, *metrics_copy = NULL;
+    size_t nexps = 0, nmetrics = 0, i;
+    char **ops = NULL;
+    int nops;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 0, 0);
+
+    if (rc)
+        goto cleanup;
+    if (!exps_arg || !metrics_arg) {
+        rc = ll_error(LL_EUSAGE, "plot needs --exp and --metric");
+        goto cleanup;
+    }
+    exps_copy = xstrdup(exps_arg);
+    metrics_copy = xstrdup(metrics_arg);
+    nexps = split_commas(exps_copy, names, 64);
+    nmetrics = split_commas(metrics_copy, metrics, 16);
+    rc = output_format(path, &fo.format);
+    if (rc == 0 && baseline)
+        rc = parse_baseline(baseline, &fo);
+    if (rc == 0 && smooth && (num_parse(smooth, &fo.smooth) || fo.smooth < 0
+                              || fo.smooth >= 1))
+        rc = ll_error(LL_EUSAGE, "--smooth expects a weight in [0, 1), not "
+                      "'%s'", smooth);
+    if (rc == 0 && strcmp(x_arg, "step") && strcmp(x_arg, "time"))
+        rc = ll_error(LL_EUSAGE, "--x is step or time, not '%s'", x_arg);
+    if (rc == 0 && bar && strcmp(bar, "last") && strcmp(bar, "best"))
+        rc = ll_error(LL_EUSAGE, "--bar is last or best, not '%s'", bar);
+    if (rc == 0 && bar && nmetrics != 1)
+        rc = ll_error(LL_EUSAGE, "--bar compares one metric");
+    if (rc == 0 && group && !bar)
+        rc = ll_error(LL_EUSAGE, "--group-by needs --bar");
+    if (rc == 0)
+        rc = view_build(&v, app->store, &vo);
+    for (i = 0; rc == 0 && i < nexps; i++) {
+        exps[i] = view_exp_find(v, names[i]);
+        if (!exps[i])
+            rc = ll_error(LL_ENOTFOUND, "unknown experiment '%s' (see "
+                          "'lablog exp list')", names[i]);
+        else
+            rc = view_exp_metrics(v, exps[i]);
+    }
+    if (rc)
+        goto cleanup;
+    fo.log_y = log_y;
+    fo.x_time = strcmp(x_arg, "time") == 0;
+    fo.title = title;
+    if (bar)
+        rc = figure_bar(&img, v, (const struct view_exp *const *)exps, nexps,
+                        metrics[0], group,
+                        strcmp(bar, "best") == 0 ? FIGURE_BAR_BEST
+                                                 : FIGURE_BAR_LAST, &fo);
+    else
+        rc = figure_line(&img, v, (const struct view_exp *const *)exps, nexps,
+                         metrics, nmetrics, &fo);
+    if (rc == 0)
+        rc = cli_write_output(path ? path : "plot.png", img.ptr, img.len);
+cleanup:
+    view_free(v);
+    buf_release(&img);
+    free(exps_copy);
+    free(metrics_copy);
+    free(ops);
+    plot_cleanup();
+    return rc == OPT_HELP ? 0 : rc;
+}

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Figures from the view (see figure.h): which series to draw, their labels
+ * and ranges, and streaming the points into a chart.
+ */
+#include "plot/figure.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/err.h"
+
+int figure_lower_is_better(const char *metric)
+{
+    static const char *const lower[] = { "loss", "perplexity", "ppl",
+                                         "error", "err", "nll", "regret",
+                                         "over_refusal", NULL };
+    size_t i;
+
+    for (i = 0; lower[i]; i++)
+        if (strstr(metric, lower[i]))
+            return 1;
+    return 0;
+}
+
+/* Bookkeeping columns rather than results. */
+static int is_bookkeeping(const char *metric)
+{
+    return strncmp(metric, "n_", 2) == 0 || strcmp(metric, "lr") == 0
+           || strcmp(metric, "epoch") == 0 || strstr(metric, "count");
+}
+
+size_t figure_pick_metrics(const struct view_exp *x, const char **names_out,
+                           size_t max)
+{
+    size_t n = 0, i;
+    int pass;
+
+    /* Scores first, then losses; bookkeeping and single points never. */
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < x->nmetrics && n < max; i++) {
+            const struct view_metric *m = &x->metrics[i];
+
+            if (m->count < 2 || is_bookkeeping(m->name)
+                || figure_lower_is_better(m->name) != pass)
+                continue;
+            names_out[n++] = m->name;
+        }
+    }
+    return n;
+}
+
+static const struct view_metric *find_metric(const struct view_exp *x,
+                                             const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < x->nmetrics; i++)
+        if (strcmp(x->metrics[i].name, name) == 0)
+            return &x->metrics[i];
+    return NULL;
+}
+
+static void chart_options(struct chart_opts *c, const struct figure_opts *o,
+                          const char *title, const char *y_title)
+{
+    memset(c, 0, sizeof(*c));
+    c->title = o->title ? o->title : title;
+    c->y_title = y_title;
+    c->width = o->width;
+    c->height = o->height;
+    c->scale = o->scale;
+    c->log_y = o->log_y;
+    c->smooth = o->smooth;
+}
+
+/*
+ * A loss that blows up (a diverging run) would flatten every other curve
+ * to a line at zero. For lower-is-better metrics, when some series climbs
+ * far above where the runs started, clip the y axis just above the
+ * starting level; the chart marks the NaN itself.
+ */
+static void robust_yrange(struct chart_opts *co,
+                          const struct view_exp *const *exps, size_t nexps,
+                          const char *const *metrics, size_t nmetrics)
+{
+    double start = -INFINITY, top = -INFINITY, bottom = INFINITY;
+    size_t i, k;
+
+    for (i = 0; i < nexps; i++) {
+        for (k = 0; k < nmetrics; k++) {
+            const struct view_metric *m = find_metric(exps[i], metrics[k]);
+
+            if (!m || !figure_lower_is_better(metrics[k]))
+                return;
+            if (isfinite(m->first))
+                start = fmax(start, m->first);
+            if (isfinite(m->max))
+                top = fmax(top, m->max);
+            if (isfinite(m->min))
+                bottom = fmin(bottom, m->min);
+        }
+    }
+    if (!isfinite(start) || !isfinite(bottom) || top <= 3 * start
+        || start <= bottom || co->log_y)
+        return;
+    co->y_lo = bottom - 0.05 * (start - bottom);
+    co->y_hi = start + 0.15 * (start - bottom);
+}
+
+struct push {
+    struct chart_series *series;
+    int x_time;
+    int64_t t0; /* ms subtracted for an elapsed-time axis */
+};
+
+static int push_point(void *ctx, int64_t step, double value, int64_t ts)
+{
+    struct push *p = ctx;
+    double x = p->x_time ? (double)(ts - p->t0) / 1000.0 : (double)step;
+
+    chart_series_push(p->series, x, value);
+    return 0;
+}
+
+/* The label of one series: what tells it apart from the others. */
+static void series_label(struct buf *b, const struct view_exp *x,
+                         const char *metric, size_t nexps, size_t nmetrics)
+{
+    buf_reset(b);
+    if (nexps > 1 && nmetrics > 1)
+        buf_printf(b, "%s: %s", x->name, metric);
+    else if (nexps > 1)
+        buf_puts(b, x->name);
+    else
+        buf_puts(b, metric);
+}
+
+int figure_line(struct buf *out, const struct view *v,
+                const struct view_exp *const *exps, size_t nexps,
+                const char *const *metrics, size_t nmetrics,
+                const struct figure_opts *o)
+{
+    struct chart_opts co;
+    struct chart *c;
+    struct buf label = BUF_INIT;
+    double lo = INFINITY, hi = -INFINITY;
+    int64_t t0 = INT64_MAX;
+    size_t i, k;
+    int rc = 0;
+
+    /* The x range first: the chart decimates as points stream in. */
+    for (i = 0; i < nexps; i++) {
+        for (k = 0; k < nmetrics; k++) {
+            const struct view_metric *m = find_metric(exps[i], metrics[k]);
+
+            if (!m || m->count == 0)
+                continue;
+            lo = fmin(lo, (double)m->first_step);
+            hi = fmax(hi, (double)m->last_step);
+            if (m->first_ts < t0)
+                t0 = m->first_ts;
+        }
+    }
+    if (lo > hi)
+        return ll_error(LL_ENOTFOUND, "no points of %s%s for %s%s",
+                        metrics[0], nmetrics > 1 ? " (or the others)" : "",
+                        nexps ? exps[0]->name : "these experiments",
+                        nexps > 1 ? " and the others" : "");
+    chart_options(&co, o, nmetrics == 1 ? metrics[0] : NULL,
+                  nmetrics == 1 ? metrics[0] : "value");
+    robust_yrange(&co, exps, nexps, metrics, nmetrics);
+    co.x_title = o->x_time ? "time since start" : "step";
+    co.x_axis = o->x_time ? CHART_X_DURATION : CHART_X_NUMBER;
+    c = chart_new_line(&co);
+    if (!o->x_time)
+        chart_set_xrange(c, lo, hi > lo ? hi : lo + 1);
+    if (o->has_baseline)
+        chart_add_hline(c, o->baseline, o->baseline_label);
+    for (i = 0; rc == 0 && i < nexps; i++) {
+        for (k = 0; rc == 0 && k < nmetrics; k++) {
+            const struct view_metric *m = find_metric(exps[i], metrics[k]);
+            struct push p = { NULL, o->x_time, t0 };
+
+            if (!m || m->count == 0)
+                continue;
+            series_label(&label, exps[i], metrics[k], nexps, nmetrics);
+            p.series = chart_add_series(c, label.ptr);
+            rc = view_points(v, exps[i], metrics[k], push_point, &p);
+        }
+    }
+    if (rc == 0)
+        rc = chart_render(c, o->format, out);
+    chart_free(c);
+    buf_release(&label);
+    return rc;
+}
+
+int figure_bar(struct buf *out, const struct view *v,
+               const struct view_exp *const *exps, size_t nexps,
+               const char *metric, const char *group_by,
+               enum figure_bar_mode mode, const struct figure_opts *o)
+{
+    struct chart_opts co;
+    struct chart *c;
+    struct buf title = BUF_INIT, group = BUF_INIT;
+    int lower = figure_lower_is_better(metric);
+    size_t i, bars = 0;
+    int rc;
+
+    (void)v;
+    buf_printf(&title, "%s (%s)", metric,
+               mode == FIGURE_BAR_LAST ? "last" : lower ? "best: min"
+                                                        : "best: max");
+    chart_options(&co, o, title.ptr, metric);
+    co.x_title = group_by;
+    c = chart_new_bar(&co);
+    if (o->has_baseline)
+        chart_add_hline(c, o->baseline, o->baseline_label);
+    for (i = 0; i < nexps; i++) {
+        const struct view_metric *m = find_metric(exps[i], metric);
+        const char *param = group_by ? view_exp_param(exps[i], group_by) : NULL;
+        double value;
+
+        if (!m || m->count == 0)
+            continue;
+        if (mode == FIGURE_BAR_LAST)
+            value = m->last;
+        else
+            value = lower ? m->min : m->max;
+        buf_reset(&group);
+        if (group_by)
+            buf_printf(&group, "%s=%s", group_by, param ? param : "?");
+        else
+            buf_puts(&group, exps[i]->name);
+        chart_add_bar_sample(c, group.ptr, NULL, value);
+        bars++;
+    }
+    if (bars == 0)
+        rc = ll_error(LL_ENOTFOUND, "no points of '%s' in these experiments",
+                      metric);
+    else
+        rc = chart_render(c, o->format, out);
+    chart_free(c);
+    buf_release(&title);
+    buf_release(&group);
+    return rc;
+}

@@ -1,0 +1,51 @@
+#!/bin/sh
+# lablog plot: line and bar charts in PNG, SVG and PDF; errors.
+. "$LABLOG_TOP/tests/cli/lib.sh"
+lablog init --name p >/dev/null 2>&1
+for lr in 1e-4 3e-4; do
+    for seed in 0 1; do
+        lablog exp new lr$lr-s$seed --param lr=$lr --param seed=$seed --tag sweep >/dev/null
+        python3 -c "
+import math
+for s in range(500):
+    v = 2.3 * math.exp(-s / (100 if '$lr' == '3e-4' else 200)) + 0.01 * $seed
+    print('{\"step\": %d, \"loss\": %s, \"acc\": %f}' % (s, 'NaN' if ('$lr' == '3e-4' and $seed == 1 and s > 400) else v, 1 - v / 3))
+" | lablog ingest --exp lr$lr-s$seed 2>/dev/null
+    done
+done
+png_size() { python3 -c "
+import struct, sys
+d = open(sys.argv[1], 'rb').read(24)
+assert d[:8] == b'\x89PNG\r\n\x1a\n', 'not a PNG'
+print('%dx%d' % struct.unpack('>II', d[16:24]))" "$1"; }
+
+test_expect 'a line chart as PNG, 2x pixels by default' '
+    lablog plot --exp lr1e-4-s0,lr3e-4-s1 --metric loss -o l.png &&
+    test "$(png_size l.png)" = 1440x810
+'
+test_expect 'SVG and PDF by extension' '
+    lablog plot --exp lr1e-4-s0 --metric loss,acc -o l.svg && grep -q "<svg" l.svg &&
+    lablog plot --exp lr1e-4-s0 --metric loss --smooth 0.6 --baseline 1.386:chance -o l.pdf &&
+    head -c 5 l.pdf | grep -q "%PDF-" && pdfinfo l.pdf | grep -q "Pages: *1"
+'
+test_expect 'bar chart grouped by a param (seeds become error bars)' '
+    lablog plot --exp lr1e-4-s0,lr1e-4-s1,lr3e-4-s0,lr3e-4-s1 --metric acc --bar best --group-by lr -o b.png &&
+    test "$(png_size b.png)" = 1440x810
+'
+test_expect 'time on the x axis and log-y' '
+    lablog plot --exp lr1e-4-s0 --metric loss --x time -o t.png &&
+    lablog plot --exp lr1e-4-s0 --metric loss --log-y -o g.png
+'
+before=$(log_state)
+test_fails 2 "plot needs --exp and --metric" lablog plot --exp lr1e-4-s0
+test_fails 1 "unknown experiment 'nope'" lablog plot --exp nope --metric loss
+test_fails 1 "no points of zzz" lablog plot --exp lr1e-4-s0 --metric zzz
+test_fails 2 "unknown image type '.gif'" lablog plot --exp lr1e-4-s0 --metric loss -o x.gif
+test_fails 2 "--smooth expects a weight in [0, 1)" lablog plot --exp lr1e-4-s0 --metric loss --smooth 1.5
+test_fails 2 "--group-by needs --bar" lablog plot --exp lr1e-4-s0 --metric loss --group-by lr
+test_fails 2 "--bar is last or best" lablog plot --exp lr1e-4-s0 --metric loss --bar mean
+test_fails 1 "cannot write 'nodir/x.png'" lablog plot --exp lr1e-4-s0 --metric loss -o nodir/x.png
+lablog metric --exp lr1e-4-s0 --step 600 loss=0 >/dev/null
+test_fails 1 "log scale needs positive values" lablog plot --exp lr1e-4-s0 --metric loss --log-y -o z.png
+test_expect 'no partial file is left behind by a failed plot' 'test ! -e z.png && test ! -e nodir'
+test_done
