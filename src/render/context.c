@@ -179,7 +179,8 @@ static void key_result(struct buf *out, const struct view *v,
     buf_printf(out, "%s%s %s", out->len ? ", " : "", m->name,
                num_format(value, m->last));
     if (m->nonfinite && !isfinite(m->last)) {
-        buf_printf(out, " (diverged at step %lld)", (long long)m->last_step);
+        buf_printf(out, " (diverged at step %lld)",
+                   (long long)m->nonfinite_step);
         return;
     }
     sib = sibling_metric(v, x, m->name, &sib_name);
@@ -216,6 +217,9 @@ static json_t *metric_json(const struct view_metric *m)
     json_object_set_new(o, "count", json_integer(m->count));
     json_object_set_new(o, "nonfinite", json_integer(m->nonfinite));
     json_object_set_new(o, "diverged", json_boolean(m->nonfinite > 0));
+    if (m->nonfinite)
+        json_object_set_new(o, "nonfinite_step",
+                            json_integer(m->nonfinite_step));
     set_num(o, "first", m->first);
     set_num(o, "last", m->last);
     set_num(o, "min", m->min);

@@ -92,11 +92,30 @@ static size_t slack_cut(const char *s, size_t len, size_t max)
     return cut;
 }
 
+/* Joins the paragraphs of out[from..] with single newlines (blank lines
+ * inside ``` code blocks stay), so a note reads as one bullet. */
+static void close_paragraphs(struct buf *out, size_t from)
+{
+    size_t i, w = from;
+    int code = 0;
+
+    for (i = from; i < out->len; i++) {
+        if (out->len - i >= 3 && memcmp(out->ptr + i, "```", 3) == 0)
+            code = !code;
+        if (!code && out->ptr[i] == '\n' && w > from
+            && out->ptr[w - 1] == '\n')
+            continue;
+        out->ptr[w++] = out->ptr[i];
+    }
+    buf_truncate(out, w);
+}
+
 static void markup_slack(struct buf *out, const char *md, size_t len)
 {
     size_t from = out->len, cut;
 
     mrkdwn_from_markdown(out, md, len);
+    close_paragraphs(out, from);
     if (out->len - from <= DAILY_SLACK_MAX_ITEM)
         return;
     cut = slack_cut(out->ptr + from, out->len - from,

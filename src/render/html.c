@@ -143,7 +143,213 @@ static void put_trimmed(struct buf *out, const char *s, size_t len)
     buf_put(out, s, len);
 }
 
-void html_from_markdown(struct buf *out, const char *md, size_t len)
+/* ---- GFM tables ---------------------------------------------------------
+ *
+ * cmark 0.30 has no table extension, so a table in a note would come out as
+ * a paragraph of pipes. Before cmark sees the text, top-level table blocks
+ * (a header row, a delimiter row such as "|---|:--:|", then rows up to a
+ * blank line) are cut out and rendered here; each cell's text goes through
+ * the same safe pipeline as a note. Lines inside fenced code blocks and
+ * lines indented four spaces or more are never table lines.
+ */
+
+#define MAX_COLS 64
+
+struct line {
+    const char *p; /* start of the line */
+    size_t len;    /* without its line end */
+    size_t next;   /* offset of the next line */
+};
+
+static void line_at(struct line *l, const char *s, size_t len, size_t at)
+{
+    const char *nl = memchr(s + at, '\n', len - at);
+    size_t end = nl ? (size_t)(nl - s) : len;
+
+    l->p = s + at;
+    l->len = end - at;
+    if (l->len && l->p[l->len - 1] == '\r')
+        l->len--;
+    l->next = nl ? end + 1 : len;
+}
+
+static int is_blank_line(const struct line *l)
+{
+    size_t i;
+
+    for (i = 0; i < l->len; i++)
+        if (l->p[i] != ' ' && l->p[i] != '\t')
+            return 0;
+    return 1;
+}
+
+static size_t leading_spaces(const struct line *l)
+{
+    size_t i = 0;
+
+    while (i < l->len && l->p[i] == ' ')
+        i++;
+    return i;
+}
+
+/* A fence line opens or closes a fenced code block: updates *fence (the
+ * opening run, 0 outside a fence). Returns 1 when l is a fence line. */
+static int track_fence(const struct line *l, size_t *fence, char *fence_char)
+{
+    size_t i = leading_spaces(l), run = 0;
+    char c;
+
+    if (i > 3 || i >= l->len)
+        return 0;
+    c = l->p[i];
+    if (c != '`' && c != '~')
+        return 0;
+    while (i + run < l->len && l->p[i + run] == c)
+        run++;
+    if (run < 3)
+        return 0;
+    if (!*fence) {
+        if (c == '`' && memchr(l->p + i + run, '`', l->len - i - run))
+            return 0; /* a backtick fence's info string has none */
+        *fence = run;
+        *fence_char = c;
+    } else if (c == *fence_char && run >= *fence) {
+        *fence = 0;
+    }
+    return 1;
+}
+
+/* Splits a row into cells at unescaped pipes, without the outer pipes.
+ * Returns the number of cells (at most MAX_COLS). */
+static size_t split_row(const struct line *l, const char **cells,
+                        size_t *lens)
+{
+    const char *p = l->p, *end = l->p + l->len;
+    size_t n = 0;
+
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    if (p < end && *p == '|')
+        p++;
+    if (end > p && end[-1] == '|' && (end - 1 == p || end[-2] != '\\'))
+        end--;
+    while (p <= end && n < MAX_COLS) {
+        const char *q = p;
+
+        while (q < end && !(*q == '|' && (q == p || q[-1] != '\\')))
+            q++;
+        cells[n] = p;
+        lens[n] = (size_t)(q - p);
+        n++;
+        p = q + 1;
+    }
+    return n;
+}
+
+/* Parses a delimiter row ("| --- | :-: |"); fills align ('l', 'c', 'r' or
+ * 0) and returns the column count, or 0 when l is not one. */
+static size_t delimiter_row(const struct line *l, char *align)
+{
+    const char *cells[MAX_COLS];
+    size_t lens[MAX_COLS], n, i;
+
+    if (!memchr(l->p, '-', l->len) || leading_spaces(l) > 3)
+        return 0;
+    n = split_row(l, cells, lens);
+    for (i = 0; i < n; i++) {
+        const char *c = cells[i], *e = cells[i] + lens[i];
+        int left, right;
+
+        while (c < e && (*c == ' ' || *c == '\t'))
+            c++;
+        while (e > c && (e[-1] == ' ' || e[-1] == '\t'))
+            e--;
+        left = c < e && *c == ':';
+        right = e > c && e[-1] == ':';
+        c += left;
+        e -= right && e > c;
+        if (c >= e)
+            return 0;
+        for (; c < e; c++)
+            if (*c != '-')
+                return 0;
+        align[i] = left && right ? 'c' : right ? 'r' : left ? 'l' : 0;
+    }
+    return n;
+}
+
+static void trim_cell(const char **c, size_t *len)
+{
+    while (*len && (**c == ' ' || **c == '\t')) {
+        (*c)++;
+        (*len)--;
+    }
+    while (*len && ((*c)[*len - 1] == ' ' || (*c)[*len - 1] == '\t'))
+        (*len)--;
+}
+
+static void render_fragment(struct buf *out, const char *md, size_t len,
+                            int inline_ok);
+
+static void table_row(struct buf *out, const struct line *l, size_t ncols,
+                      const char *align, const char *tag)
+{
+    const char *cells[MAX_COLS];
+    size_t lens[MAX_COLS], n = split_row(l, cells, lens), i, k;
+
+    buf_puts(out, "<tr>");
+    for (i = 0; i < ncols; i++) {
+        struct buf cell = BUF_INIT;
+
+        buf_printf(out, "<%s", tag);
+        if (align[i])
+            buf_printf(out, " style=\"text-align: %s\"", align[i] == 'c'
+                       ? "center" : align[i] == 'r' ? "right" : "left");
+        buf_putc(out, '>');
+        if (i < n) {
+            trim_cell(&cells[i], &lens[i]);
+            for (k = 0; k < lens[i]; k++) /* \| stands for | in a cell */
+                if (!(cells[i][k] == '\\' && k + 1 < lens[i]
+                      && cells[i][k + 1] == '|'))
+                    buf_putc(&cell, cells[i][k]);
+            render_fragment(out, cell.ptr, cell.len, 1);
+        }
+        buf_printf(out, "</%s>", tag);
+        buf_release(&cell);
+    }
+    buf_puts(out, "</tr>\n");
+}
+
+/* Renders the table whose header is at `at` and delimiter row at delim;
+ * returns the offset after it. */
+static size_t render_table(struct buf *out, const char *md, size_t len,
+                           size_t at, const struct line *delim,
+                           size_t ncols, const char *align)
+{
+    struct line l;
+    size_t pos = delim->next;
+
+    line_at(&l, md, len, at);
+    buf_puts(out, "<table>\n<thead>\n");
+    table_row(out, &l, ncols, align, "th");
+    buf_puts(out, "</thead>\n<tbody>\n");
+    while (pos < len) {
+        line_at(&l, md, len, pos);
+        if (is_blank_line(&l))
+            break;
+        table_row(out, &l, ncols, align, "td");
+        pos = l.next;
+    }
+    buf_puts(out, "</tbody>\n</table>\n");
+    return pos;
+}
+
+/* Renders md with cmark, made safe. With inline_ok, a single paragraph
+ * comes without its <p></p>. */
+static void render_cmark(struct buf *out, const char *md, size_t len,
+                         int inline_ok)
 {
     int options = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SMART;
     int changed;
@@ -152,25 +358,100 @@ void html_from_markdown(struct buf *out, const char *md, size_t len)
     cmark_node *first = cmark_node_first_child(doc);
     size_t n = strlen(html);
 
-    while (n && html[n - 1] == '\n')
-        n--;
-    /* One paragraph: its inline content alone, to sit inside a line. */
-    if (first && !cmark_node_next(first)
-        && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH && n >= 7
-        && memcmp(html, "<p>", 3) == 0 && memcmp(html + n - 4, "</p>", 4) == 0)
-        buf_put(out, html + 3, n - 7);
+    if (inline_ok && first && !cmark_node_next(first)
+        && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH && n >= 8
+        && memcmp(html, "<p>", 3) == 0 && memcmp(html + n - 5, "</p>\n", 5)
+                                          == 0)
+        buf_put(out, html + 3, n - 8);
     else
         buf_put(out, html, n);
     free(html);
     cmark_node_free(doc);
 }
 
-void html_safe_markdown(struct buf *out, const char *md, size_t len)
+/* Renders md, its top-level tables by hand and the rest with cmark. */
+static void render_fragment(struct buf *out, const char *md, size_t len,
+                            int inline_ok)
+{
+    size_t pos = 0, start = 0, fence = 0, prev = 0, ncols;
+    char fence_char = 0, align[MAX_COLS];
+    int have_prev = 0, tables = 0;
+    struct line l, d;
+
+    while (pos < len) {
+        line_at(&l, md, len, pos);
+        if (track_fence(&l, &fence, &fence_char) || fence
+            || is_blank_line(&l) || leading_spaces(&l) > 3) {
+            have_prev = !fence && !is_blank_line(&l)
+                        && leading_spaces(&l) <= 3;
+            prev = pos;
+            pos = l.next;
+            continue;
+        }
+        if (have_prev && memchr(md + prev, '|', pos - prev)) {
+            const char *hcells[MAX_COLS];
+            size_t hlens[MAX_COLS];
+            struct line h;
+
+            line_at(&h, md, len, prev);
+            ncols = delimiter_row(&l, align);
+            d = l;
+            if (ncols && split_row(&h, hcells, hlens) == ncols) {
+                if (prev > start)
+                    render_cmark(out, md + start, prev - start, 0);
+                pos = render_table(out, md, len, prev, &d, ncols, align);
+                start = pos;
+                tables = 1;
+                have_prev = 0;
+                continue;
+            }
+        }
+        have_prev = 1;
+        prev = pos;
+        pos = l.next;
+    }
+    if (!tables) {
+        render_cmark(out, md, len, inline_ok);
+        return;
+    }
+    if (start < len)
+        render_cmark(out, md + start, len - start, 0);
+}
+
+void html_from_markdown(struct buf *out, const char *md, size_t len)
+{
+    size_t from = out->len;
+
+    render_fragment(out, md, len, 1);
+    while (out->len > from && out->ptr[out->len - 1] == '\n')
+        buf_truncate(out, out->len - 1);
+}
+
+/* ---- Markdown out ------------------------------------------------------ */
+
+/* The safe Markdown of md; *block_first tells whether it starts with
+ * something other than a paragraph (a code block, a list, a table...). */
+static void safe_markdown(struct buf *out, const char *md, size_t len,
+                          int *block_first)
 {
     int changed;
     cmark_node *doc = parse_safe(md, len, CMARK_OPT_VALIDATE_UTF8, &changed);
+    cmark_node *first = cmark_node_first_child(doc);
     char *text;
 
+    *block_first = first && cmark_node_get_type(first)
+                            != CMARK_NODE_PARAGRAPH;
+    if (first && !*block_first) {
+        /* A paragraph whose first line is a table header is a table. */
+        const char *nl = memchr(md, '\n', len);
+        struct line l;
+        char align[MAX_COLS];
+
+        if (nl && memchr(md, '|', (size_t)(nl - md))) {
+            line_at(&l, md, len, (size_t)(nl - md) + 1);
+            *block_first = delimiter_row(&l, align) > 0;
+        }
+    }
     if (!changed) {
         put_trimmed(out, md, len);
         cmark_node_free(doc);
@@ -182,12 +463,22 @@ void html_safe_markdown(struct buf *out, const char *md, size_t len)
     cmark_node_free(doc);
 }
 
+void html_safe_markdown(struct buf *out, const char *md, size_t len)
+{
+    int block_first;
+
+    safe_markdown(out, md, len, &block_first);
+}
+
 void html_safe_markdown_item(struct buf *out, const char *md, size_t len)
 {
     struct buf tmp = BUF_INIT;
+    int block_first;
     size_t i;
 
-    html_safe_markdown(&tmp, md, len);
+    safe_markdown(&tmp, md, len, &block_first);
+    if (block_first && tmp.len)
+        buf_puts(out, "\n\n  ");
     for (i = 0; i < tmp.len; i++) {
         buf_putc(out, tmp.ptr[i]);
         if (tmp.ptr[i] == '\n' && i + 1 < tmp.len && tmp.ptr[i + 1] != '\n')

@@ -12,6 +12,7 @@
 #include "render/post.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -29,10 +30,81 @@
 
 static int curl_ready; /* curl_global_init() succeeded and is not undone */
 
+/*
+ * libcurl is loaded when a post is made, not when lablog starts: with its
+ * TLS, HTTP/2, IDN and LDAP dependencies it would double the start-up time
+ * of every command, including the `lablog metric` calls in training loops.
+ */
+static struct {
+    void *handle;
+    CURLcode (*global_init)(long flags);
+    void (*global_cleanup)(void);
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
+    CURLcode (*easy_perform)(CURL *curl);
+    CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
+    void (*easy_cleanup)(CURL *curl);
+    const char *(*easy_strerror)(CURLcode code);
+    void (*free)(void *p);
+    struct curl_slist *(*slist_append)(struct curl_slist *l, const char *s);
+    void (*slist_free_all)(struct curl_slist *l);
+    CURLU *(*url)(void);
+    void (*url_cleanup)(CURLU *u);
+    CURLUcode (*url_get)(const CURLU *u, CURLUPart what, char **part,
+                         unsigned int flags);
+    CURLUcode (*url_set)(CURLU *u, CURLUPart what, const char *part,
+                         unsigned int flags);
+} api;
+
+/* Resolves one symbol into *slot; returns 0, or -1 when it is missing. */
+static int load_symbol(void *slot, const char *symbol)
+{
+    void *p = dlsym(api.handle, symbol);
+
+    memcpy(slot, &p, sizeof(p));
+    return p ? 0 : -1;
+}
+
+static int load_curl(void)
+{
+    static const char *const names[] = { "libcurl.so.4", "libcurl.so" };
+    size_t i;
+    int bad = 0;
+
+    if (api.handle)
+        return 0;
+    for (i = 0; i < 2 && !api.handle; i++)
+        api.handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    if (!api.handle)
+        return ll_error(LL_EIO, "cannot load libcurl (install libcurl4): %s",
+                        dlerror());
+    bad |= load_symbol(&api.global_init, "curl_global_init");
+    bad |= load_symbol(&api.global_cleanup, "curl_global_cleanup");
+    bad |= load_symbol(&api.easy_init, "curl_easy_init");
+    bad |= load_symbol(&api.easy_setopt, "curl_easy_setopt");
+    bad |= load_symbol(&api.easy_perform, "curl_easy_perform");
+    bad |= load_symbol(&api.easy_getinfo, "curl_easy_getinfo");
+    bad |= load_symbol(&api.easy_cleanup, "curl_easy_cleanup");
+    bad |= load_symbol(&api.easy_strerror, "curl_easy_strerror");
+    bad |= load_symbol(&api.free, "curl_free");
+    bad |= load_symbol(&api.slist_append, "curl_slist_append");
+    bad |= load_symbol(&api.slist_free_all, "curl_slist_free_all");
+    bad |= load_symbol(&api.url, "curl_url");
+    bad |= load_symbol(&api.url_cleanup, "curl_url_cleanup");
+    bad |= load_symbol(&api.url_get, "curl_url_get");
+    bad |= load_symbol(&api.url_set, "curl_url_set");
+    if (bad) {
+        dlclose(api.handle);
+        api.handle = NULL;
+        return ll_error(LL_EIO, "libcurl is too old (7.62 or later needed)");
+    }
+    return 0;
+}
+
 /* What the checks and the messages need from the webhook URL. */
 struct target {
-    char *scheme;       /* "https", or "http" for loopback; curl_free() */
-    char *host;         /* host as curl parsed it; curl_free() */
+    char *scheme;       /* "https", or "http" for loopback; api.free() */
+    char *host;         /* host as curl parsed it; api.free() */
     int loopback;       /* host is 127.0.0.1, [::1] or localhost */
     const char *secret; /* the URL from its path on: never printed */
     size_t secret_len;  /* its length */
@@ -42,8 +114,8 @@ struct target {
 
 static void target_release(struct target *t)
 {
-    curl_free(t->scheme);
-    curl_free(t->host);
+    api.free(t->scheme);
+    api.free(t->host);
     memset(t, 0, sizeof(*t));
 }
 
@@ -89,18 +161,18 @@ static size_t secret_at(const struct target *t, const char *s, size_t len)
 
 static int check_url(struct target *t, const char *url)
 {
-    CURLU *u = curl_url();
+    CURLU *u = api.url();
     int rc = 0;
 
     memset(t, 0, sizeof(*t));
     if (!u)
         abort(); /* out of memory, as xmalloc would */
-    if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ||
-        curl_url_get(u, CURLUPART_SCHEME, &t->scheme, 0)) {
+    if (api.url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ||
+        api.url_get(u, CURLUPART_SCHEME, &t->scheme, 0)) {
         rc = ll_error(LL_EINPUT, "the Slack webhook URL is not a valid URL");
         goto cleanup;
     }
-    if (curl_url_get(u, CURLUPART_HOST, &t->host, 0) != CURLUE_OK)
+    if (api.url_get(u, CURLUPART_HOST, &t->host, 0) != CURLUE_OK)
         t->host = NULL; /* "file:///x" has none */
     t->loopback = t->host && is_loopback(t->host);
     if (strcmp(t->scheme, "https") != 0 &&
@@ -116,7 +188,7 @@ static int check_url(struct target *t, const char *url)
     }
     find_secret(t, url);
 cleanup:
-    curl_url_cleanup(u);
+    api.url_cleanup(u);
     if (rc)
         target_release(t);
     return rc;
@@ -195,7 +267,7 @@ static int global_init(void)
 {
     if (curl_ready)
         return 0;
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+    if (api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return ll_error(LL_EIO, "cannot initialise libcurl");
     curl_ready = 1;
     return 0;
@@ -232,23 +304,23 @@ static void set_options(CURL *h, const struct target *t, const char *url,
                           TOTAL_TIMEOUT_MS * 4);
     const char *proto = t->loopback ? "http,https" : "https";
 
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, proto);
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+    api.easy_setopt(h, CURLOPT_URL, url);
+    api.easy_setopt(h, CURLOPT_PROTOCOLS_STR, proto);
+    api.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    api.easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
                      (curl_off_t)strlen(body));
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "lablog");
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+    api.easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    api.easy_setopt(h, CURLOPT_USERAGENT, "lablog");
+    api.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    api.easy_setopt(h, CURLOPT_TIMEOUT_MS, total);
+    api.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                      total < CONNECT_TIMEOUT_MS ? total : CONNECT_TIMEOUT_MS);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
+    api.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    api.easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+    api.easy_setopt(h, CURLOPT_WRITEDATA, resp);
     if (t->loopback)
-        curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+        api.easy_setopt(h, CURLOPT_NOPROXY, "*");
 }
 
 /* One request. Returns 0 when an HTTP answer arrived (any status), else
@@ -265,9 +337,9 @@ static int send_once(CURL *h, const struct target *t, char *errbuf,
     res->http_status = 0;
     res->attempts++;
     errbuf[0] = '\0';
-    cc = curl_easy_perform(h);
+    cc = api.easy_perform(h);
     if (cc != CURLE_OK) {
-        const char *why = errbuf[0] ? errbuf : curl_easy_strerror(cc);
+        const char *why = errbuf[0] ? errbuf : api.easy_strerror(cc);
 
         quote(&msg, why, strlen(why), t);
         rc = ll_error(LL_EIO, "posting to the Slack webhook at %s://%s "
@@ -275,8 +347,8 @@ static int send_once(CURL *h, const struct target *t, char *errbuf,
         buf_release(&msg);
         return rc;
     }
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->http_status);
-    curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &wait);
+    api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->http_status);
+    api.easy_getinfo(h, CURLINFO_RETRY_AFTER, &wait);
     *retry_after = wait > 0 ? (wait > MAX_WAIT_S ? MAX_WAIT_S : (long)wait)
                             : 1;
     return 0;
@@ -312,6 +384,10 @@ int post_slack(const char *webhook_url, const char *text,
     res->http_status = 0;
     res->attempts = 0;
     buf_reset(&res->body);
+    memset(&t, 0, sizeof(t));
+    rc = load_curl();
+    if (rc)
+        goto cleanup;
     rc = check_url(&t, webhook_url);
     if (rc)
         goto cleanup;
@@ -321,8 +397,8 @@ int post_slack(const char *webhook_url, const char *text,
     rc = global_init();
     if (rc)
         goto cleanup;
-    h = curl_easy_init();
-    headers = curl_slist_append(NULL, "Content-Type: application/json; "
+    h = api.easy_init();
+    headers = api.slist_append(NULL, "Content-Type: application/json; "
                                       "charset=utf-8");
     if (!h || !headers) {
         rc = ll_error(LL_EIO, "cannot initialise libcurl");
@@ -337,10 +413,12 @@ int post_slack(const char *webhook_url, const char *text,
     if (rc == 0 && res->http_status != 200)
         rc = answer_error(&t, res);
 cleanup:
-    curl_easy_cleanup(h);
-    curl_slist_free_all(headers);
+    if (api.handle) {
+        api.easy_cleanup(h);
+        api.slist_free_all(headers);
+        target_release(&t);
+    }
     free(body);
-    target_release(&t);
     post_result_release(&own);
     return rc;
 }
@@ -354,8 +432,10 @@ void post_result_release(struct post_result *res)
 
 void post_cleanup(void)
 {
-    if (!curl_ready)
-        return;
-    curl_global_cleanup();
+    if (curl_ready)
+        api.global_cleanup();
     curl_ready = 0;
+    if (api.handle)
+        dlclose(api.handle);
+    api.handle = NULL;
 }

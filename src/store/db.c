@@ -153,6 +153,7 @@ static int exec(struct store *s, const char *sql)
 
 static int open_connection(struct store *s, enum store_mode mode)
 {
+    int one = 1;
     int flags = mode == STORE_READ ? SQLITE_OPEN_READONLY
                                    : SQLITE_OPEN_READWRITE;
 
@@ -171,6 +172,11 @@ static int open_connection(struct store *s, enum store_mode mode)
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
     /* No writable_schema tricks through our own connection. */
     sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    /* Keep the -wal file when the last connection closes: a short-lived
+     * `lablog metric` would otherwise delete it at exit and create it
+     * again next time, paying a directory fsync per call. It is still
+     * checkpointed on close, so it never grows beyond one run's writes. */
+    sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
     return 0;
 }
 
@@ -195,7 +201,8 @@ int store_open(struct store **out, const char *path, enum store_mode mode)
         goto fail;
     /* Transactions survive a crashed process in any mode; NORMAL only risks
      * the last commits on power loss, and saves an fsync per write. */
-    rc = exec(s, "PRAGMA synchronous = NORMAL");
+    rc = exec(s, "PRAGMA synchronous = NORMAL; "
+                 "PRAGMA journal_size_limit = 4194304");
     if (rc)
         goto fail;
     if (mode != STORE_READ) {

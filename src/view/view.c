@@ -23,6 +23,10 @@ struct view_priv {
     struct view_item **items; /* every item, by id */
     size_t nitems, cap_items;
     size_t cap_exps;
+    int64_t *item_exps;       /* items[i]'s experiment id, 0 when none:
+                                 v->exps moves as it grows, so items get
+                                 their pointer once the fold is over */
+    size_t cap_item_exps;
 };
 
 struct fold {
@@ -207,7 +211,7 @@ static void add_item(struct fold *f, const struct entry *e, json_t *data)
     it->author = arena_strdup(a, e->author);
     it->text = arena_strdup(a, e->body);
     it->retract_reason = it->closed_text = "";
-    it->exp = e->exp ? exp_by_id(f->v, e->exp) : NULL;
+    it->exp = NULL; /* set by resolve_exps() */
     it->takeaway = json_is_true(json_object_get(data, "takeaway"));
     it->priority = json_is_integer(prio) ? (int)json_integer_value(prio) : 2;
     it->minutes = json_is_integer(minutes) ? (int)json_integer_value(minutes)
@@ -218,7 +222,19 @@ static void add_item(struct fold *f, const struct entry *e, json_t *data)
         it->size = json_integer_value(json_object_get(data, "size"));
     }
     XGROW(f->p->items, f->p->nitems + 1, f->p->cap_items);
+    XGROW(f->p->item_exps, f->p->nitems + 1, f->p->cap_item_exps);
+    f->p->item_exps[f->p->nitems] = e->exp;
     f->p->items[f->p->nitems++] = it;
+}
+
+/* Points each item at its experiment, now that v->exps no longer moves. */
+static void resolve_exps(struct view *v, struct view_priv *p)
+{
+    size_t i;
+
+    for (i = 0; i < p->nitems; i++)
+        if (p->item_exps[i])
+            p->items[i]->exp = exp_by_id(v, p->item_exps[i]);
 }
 
 /* amend, retract, done, unblock, answer: change an earlier entry. */
@@ -508,6 +524,7 @@ int view_build(struct view **out, struct store *s, const struct view_opts *o)
     rc = store_entries(s, &filter, fold_entry, &f);
     if (rc)
         goto fail;
+    resolve_exps(v, p);
     for (i = 0; i < p->nitems; i++)
         classify(v, &p->arena, p->items[i], p->nitems);
     if (v->next_open.len)
@@ -540,6 +557,7 @@ void view_free(struct view *v)
     p = v->priv;
     arena_release(&p->arena);
     free(p->items);
+    free(p->item_exps);
     free(p);
     free(v->exps);
     free(v);

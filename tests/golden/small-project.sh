@@ -46,6 +46,12 @@ build_small_project() {
     at 2026-11-18T10:00:00Z ask 'Which judge model should we use?'
     ask_id=$LAST
     at 2026-11-18T10:05:00Z note 'Read the judge prompts; they favour long answers.'
+    at 2026-11-18T10:30:00Z exp new rm-baseline \
+        --hypothesis 'The reward model trains stably at the default learning rate.' \
+        --param lr=1e-4 --param warmup=100 --tag rm
+    at 2026-11-18T10:35:00Z exp start rm-baseline
+    at 2026-11-18T11:00:00Z metric --exp rm-baseline --step 0 loss=2.1
+    at 2026-11-18T15:00:00Z metric --exp rm-baseline --step 1 loss=1.6
 
     # Thursday: the daily's default period.
     at 2026-11-19T09:00:00Z exp new bon-n100 --confirm \
@@ -54,6 +60,7 @@ build_small_project() {
         --tag bon
     at 2026-11-19T09:05:00Z exp start bon-n100
     at 2026-11-19T10:00:00Z metric --exp bon-n100 --step 0 win_rate=0.65 loss=1.2
+    at 2026-11-19T10:15:00Z metric --exp rm-baseline --step 2 loss=1.2
     at 2026-11-19T10:30:00Z metric --exp bon-n100 --step 1 win_rate=0.69 loss=1.05
     at 2026-11-19T11:00:00Z metric --exp bon-n100 --step 2 win_rate=0.71 loss=0.98
     at 2026-11-19T11:10:00Z exp done bon-n100
@@ -77,6 +84,7 @@ build_small_project() {
     at 2026-11-19T15:20:00Z answer "$ask_id" 'The same judge as last week, for comparability.'
     at 2026-11-19T15:25:00Z ask --exp bon-n100 'Are 300 prompts enough for a clean signal?'
     at 2026-11-19T16:00:00Z decide 'Use N=32 as the default for the next runs.'
+    at 2026-11-19T16:05:00Z metric --exp rm-baseline --step 3 loss=1.05
     at 2026-11-19T16:10:00Z next --priority 1 --exp bon-n100 'Run bon-n32 with 3 seeds'
     at 2026-11-19T16:11:00Z next --priority 3 'Write up the best-of-N results'
     at 2026-11-19T16:12:00Z next --priority 2 'Measure the length bias of the judge'
@@ -86,4 +94,12 @@ build_small_project() {
     at 2026-11-19T16:30:00Z attach win-rate.png --exp bon-n100 \
         --caption 'Win rate by step'
     rm -f win-rate.png
+}
+
+# The sample project (samples/build.sh) records `lablog run` details of the
+# machine it was built on: the host and the checkout's path. This replaces
+# them by HOST and TOP (the checkout is $1), so its goldens compare
+# anywhere.
+normalize_machine() {
+    sed -e "s| on $(uname -n) in | on HOST in |g" -e "s|$1|TOP|g"
 }

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""`make bench`: lablog's speed next to baselines measured in the same run.
+
+The machine is shared and noisy, so every figure is the median of several
+runs, and the ratios matter more than the absolute numbers.
+"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LABLOG = os.path.join(TOP, "build", "lablog")
+RAW = os.path.join(TOP, "build", "tests", "bench", "raw_insert")
+N = 1_000_000
+REPEAT = 3
+ENV = dict(os.environ, LABLOG_AUTHOR="bench", TZ="UTC")
+ENV.pop("LABLOG_DB", None)
+ENV.pop("LABLOG_EXP", None)
+
+
+def run(args, **kw):
+    subprocess.run(args, check=True, env=ENV, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, **kw)
+
+
+def timed(args, **kw):
+    t = time.perf_counter()
+    run(args, **kw)
+    return time.perf_counter() - t
+
+
+def fresh_log(d, name):
+    path = os.path.join(d, name)
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    run([LABLOG, "--db", path, "init", "--name", "bench"])
+    run([LABLOG, "--db", path, "exp", "new", "e"])
+    return path
+
+
+def median_time(make_args, repeat=REPEAT, setup=None):
+    times = []
+    for _ in range(repeat):
+        args = make_args(setup() if setup else None)
+        times.append(timed(args))
+    return statistics.median(times)
+
+
+def write_inputs(d):
+    jsonl = os.path.join(d, "points.jsonl")
+    csv = os.path.join(d, "points.csv")
+    with open(jsonl, "w") as j, open(csv, "w") as c:
+        c.write("step,loss,acc\n")
+        for s in range(N // 2):
+            v = 1.0 / (s + 1)
+            j.write('{"step": %d, "loss": %r, "acc": %r}\n' % (s, v, v))
+            c.write("%d,%r,%r\n" % (s, v, v))
+    return jsonl, csv
+
+
+def bench_ingest(d):
+    jsonl, csv = write_inputs(d)
+    db = os.path.join(d, "b.db")
+    raw = median_time(lambda _: [RAW, db, "2", str(N)], setup=lambda: fresh_log(d, "b.db"))
+    ing_j = median_time(lambda _: [LABLOG, "--db", db, "ingest", "--exp", "e", jsonl],
+                        setup=lambda: fresh_log(d, "b.db"))
+    ing_c = median_time(lambda _: [LABLOG, "--db", db, "ingest", "--exp", "e", csv],
+                        setup=lambda: fresh_log(d, "b.db"))
+    print("ingest of %d points (median of %d runs)" % (N, REPEAT))
+    print("  raw prepared INSERT, same tables  %9.0f points/s  (baseline)" % (N / raw))
+    print("  lablog ingest JSONL               %9.0f points/s  %.2f x baseline" % (N / ing_j, raw / ing_j))
+    print("  lablog ingest CSV                 %9.0f points/s  %.2f x baseline" % (N / ing_c, raw / ing_c))
+
+
+def bench_metric(d):
+    db = fresh_log(d, "m.db")
+    times = []
+    for i in range(200):
+        t = time.perf_counter()
+        run([LABLOG, "--db", db, "metric", "--exp", "e", "loss=%f" % (1 / (i + 1)), "acc=0.5"])
+        times.append(time.perf_counter() - t)
+    spawn = []
+    for i in range(50):
+        t = time.perf_counter()
+        run(["true"])
+        spawn.append(time.perf_counter() - t)
+    print("lablog metric, 200 calls: median %.2f ms, p90 %.2f ms (spawning 'true': %.2f ms)"
+          % (statistics.median(times) * 1e3, sorted(times)[179] * 1e3,
+             statistics.median(spawn) * 1e3))
+
+
+def bench_plot(d):
+    db = fresh_log(d, "p.db")
+    per = 1_000_000
+    data = os.path.join(d, "series.dat")
+    for k in range(4):
+        run([LABLOG, "--db", db, "exp", "new", "s%d" % k])
+    gen = os.path.join(d, "gen.jsonl")
+    with open(gen, "w") as f, open(data, "w") as g:
+        import math
+        for s in range(per):
+            vals = [2 / (1 + s / (20000 * (k + 1))) + 0.05 * math.sin(s / 50 + k) for k in range(4)]
+            for k in range(4):
+                f.write('{"exp": "s%d", "step": %d, "loss": %.5f}\n' % (k, s, vals[k]))
+            g.write("%d %.5f %.5f %.5f %.5f\n" % (s, *vals))
+    run([LABLOG, "--db", db, "ingest", gen])
+    out = os.path.join(d, "c.png")
+    ours = median_time(lambda _: [LABLOG, "--db", db, "plot", "--exp", "s0,s1,s2,s3",
+                                  "--metric", "loss", "-o", out])
+    print("line chart, 4 series x %d points -> 1440x810 PNG: lablog plot %.2f s (median of %d)"
+          % (per, ours, REPEAT))
+    if shutil.which("gnuplot"):
+        script = os.path.join(d, "c.gp")
+        with open(script, "w") as f:
+            f.write('set terminal pngcairo size 1440,810\nset output "%s"\n'
+                    'plot for [i=2:5] "%s" using 1:i with lines title columnhead(i)\n'
+                    % (os.path.join(d, "g.png"), data))
+        gp = median_time(lambda _: ["gnuplot", script], repeat=REPEAT)
+        print("  gnuplot pngcairo, same data from a text file: %.2f s  -> lablog takes %.2f x gnuplot's time"
+              % (gp, ours / gp))
+    else:
+        print("  (gnuplot not installed: no baseline)")
+
+
+def bench_deck(d):
+    help_text = subprocess.run([LABLOG, "help"], capture_output=True, text=True).stdout
+    if "  slides " not in help_text:
+        print("slides: not available in this build")
+        return
+    sample = os.path.join(d, "sample")
+    env = dict(ENV, PATH=os.path.dirname(LABLOG) + ":" + ENV["PATH"])
+    subprocess.run(["sh", os.path.join(TOP, "samples", "build.sh"), sample], check=True,
+                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db = os.path.join(sample, "lablog.db")
+    deck = os.path.join(d, "deck.pdf")
+    t = median_time(lambda _: [LABLOG, "--db", db, "slides", "--since", "2026-11-13",
+                               "--until", "2026-11-21", "-o", deck])
+    print("sample deck (slides with plots): %.2f s (median of %d)" % (t, REPEAT))
+
+
+def main():
+    if not os.path.exists(RAW):
+        sys.exit("bench: build %s first (make bench)" % RAW)
+    with tempfile.TemporaryDirectory() as d:
+        bench_ingest(d)
+        bench_metric(d)
+        bench_plot(d)
+        bench_deck(d)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+#!/bin/sh
+# Regenerates the golden files of tests/golden/ from the freshly built
+# ./build/lablog ('make golden' builds it first):
+#
+#   daily/small.slack.txt daily/small.text.txt daily/small.md
+#   report/small.md report/small.html report/small-thursday.md
+#   daily/sample.slack.txt daily/sample.text.txt daily/sample.md
+#   report/sample.md report/sample.html
+#
+# The small project is built by tests/golden/small-project.sh in a
+# temporary directory with a fixed clock, author, time zone and an empty
+# HOME (so no user template can leak in); the sample project by
+# samples/build.sh, with the machine's host and path replaced (see
+# normalize_machine in small-project.sh). Review the diff before
+# committing: a golden file is a promise about the output.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin="$top/${BUILD:-build}/lablog"
+[ -x "$bin" ] || { echo "golden.sh: no $bin; run 'make' first" >&2; exit 1; }
+gold="$top/tests/golden"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lablog-golden.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+export TZ=UTC LC_ALL=C LABLOG_AUTHOR=ada LABLOG_TEMPLATES="$top/templates"
+export HOME="$tmp/home"
+unset LABLOG_DB LABLOG_EXP LABLOG_SLACK_WEBHOOK XDG_CONFIG_HOME
+mkdir -p "$HOME" "$gold/daily" "$gold/report"
+lablog() { "$bin" "$@"; }
+PATH="$(dirname "$bin"):$PATH" # samples/build.sh runs plain `lablog`
+export PATH
+. "$gold/small-project.sh"
+build_small_project 2>/dev/null
+
+export LABLOG_NOW=2026-11-20T09:00:00Z
+lablog daily --format slack >"$gold/daily/small.slack.txt"
+lablog daily --format text >"$gold/daily/small.text.txt"
+lablog daily --format markdown >"$gold/daily/small.md"
+lablog report -o report.md
+lablog report -o report.html
+cp report.md "$gold/report/small.md"
+cp report.html "$gold/report/small.html"
+lablog report --since 2026-11-19 --until 2026-11-20 \
+    >"$gold/report/small-thursday.md"
+# The sample project, rendered as of Friday 17:00 of its third week.
+sh "$top/samples/build.sh" "$tmp/sample" >/dev/null 2>&1
+export LABLOG_NOW=2026-11-20T17:00:00Z LABLOG_DB="$tmp/sample/lablog.db"
+lablog daily --format slack >"$gold/daily/sample.slack.txt"
+lablog daily --format text >"$gold/daily/sample.text.txt"
+lablog daily --format markdown >"$gold/daily/sample.md"
+lablog report -o "$tmp/sample/report.md"
+lablog report -o "$tmp/sample/report.html"
+normalize_machine "$top" <"$tmp/sample/report.md" >"$gold/report/sample.md"
+normalize_machine "$top" <"$tmp/sample/report.html" >"$gold/report/sample.html"
+echo "golden.sh: wrote $(cd "$gold" && ls daily/* report/* | tr '\n' ' ')"
