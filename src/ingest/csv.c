@@ -263,26 +263,11 @@ static enum csv_format detect_format(const struct csv_parser *p)
     return CSV_FORMAT_PLAIN;
 }
 
-/* Writes name into out for an error message: at most 60 bytes cut on a
- * character boundary, control characters replaced. */
-static const char *quote_name(char out[72], const char *name, size_t len)
-{
-    size_t n = utf8_truncate_len(name, len, 60);
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        out[i] = (unsigned char)name[i] < 0x20 ? '?' : name[i];
-    out[n] = '\0';
-    if (n < len)
-        memcpy(out + n, "...", 4);
-    return out;
-}
-
 /* Fails when a non-empty name appears twice. Headers are short and parsed
  * once, so a quadratic check is fine. */
 static int check_names(const struct csv_parser *p)
 {
-    char quoted[72];
+    char quoted[UTF8_QUOTE_SIZE];
     size_t i, j;
 
     for (i = 0; i < p->len; i++) {
@@ -291,7 +276,7 @@ static int check_names(const struct csv_parser *p)
                 return ll_error(LL_EINPUT,
                                 "%s:%zu: duplicate column name '%s'",
                                 p->file, p->lineno,
-                                quote_name(quoted, p->cells[i].text,
+                                utf8_quote(quoted, p->cells[i].text,
                                            p->cells[i].len));
         }
     }

@@ -511,27 +511,12 @@ static void grow_slots(struct jsonl_parser *p, size_t need)
     }
 }
 
-/* Writes key into out for an error message: at most 60 bytes cut on a
- * character boundary, control characters replaced. */
-static const char *quote_key(char out[72], const char *key, size_t len)
-{
-    size_t n = utf8_truncate_len(key, len, 60);
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        out[i] = (unsigned char)key[i] < 0x20 ? '?' : key[i];
-    out[n] = '\0';
-    if (n < len)
-        memcpy(out + n, "...", 4);
-    return out;
-}
-
 /* Parses `"key": value` at *pos into a new field. */
 static int scan_member(struct jsonl_parser *p, size_t *pos)
 {
     struct jsonl_field *f;
     struct slot *s;
-    char quoted[72];
+    char quoted[UTF8_QUOTE_SIZE];
     size_t key_pos = *pos;
     int rc;
 
@@ -546,7 +531,7 @@ static int scan_member(struct jsonl_parser *p, size_t *pos)
     if (s->gen == p->gen)
         return ll_error(LL_EINPUT, "%s:%zu: duplicate key '%s' at column %zu",
                         p->file, p->lineno,
-                        quote_key(quoted, f->key, f->key_len), key_pos + 1);
+                        utf8_quote(quoted, f->key, f->key_len), key_pos + 1);
     *pos = skip_ws(p, *pos);
     if (*pos >= p->n || p->line[*pos] != ':')
         return fail(p, *pos, "expected ':'");

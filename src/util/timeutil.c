@@ -239,32 +239,15 @@ static enum iso_result scan_iso(const char *s, int64_t *out_ms,
     return ISO_OK;
 }
 
-/* Writes s into out for an error message: at most 60 bytes cut on a
- * character boundary, control characters replaced, so a message stays on
- * one line. */
-static const char *quote_value(char out[80], const char *s)
-{
-    size_t len = strlen(s);
-    size_t n = utf8_truncate_len(s, len, 60);
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        out[i] = (unsigned char)s[i] < 0x20 ? '?' : s[i];
-    out[n] = '\0';
-    if (n < len)
-        memcpy(out + n, "...", 4);
-    return out;
-}
-
 int time_parse_iso(int64_t *out_ms, const char *s, const char *file,
                    size_t line)
 {
     const char *reason = iso_forms;
-    char quoted[80];
+    char quoted[UTF8_QUOTE_SIZE];
 
     if (scan_iso(s, out_ms, &reason) == ISO_OK)
         return 0;
-    quote_value(quoted, s);
+    utf8_quote(quoted, s, strlen(s));
     if (file)
         return ll_error(LL_EINPUT, "%s:%zu: invalid time '%s' (%s)", file,
                         line, quoted, reason);
@@ -295,13 +278,13 @@ int time_check_env(void)
 {
     const char *env = getenv("LABLOG_NOW");
     const char *reason;
-    char quoted[80];
+    char quoted[UTF8_QUOTE_SIZE];
     int64_t ms;
 
     if (!env || !*env || scan_iso(env, &ms, &reason) == ISO_OK)
         return 0;
     return ll_error(LL_EUSAGE, "invalid LABLOG_NOW '%s' (%s)",
-                    quote_value(quoted, env), iso_forms);
+                    utf8_quote(quoted, env, strlen(env)), iso_forms);
 }
 
 int64_t time_day_start(int64_t ms, int days_back)
@@ -376,7 +359,7 @@ static int relative_days(const char *s)
 int time_parse_date(int64_t *out_ms, const char *s, int64_t now_ms)
 {
     const char *reason = NULL;
-    char quoted[80];
+    char quoted[UTF8_QUOTE_SIZE];
     int wday, back;
 
     if (strcasecmp(s, "now") == 0) {
@@ -412,7 +395,7 @@ int time_parse_date(int64_t *out_ms, const char *s, int64_t now_ms)
         break;
     }
     return ll_error(LL_EINPUT, "invalid date '%s' (%s)",
-                    quote_value(quoted, s), reason);
+                    utf8_quote(quoted, s, strlen(s)), reason);
 }
 
 int time_from_unix(int64_t *out_ms, double seconds, const char *file,

@@ -7,6 +7,8 @@
  */
 #include "util/utf8.h"
 
+#include <string.h>
+
 /* Length of the well-formed sequence starting at s[0] (1..4), or 0 when the
  * bytes at s do not start one. */
 static size_t sequence_len(const unsigned char *s, size_t avail)
@@ -91,4 +93,17 @@ size_t utf8_truncate_len(const char *s, size_t len, size_t max_bytes)
     if ((u[n] & 0xC0) == 0x80)
         return max_bytes;   /* stray continuation bytes: nothing to split */
     return n + announced_len(u[n]) > max_bytes ? n : max_bytes;
+}
+
+const char *utf8_quote(char out[UTF8_QUOTE_SIZE], const char *s, size_t len)
+{
+    size_t n = utf8_truncate_len(s, len, 60);
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        out[i] = (unsigned char)s[i] < 0x20 ? '?' : s[i];
+    out[n] = '\0';
+    if (n < len)
+        memcpy(out + n, "...", 4);
+    return out;
 }

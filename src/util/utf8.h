@@ -28,4 +28,12 @@ size_t utf8_invalid_at(const char *s, size_t len);
  * three bytes, so the result is always at least max_bytes - 3. */
 size_t utf8_truncate_len(const char *s, size_t len, size_t max_bytes);
 
+/* Size of the buffer utf8_quote() writes. */
+#define UTF8_QUOTE_SIZE 72
+
+/* Copies s (len bytes) into out for an error message: at most 60 bytes,
+ * cut on a character boundary, "..." when cut, control characters replaced
+ * with '?', so the message stays on one line. Returns out. */
+const char *utf8_quote(char out[UTF8_QUOTE_SIZE], const char *s, size_t len);
+
 #endif

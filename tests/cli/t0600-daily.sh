@@ -92,6 +92,22 @@ assert \"hypothesis\" in c[\"experiments\"][0]
 "
 '
 
+# ---- the sample project: goldens ---------------------------------------------
+
+if [ -f "$LABLOG_TOP/samples/build.sh" ]; then
+    sh "$LABLOG_TOP/samples/build.sh" "$TMP/sample" >/dev/null 2>&1
+    test_expect 'the sample daily matches its goldens in every format' '
+        export LABLOG_NOW=2026-11-20T17:00:00Z &&
+        db="$TMP/sample/lablog.db" &&
+        lablog --db "$db" daily --format slack >actual &&
+        test_cmp "$gold/daily/sample.slack.txt" actual &&
+        lablog --db "$db" daily --format text >actual &&
+        test_cmp "$gold/daily/sample.text.txt" actual &&
+        lablog --db "$db" daily --format markdown >actual &&
+        test_cmp "$gold/daily/sample.md" actual
+    '
+fi
+
 # ---- --record moves the next period ----------------------------------------
 
 log_state >before

@@ -36,6 +36,22 @@ test_expect 'without -o the markdown goes to stdout and images are named' '
     ! grep -q "report_files" out
 '
 
+# ---- the sample project: goldens -------------------------------------------
+
+if [ -f "$LABLOG_TOP/samples/build.sh" ]; then
+    sh "$LABLOG_TOP/samples/build.sh" "$TMP/sample" >/dev/null 2>&1
+    test_expect 'the sample report matches its goldens (md and html)' '
+        export LABLOG_NOW=2026-11-20T17:00:00Z &&
+        db="$TMP/sample/lablog.db" &&
+        lablog --db "$db" report -o "$TMP/sample/report.md" &&
+        normalize_machine "$LABLOG_TOP" <"$TMP/sample/report.md" >actual &&
+        test_cmp "$gold/report/sample.md" actual &&
+        lablog --db "$db" report -o "$TMP/sample/report.html" &&
+        normalize_machine "$LABLOG_TOP" <"$TMP/sample/report.html" >actual &&
+        test_cmp "$gold/report/sample.html" actual
+    '
+fi
+
 # ---- what a reader needs --------------------------------------------------------
 
 test_expect 'the report has the sections a reader needs' '
@@ -49,7 +65,7 @@ test_expect 'the report has the sections a reader needs' '
     grep -q "^- \*\*Status:\*\* done after 2h 5m, confirmatory$" report.md &&
     grep -q "^- \*\*Status:\*\* failed after 50m 0s, exploratory$" report.md &&
     grep -q "^| n | 100 |$" report.md &&
-    grep -q "^| loss | 3 (1 NaN/inf) | 2.3 @0 | NaN @2 | 1.9 @1 | 2.3 @0 |$" report.md
+    grep -q "^| loss | 3 (1 NaN/inf from step 2) | 2.3 @0 | NaN @2 | 1.9 @1 | 2.3 @0 |$" report.md
 '
 test_expect 'retracted entries are listed, not shown as notes' '
     ! grep -q "^- \*[0-9-]* [0-9:]*\*: The win rate of bon-n100" report.md &&
