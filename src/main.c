@@ -44,7 +44,7 @@ const struct cmd lablog_commands[] = {
     { "verify", cmd_verify, CMD_NEEDS_DB, "Check the log's integrity" },
     { "daily", cmd_daily, CMD_NEEDS_DB | CMD_WRITES, "Last / Next / Blockers daily update" },
     { "report", cmd_report, CMD_NEEDS_DB, "Research-log report (Markdown/HTML)" },
-    /*PENDING slides*/
+    { "slides", cmd_slides, CMD_NEEDS_DB | CMD_WRITES, "Weekly meeting deck (PDF)" },
     { "plot", cmd_plot, CMD_NEEDS_DB, "Plot metrics (PNG, SVG, PDF)" },
     { "help", cmd_help, CMD_NO_DB, "Show help for a command" },
     { NULL, NULL, 0, NULL },

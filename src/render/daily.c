@@ -100,14 +100,31 @@ static void close_paragraphs(struct buf *out, size_t from)
     int code = 0;
 
     for (i = from; i < out->len; i++) {
-        if (out->len - i >= 3 && memcmp(out->ptr + i, "```", 3) == 0)
+        if (out->len - i >= 3 && memcmp(out->ptr + i, "```", 3) == 0) {
             code = !code;
+            out->ptr[w++] = out->ptr[i++];
+            out->ptr[w++] = out->ptr[i++];
+        }
         if (!code && out->ptr[i] == '\n' && w > from
             && out->ptr[w - 1] == '\n')
             continue;
         out->ptr[w++] = out->ptr[i];
     }
     buf_truncate(out, w);
+}
+
+/* How many ``` fences s holds. */
+static size_t fences(const char *s, size_t len)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i + 3 <= len; i++) {
+        if (memcmp(s + i, "```", 3) == 0) {
+            n++;
+            i += 2;
+        }
+    }
+    return n;
 }
 
 static void markup_slack(struct buf *out, const char *md, size_t len)
@@ -119,9 +136,11 @@ static void markup_slack(struct buf *out, const char *md, size_t len)
     if (out->len - from <= DAILY_SLACK_MAX_ITEM)
         return;
     cut = slack_cut(out->ptr + from, out->len - from,
-                    DAILY_SLACK_MAX_ITEM - strlen(ELLIPSIS));
+                    DAILY_SLACK_MAX_ITEM - strlen(ELLIPSIS) - 4);
     buf_truncate(out, from + cut);
     buf_puts(out, ELLIPSIS);
+    if (fences(out->ptr + from, out->len - from) % 2)
+        buf_puts(out, "\n```"); /* close the code block the cut opened */
 }
 
 /* Plain text, continued on lines indented by two spaces (blank lines stay

@@ -4,7 +4,8 @@
  * parse the text with cmark, rewrite the tree (raw HTML to text or code,
  * unsafe links to their text) and render it; the Markdown side skips the
  * rendering when the tree needed no change, so ordinary notes keep their
- * exact spelling.
+ * exact spelling. The HTML side renders GitHub-style tables itself, since
+ * cmark 0.30 has no table extension.
  */
 #include "render/html.h"
 
@@ -429,6 +430,17 @@ void html_from_markdown(struct buf *out, const char *md, size_t len)
 
 /* ---- Markdown out ------------------------------------------------------ */
 
+/* Whether md may hold a link reference definition: "]:" anywhere. */
+static int has_definition(const char *md, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < len; i++)
+        if (md[i] == ']' && md[i + 1] == ':')
+            return 1;
+    return 0;
+}
+
 /* The safe Markdown of md; *block_first tells whether it starts with
  * something other than a paragraph (a code block, a list, a table...). */
 static void safe_markdown(struct buf *out, const char *md, size_t len,
@@ -452,7 +464,11 @@ static void safe_markdown(struct buf *out, const char *md, size_t len,
             *block_first = delimiter_row(&l, align) > 0;
         }
     }
-    if (!changed) {
+    /* Copy the text as written only when nothing in it could act in the
+     * document it lands in: a "<" could complete a tag with text after
+     * it, and a link reference definition ("[r]: url") would reach links
+     * in other notes; cmark's rendering writes neither. */
+    if (!changed && !memchr(md, '<', len) && !has_definition(md, len)) {
         put_trimmed(out, md, len);
         cmark_node_free(doc);
         return;

@@ -26,15 +26,19 @@
 
 /* Appends the HTML fragment for the Markdown md[0..len) (need not be
  * NUL-terminated) to out: <p>, <ul>, <code>... with smart punctuation, no
- * trailing newline. Text that is a single paragraph comes without its
- * <p></p>, so it can sit inside a line ("<li><b>x:</b> TEXT</li>"). */
+ * trailing newline. Top-level GitHub-style tables (a header row, a
+ * delimiter row "|---|:-:|", rows up to a blank line) become <table>s with
+ * their alignment; each cell is made safe like the rest. Text that is a
+ * single paragraph comes without its <p></p>, so it can sit inside a line
+ * ("<li><b>x:</b> TEXT</li>"). */
 void html_from_markdown(struct buf *out, const char *md, size_t len);
 
 /* Appends md[0..len) as Markdown that is safe to place in a document.
- * When md holds no raw HTML and no unsafe link it is copied unchanged
- * (trailing newlines dropped); otherwise cmark re-renders it after the
- * changes above, which may also change its spelling (list markers,
- * escapes) but not what it shows. */
+ * When md holds no raw HTML, no unsafe link, no "<" at all and no link
+ * reference definition ("[r]: url", which would act on other notes too)
+ * it is copied unchanged (trailing newlines dropped); otherwise cmark
+ * re-renders it after the changes above, which may also change its
+ * spelling (list markers, escapes) but not what it shows. */
 void html_safe_markdown(struct buf *out, const char *md, size_t len);
 
 /* html_safe_markdown(), then every line after the first indented by two

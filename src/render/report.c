@@ -257,7 +257,8 @@ static int add_plots(json_t *exp, struct report *r, const struct view *v,
 
         buf_printf(&want, "%s-%s", x->name, im->name);
         json_object_set_new(p, "file", json_string(im->name));
-        json_object_set_new(p, "caption", json_string(im->caption));
+        if (*im->caption) /* keys are absent rather than "" (context.h) */
+            json_object_set_new(p, "caption", json_string(im->caption));
         json_object_set_new(p, "alt", json_string(*im->caption ? im->caption
                                                   : im->name));
         place_image(p, r, o, want.ptr, im->mime, im->data.ptr,

@@ -248,6 +248,26 @@ void md_plain(struct md_doc *doc, const char *text, int style)
     free(st.offs);
 }
 
+void md_append(struct md_doc *doc, const char *text, int style)
+{
+    struct md_block *b;
+    size_t len = strlen(text), i, off;
+
+    if (doc->nblocks == 0) {
+        md_plain(doc, text, style);
+        return;
+    }
+    b = &doc->blocks[doc->nblocks - 1];
+    buf_put(&b->text, text, len);
+    b->runs = xrealloc(b->runs, (b->nruns + 1) * sizeof(*b->runs));
+    b->runs[b->nruns].len = len;
+    b->runs[b->nruns].style = style;
+    b->runs[b->nruns++].text = NULL;
+    /* The text may have moved: point every run at it again. */
+    for (i = 0, off = 0; i < b->nruns; off += b->runs[i++].len)
+        b->runs[i].text = b->text.ptr + off;
+}
+
 void md_flatten(const struct md_doc *doc, struct buf *out)
 {
     size_t i;

@@ -48,6 +48,10 @@ void md_parse(struct md_doc *doc, const char *text, size_t len);
  * not parsed). */
 void md_plain(struct md_doc *doc, const char *text, int style);
 
+/* Appends text as a run of style to the end of the last block (a new
+ * block when there is none), e.g. a muted " — exp-name" after a note. */
+void md_append(struct md_doc *doc, const char *text, int style);
+
 /* The text of all blocks without styles, blocks joined by " " (for
  * one-line uses such as table cells and the outline); appended to out. */
 void md_flatten(const struct md_doc *doc, struct buf *out);

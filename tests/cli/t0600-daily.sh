@@ -175,7 +175,7 @@ test_expect 'markdown: raw HTML is escaped text, unsafe links dropped' '
     grep -q "^  <div onclick" out &&
     ! grep -q "javascript:" out &&
     grep -q "\\\\<script\\\\>" out &&
-    grep -q "^# \|^## Daily update: esc \\\\<b\\\\>&\\\\</b\\\\> \\\\| proj" out &&
+    grep -q "^## Daily update: esc \\\\<b\\\\>&\\\\</b\\\\> \\\\| proj" out &&
     grep -q "prompt=a\\\\|b" out
 '
 test_expect 'markdown: a body starting with a block starts on its own line' '
@@ -209,6 +209,13 @@ test_expect 'a long slack update is trimmed per item and per section, never mid-
     grep -q "…and [0-9]* more blockers" out &&
     ! grep -q "&[a-z]*…" out &&
     awk "length(\$0) > 700 { exit 1 }" out
+'
+test_expect 'a slack message over 12000 bytes is cut at a line end, with a note' '
+    printf "{{#notes}}\n- {{{body}}}\n{{/notes}}" >all.mustache &&
+    lablog daily --template all.mustache >out &&
+    test "$(wc -c <out)" -le 12000 &&
+    tail -n 1 out | grep -q "^_(trimmed: the update was too long for Slack; run \`lablog report\` for the full log)_$" &&
+    python3 -c "open(\"out\", encoding=\"utf-8\", errors=\"strict\").read()"
 '
 test_expect 'text and markdown are not trimmed' '
     lablog daily --format text >out &&

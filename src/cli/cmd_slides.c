@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `lablog slides`: the weekly meeting deck as a 16:9 PDF (slides/deck.h).
+ * The period starts where the last recorded deck ended (else seven days
+ * back), and every deck made is logged as a deck entry, so the next one
+ * picks up from there. The PDF is built in memory and written atomically
+ * in the same transaction that logs it: a failed write logs nothing.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "plot/chart.h"
+#include "render/context.h"
+#include "slides/deck.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/timeutil.h"
+#include "view/view.h"
+
+/* The most minutes a meeting may have. */
+#define MAX_MINUTES 600
+
+static int last_deck_fn(void *ctx, const struct entry *e)
+{
+    *(int64_t *)ctx = e->ts;
+    return 0;
+}
+
+/* The default start: just after the last deck made before until (0: no
+ * end), else the start of the day a week before now. */
+static int default_since(struct app *app, int64_t until, int64_t *since_out)
+{
+    struct entry_filter f = ENTRY_FILTER_ALL;
+    int64_t last = 0;
+    int rc;
+
+    f.kind = ENTRY_DECK;
+    f.until = until;
+    rc = store_entries(app->store, &f, last_deck_fn, &last);
+    *since_out = last ? last + 1 : time_day_start(app->now, 7);
+    return rc;
+}
+
+/* The file name from a path ("out/deck.pdf" -> "deck.pdf"). */
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    return slash ? slash + 1 : path;
+}
+
+/* Logs the deck and writes the file in one transaction: when the write
+ * fails the entry is rolled back. */
+static int record_and_write(struct app *app, const char *title,
+                            const char *path, const struct buf *pdf,
+                            int pages, int64_t since, int64_t until)
+{
+    char a[TIME_ISO_SIZE], b[TIME_ISO_SIZE];
+    json_t *data = json_pack("{s:s,s:s,s:i,s:s}", "since",
+                             time_format_iso(a, since), "until",
+                             time_format_iso(b, until), "pages", pages,
+                             "file", base_name(path));
+    char *data_text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+    struct buf body = BUF_INIT;
+    struct entry e;
+    int rc = store_begin_write(app->store);
+
+    if (rc == 0) {
+        buf_printf(&body, "%d page%s: %s", pages, pages == 1 ? "" : "s",
+                   base_name(path));
+        cli_entry_init(&e, app, ENTRY_DECK);
+        e.title = title;
+        e.body = body.ptr;
+        e.data = data_text;
+        rc = store_append(app->store, &e);
+    }
+    if (rc == 0)
+        rc = cli_write_output(path, pdf->ptr, pdf->len);
+    if (rc == 0)
+        rc = store_commit(app->store);
+    if (rc)
+        store_rollback(app->store);
+    else
+        fprintf(stderr, "wrote %s (%d page%s); recorded as entry %lld\n",
+                strcmp(path, "-") ? path : "the deck to stdout", pages,
+                pages == 1 ? "" : "s", (long long)e.id);
+    buf_release(&body);
+    free(data_text);
+    json_decref(data);
+    return rc;
+}
+
+/* Checks the options and fills the period. */
+static int check_args(struct app *app, const char *since_arg,
+                      const char *until_arg, const char *title,
+                      int64_t minutes, struct view_opts *vo)
+{
+    int rc = 0;
+
+    if (minutes < 1 || minutes > MAX_MINUTES)
+        return ll_error(LL_EUSAGE, "--minutes must be between 1 and %d, "
+                        "not %lld", MAX_MINUTES, (long long)minutes);
+    if (title)
+        rc = cli_check_text(title, "--title");
+    if (rc == 0 && until_arg)
+        rc = cli_date(&vo->until, until_arg, "--until", app);
+    if (rc == 0 && since_arg)
+        rc = cli_date(&vo->since, since_arg, "--since", app);
+    else if (rc == 0)
+        rc = default_since(app, vo->until, &vo->since);
+    if (rc == 0 && vo->until && vo->since >= vo->until)
+        rc = ll_error(LL_EUSAGE, "the period is empty: --since is not "
+                      "before --until");
+    return rc;
+}
+
+int cmd_slides(int argc, char **argv, struct app *app)
+{
+    const char *since_arg = NULL, *until_arg = NULL, *output = NULL;
+    const char *title = NULL;
+    int64_t minutes = DECK_DEFAULT_MINUTES;
+    const struct opt opts[] = {
+        { OPT_STRING, 0, "since", &since_arg, "DATE", "start of the period (default: the last deck, else 7 days ago)" },
+        { OPT_STRING, 0, "until", &until_arg, "DATE", "end of the period, exclusive (default: now)" },
+        { OPT_STRING, 'o', "output", &output, "FILE", "write the PDF here (default: deck-YYYY-MM-DD.pdf; - for stdout)" },
+        { OPT_INT, 0, "minutes", &minutes, "N", "meeting length for the agenda (default 30)" },
+        { OPT_STRING, 0, "title", &title, "TEXT", "deck title (default: the project name)" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command cmd = {
+        "slides [--since DATE] [--until DATE] [-o FILE] [--minutes N] "
+        "[--title TEXT]",
+        "Build the weekly meeting deck: a 16:9 PDF with an agenda, TL;DR, "
+        "results with plots, next steps, questions and blockers.",
+        opts,
+        "Without -o the deck goes to deck-YYYY-MM-DD.pdf in the working\n"
+        "directory, dated by the end of the period. Every deck made is logged\n"
+        "(see 'lablog log --kind deck'), and the next one starts where it\n"
+        "ended. The agenda shares --minutes among its items; next steps\n"
+        "logged with --minutes keep theirs while they fit in half the "
+        "meeting.",
+        0,
+    };
+    struct view_opts vo = { 0, 0, VIEW_METRICS_TOUCHED };
+    struct deck_opts o;
+    struct buf pdf = BUF_INIT, path = BUF_INIT;
+    struct view *v = NULL;
+    char **ops = NULL, date[TIME_DATE_SIZE];
+    int nops, pages = 0;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 0, 0);
+
+    if (rc == 0)
+        rc = check_args(app, since_arg, until_arg, title, minutes, &vo);
+    if (rc == 0)
+        rc = view_build(&v, app->store, &vo);
+    if (rc == 0)
+        rc = context_load_metrics(v);
+    if (rc)
+        goto cleanup;
+    memset(&o, 0, sizeof(o));
+    o.title = title;
+    o.author = app->author;
+    o.now = app->now;
+    o.minutes = (int)minutes;
+    rc = deck_build(&pdf, &pages, v, &o);
+    if (rc)
+        goto cleanup;
+    if (output)
+        buf_puts(&path, output);
+    else
+        buf_printf(&path, "deck-%s.pdf", time_format_date(date, vo.until
+                   ? vo.until - 1 : app->now));
+    rc = record_and_write(app, title ? title : v->project ? v->project : "deck", path.ptr, &pdf,
+                          pages, vo.since, vo.until ? vo.until : app->now);
+cleanup:
+    view_free(v);
+    buf_release(&pdf);
+    buf_release(&path);
+    free(ops);
+    plot_cleanup();
+    return rc == OPT_HELP ? 0 : rc;
+}
