@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "plot/chart.h"
 #include "render/report.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -170,6 +171,9 @@ int cmd_report(int argc, char **argv, struct app *app)
     o.title = title;
     o.self_contained = self_contained;
     o.files_dir = output ? files_dir.ptr : NULL;
+    /* Plots only where they land: beside the file, or embedded. */
+    if (output || self_contained)
+        o.plots = report_plots;
     if (json)
         rc = print_context(&r, v, &o);
     else
@@ -180,6 +184,7 @@ int cmd_report(int argc, char **argv, struct app *app)
 cleanup:
     report_release(&r);
     view_free(v);
+    plot_cleanup();
     buf_release(&dir);
     buf_release(&files_dir);
     free(ops);

@@ -45,6 +45,29 @@ static int default_since(struct app *app, int64_t until, int64_t *since_out)
     return rc;
 }
 
+static int project_fn(void *ctx, const struct entry *e)
+{
+    struct buf *name = ctx;
+
+    buf_reset(name);
+    buf_puts(name, e->title);
+    return 1; /* the first one is enough */
+}
+
+/* The project's name from its init entry, which a period ending before the
+ * project began does not see; "deck" when there is none. */
+static int project_name(struct app *app, struct buf *name)
+{
+    struct entry_filter f = ENTRY_FILTER_ALL;
+    int rc;
+
+    f.kind = ENTRY_PROJECT;
+    rc = store_entries(app->store, &f, project_fn, name);
+    if (name->len == 0)
+        buf_puts(name, "deck");
+    return rc == 1 ? 0 : rc;
+}
+
 /* The file name from a path ("out/deck.pdf" -> "deck.pdf"). */
 static const char *base_name(const char *path)
 {
@@ -147,7 +170,7 @@ int cmd_slides(int argc, char **argv, struct app *app)
     };
     struct view_opts vo = { 0, 0, VIEW_METRICS_TOUCHED };
     struct deck_opts o;
-    struct buf pdf = BUF_INIT, path = BUF_INIT;
+    struct buf pdf = BUF_INIT, path = BUF_INIT, name = BUF_INIT;
     struct view *v = NULL;
     char **ops = NULL, date[TIME_DATE_SIZE];
     int nops, pages = 0;
@@ -155,6 +178,8 @@ int cmd_slides(int argc, char **argv, struct app *app)
 
     if (rc == 0)
         rc = check_args(app, since_arg, until_arg, title, minutes, &vo);
+    if (rc == 0 && !title)
+        rc = project_name(app, &name);
     if (rc == 0)
         rc = view_build(&v, app->store, &vo);
     if (rc == 0)
@@ -162,7 +187,7 @@ int cmd_slides(int argc, char **argv, struct app *app)
     if (rc)
         goto cleanup;
     memset(&o, 0, sizeof(o));
-    o.title = title;
+    o.title = title ? title : name.ptr;
     o.author = app->author;
     o.now = app->now;
     o.minutes = (int)minutes;
@@ -174,12 +199,13 @@ int cmd_slides(int argc, char **argv, struct app *app)
     else
         buf_printf(&path, "deck-%s.pdf", time_format_date(date, vo.until
                    ? vo.until - 1 : app->now));
-    rc = record_and_write(app, title ? title : v->project ? v->project : "deck", path.ptr, &pdf,
-                          pages, vo.since, vo.until ? vo.until : app->now);
+    rc = record_and_write(app, o.title, path.ptr, &pdf, pages, vo.since,
+                          vo.until ? vo.until : app->now);
 cleanup:
     view_free(v);
     buf_release(&pdf);
     buf_release(&path);
+    buf_release(&name);
     free(ops);
     plot_cleanup();
     return rc == OPT_HELP ? 0 : rc;

@@ -32,24 +32,70 @@ static int is_bookkeeping(const char *metric)
            || strcmp(metric, "epoch") == 0 || strstr(metric, "count");
 }
 
+/* 0: a headline score, 1: another result, 2: a loss; -1: never plotted. */
+static int metric_rank(const struct view_metric *m)
+{
+    static const char *const scores[] = { "win", "acc", "score", "pass",
+                                          "f1", "success", "reward", NULL };
+    size_t i;
+
+    if (m->count < 2 || is_bookkeeping(m->name))
+        return -1;
+    if (figure_lower_is_better(m->name))
+        return 2;
+    for (i = 0; scores[i]; i++)
+        if (strstr(m->name, scores[i]))
+            return i < 5 ? 0 : 1;
+    return 1;
+}
+
 size_t figure_pick_metrics(const struct view_exp *x, const char **names_out,
                            size_t max)
 {
     size_t n = 0, i;
-    int pass;
+    int rank;
 
-    /* Scores first, then losses; bookkeeping and single points never. */
-    for (pass = 0; pass < 2; pass++) {
-        for (i = 0; i < x->nmetrics && n < max; i++) {
-            const struct view_metric *m = &x->metrics[i];
-
-            if (m->count < 2 || is_bookkeeping(m->name)
-                || figure_lower_is_better(m->name) != pass)
-                continue;
-            names_out[n++] = m->name;
-        }
-    }
+    for (rank = 0; rank <= 2; rank++)
+        for (i = 0; i < x->nmetrics && n < max; i++)
+            if (metric_rank(&x->metrics[i]) == rank)
+                names_out[n++] = x->metrics[i].name;
     return n;
+}
+
+/* Whether key has more than one value across exps. */
+static int param_differs(const struct view_exp *const *exps, size_t nexps,
+                         const char *key)
+{
+    const char *first = view_exp_param(exps[0], key);
+    size_t i;
+
+    for (i = 1; i < nexps; i++) {
+        const char *other = view_exp_param(exps[i], key);
+
+        if (!first != !other || (first && strcmp(first, other) != 0))
+            return 1;
+    }
+    return 0;
+}
+
+const char *figure_group_param(const struct view_exp *const *exps,
+                               size_t nexps)
+{
+    const char *seed = NULL;
+    size_t i;
+
+    if (nexps < 2)
+        return NULL;
+    for (i = 0; i < exps[0]->nparams; i++) {
+        const char *key = exps[0]->params[i].key;
+
+        if (!param_differs(exps, nexps, key))
+            continue;
+        if (strcmp(key, "seed") != 0)
+            return key;
+        seed = key;
+    }
+    return seed;
 }
 
 static const struct view_metric *find_metric(const struct view_exp *x,

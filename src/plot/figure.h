@@ -63,6 +63,14 @@ int figure_bar(struct buf *out, const struct view *v,
 size_t figure_pick_metrics(const struct view_exp *x, const char **names_out,
                            size_t max);
 
+/*
+ * The param that tells a group of experiments apart (the first whose value
+ * differs between them, "seed" last since seeds are repeats), or NULL when
+ * none does. Borrowed from the view.
+ */
+const char *figure_group_param(const struct view_exp *const *exps,
+                               size_t nexps);
+
 /* Whether a metric is better when lower (loss, perplexity, error). */
 int figure_lower_is_better(const char *metric);
 

@@ -64,6 +64,11 @@ typedef int report_plots_fn(void *ctx, const struct view *v,
                             const struct view_exp *x,
                             struct report_images *out);
 
+/* The default plots (render/report_plots.c): line charts of an
+ * experiment's main metrics, and a comparison of its tag group. */
+int report_plots(void *ctx, const struct view *v, const struct view_exp *x,
+                 struct report_images *out);
+
 struct report_opts {
     enum report_format format;
     const char *template_file; /* --template FILE, or NULL for the default */

@@ -354,7 +354,8 @@ static double draw_doc(struct deck *d, const struct md_doc *doc,
         bb.top = y;
         bb.h = b->h - (b->top - y);
         if (draw && blk->marker[0])
-            show_text(d, 0, b->size, &MUTED, bb.x - 1.05 * b->size,
+            show_text(d, 0, b->size, &MUTED, bb.x - 0.35 * b->size
+                      - text_width(d, 0, b->size, blk->marker),
                       y - ASCENT * b->size, blk->marker,
                       strlen(blk->marker));
         y -= draw_runs(d, blk->runs, blk->nruns, &bb, draw);
@@ -632,7 +633,42 @@ static void items_release(struct items *l)
 struct list_style {
     double size;
     double meta_w;       /* width of the meta column; 0 for none */
+    double mark_w;       /* width of the marker column (set by
+                            slide_items from the widest marker) */
 };
+
+/* Lines of muted text ("\n" apart) right-aligned in the box, each cut to
+ * its width. Returns the height taken (draw 0: measures only). */
+static double meta_lines(struct deck *d, const char *text,
+                         const struct box *b, int draw)
+{
+    struct measure m = { d, b->size };
+    double lh = b->size * LEAD, y = b->top - ASCENT * b->size;
+    size_t n = 0;
+    int cut;
+
+    while (*text && (double)(n + 1) * lh <= b->h + 0.01) {
+        size_t len = strcspn(text, "\n");
+        size_t fit = layout_ellipsize(text, len, 0, b->w, measure_text, &m,
+                                      &cut);
+        double w = measure_text(&m, 0, text, fit)
+                   + (cut ? text_width(d, 0, b->size, LAYOUT_ELLIPSIS) : 0);
+
+        if (draw) {
+            show_text(d, 0, b->size, b->color, b->x + b->w - w, y, text,
+                      fit);
+            if (cut)
+                show_text(d, 0, b->size, b->color,
+                          b->x + b->w - text_width(d, 0, b->size,
+                                                   LAYOUT_ELLIPSIS),
+                          y, LAYOUT_ELLIPSIS, strlen(LAYOUT_ELLIPSIS));
+        }
+        n++;
+        y -= lh;
+        text += len + (text[len] == '\n');
+    }
+    return (double)n * lh;
+}
 
 /* Draws (or with draw 0 measures) one item with its top at top; returns
  * its height. */
@@ -640,7 +676,7 @@ static double draw_item(struct deck *d, const struct item *it,
                         const struct list_style *ls, double top, double h,
                         int draw)
 {
-    double mw = ls->meta_w, mark = 1.5 * ls->size;
+    double mw = ls->meta_w, mark = ls->mark_w;
     double tw = BODY_W - mark - (mw > 0 ? mw + GUTTER : 0);
     double base = top - ASCENT * ls->size; /* the first baseline */
     struct box b = { MARGIN + mark, top, tw, h, ls->size, &INK };
@@ -662,8 +698,8 @@ static double draw_item(struct deck *d, const struct item *it,
     }
     mb.h = h - (top - mb.top);
     if (mw > 0 && it->meta.len)
-        used = fmax(used, top - mb.top
-                          + plain_text(d, it->meta.ptr, 0, &mb, draw));
+        used = fmax(used, top - mb.top + meta_lines(d, it->meta.ptr, &mb,
+                                                    draw));
     return used;
 }
 
@@ -691,6 +727,11 @@ static HPDF_Outline slide_items(struct deck *d, const char *title,
         s.size = k < sizeof(sizes) / sizeof(sizes[0]) ? sizes[k]
                                                       : style->size;
         gap = 0.7 * s.size;
+        s.mark_w = 1.0 * s.size;
+        for (i = 0; i < l->n; i++)
+            s.mark_w = fmax(s.mark_w, text_width(d, MD_BOLD, s.size,
+                                                 l->items[i].marker)
+                                      + 0.45 * s.size);
         for (i = 0; i < l->n; i++) {
             heights[i] = draw_item(d, &l->items[i], ls, BODY_TOP, 1e6, 0);
             total += heights[i] + (i ? gap : 0);
@@ -1220,8 +1261,11 @@ static void slide_empty(struct deck *d)
     bookmark(d, NULL, "Nothing to report");
     format_bound(since, v->since ? v->since : v->first_ts, 0);
     format_bound(until, v->until ? v->until : d->o->now, 1);
-    buf_printf(&text, "No logged activity between %s and %s.", since,
-               until);
+    if (strcmp(since, until) == 0)
+        buf_printf(&text, "No logged activity on %s.", since);
+    else
+        buf_printf(&text, "No logged activity between %s and %s.", since,
+                   until);
     b.top -= draw_plain(d, text.ptr, MD_BOLD, &b) + 18;
     buf_reset(&text);
     buf_printf(&text, "Open: %zu next step%s, %zu question%s, %zu "
@@ -1365,7 +1409,7 @@ static void add_exp_suffix(struct item *it, const struct view_item *vi)
 static void slide_tldr(struct deck *d)
 {
     const struct view *v = d->v;
-    struct list_style ls = { TEXT_SIZE, 0 };
+    struct list_style ls = { TEXT_SIZE, 0, 0 };
     struct items l = { 0 };
     size_t i;
 
@@ -1392,12 +1436,12 @@ static void slide_tldr(struct deck *d)
     items_release(&l);
 }
 
-static void owner_meta(struct item *it, const struct view_item *vi,
-                       const char *what)
+/* Who raised it and when, and what it is about. */
+static void owner_meta(struct item *it, const struct view_item *vi)
 {
     char date[TIME_DATE_SIZE];
 
-    buf_printf(&it->meta, "%s %s, %s", what, vi->author,
+    buf_printf(&it->meta, "%s\n%s", vi->author,
                time_format_date(date, vi->ts));
     if (vi->exp)
         buf_printf(&it->meta, "\nre: %s", vi->exp->name);
@@ -1411,7 +1455,7 @@ static const struct rgb *priority_color(int p)
 static void slide_next(struct deck *d)
 {
     const struct view *v = d->v;
-    struct list_style ls = { TEXT_SIZE, 200 };
+    struct list_style ls = { TEXT_SIZE, 200, 0 };
     struct items l = { 0 };
     char marker[16];
     size_t i;
@@ -1441,7 +1485,7 @@ static void slide_next(struct deck *d)
 static void slide_questions(struct deck *d)
 {
     const struct view *v = d->v;
-    struct list_style ls = { TEXT_SIZE, 200 };
+    struct list_style ls = { TEXT_SIZE, 200, 0 };
     struct items l = { 0 };
     size_t i;
 
@@ -1450,7 +1494,7 @@ static void slide_questions(struct deck *d)
         struct item *it = items_add(&l, "?", &ACCENT);
 
         md_parse(&it->doc, vi->text, strlen(vi->text));
-        owner_meta(it, vi, "asked by");
+        owner_meta(it, vi);
     }
     slide_items(d, "Questions for the meeting", &l, &ls, "");
     items_release(&l);
@@ -1459,7 +1503,7 @@ static void slide_questions(struct deck *d)
 static void slide_blockers(struct deck *d)
 {
     const struct view *v = d->v;
-    struct list_style ls = { TEXT_SIZE, 200 };
+    struct list_style ls = { TEXT_SIZE, 200, 0 };
     struct items l = { 0 };
     char date[TIME_DATE_SIZE];
     size_t i;
@@ -1471,21 +1515,21 @@ static void slide_blockers(struct deck *d)
         md_parse(&it->doc, vi->text, strlen(vi->text));
         snprintf(it->pill, sizeof(it->pill), "open");
         it->pill_color = &DANGER;
-        owner_meta(it, vi, "raised by");
+        owner_meta(it, vi);
     }
     for (i = 0; i < v->blockers_resolved.len; i++) {
         const struct view_item *vi = v->blockers_resolved.items[i];
         struct item *it = items_add(&l, "\xe2\x9c\x93", &CONFIRM);
         struct buf s = BUF_INIT;
 
-        buf_printf(&s, "%s", vi->text);
-        md_parse(&it->doc, s.ptr, s.len);
+        md_parse(&it->doc, vi->text, strlen(vi->text));
+        if (*vi->closed_text) {
+            buf_printf(&s, " \xe2\x86\x92 %s", vi->closed_text);
+            md_append(&it->doc, s.ptr, ST_MUTED);
+        }
         snprintf(it->pill, sizeof(it->pill), "resolved");
         it->pill_color = &CONFIRM;
-        buf_printf(&it->meta, "resolved %s",
-                   time_format_date(date, vi->closed_ts));
-        if (*vi->closed_text)
-            buf_printf(&it->meta, ": %s", vi->closed_text);
+        buf_printf(&it->meta, "%s", time_format_date(date, vi->closed_ts));
         buf_release(&s);
     }
     slide_items(d, "Blockers", &l, &ls, "No blockers.");
@@ -1605,7 +1649,9 @@ static double result_badges(struct deck *d, const struct result *r)
         x -= draw_pill(d, s, &DANGER, x, y, 11) + 8;
     }
     mode = confirm == r->n ? "CONFIRM" : confirm == 0 ? "EXPLORE" : "MIXED";
-    x -= draw_pill(d, mode, confirm ? &CONFIRM : &EXPLORE, x, y, 11) + 8;
+    x -= draw_pill(d, mode, confirm == r->n ? &CONFIRM : confirm ? &ACCENT
+                                                                 : &EXPLORE,
+                   x, y, 11) + 8;
     return PAGE_W - MARGIN - x;
 }
 
@@ -1742,25 +1788,38 @@ static double draw_notes(struct deck *d, const struct items *l, double x,
                   strlen(l->items[i].marker));
         y -= draw_doc(d, &l->items[i].doc, &b, 1) + 0.6 * size;
     }
+    if (i < l->n && y - (top - h) >= size * LEAD) {
+        char more[48];
+
+        snprintf(more, sizeof(more), LAYOUT_ELLIPSIS " %zu more note%s",
+                 l->n - i, l->n - i == 1 ? "" : "s");
+        show_text(d, ST_MUTED, size, &INK, x + mark, y - ASCENT * size,
+                  more, strlen(more));
+        y -= size * LEAD;
+    }
     return top - y;
 }
 
-/* Metric table of one experiment: last, best, points (and the change over
- * the period when there were points before it). */
+/* Metric table of one experiment: last, best, points, and the change
+ * over the period when some metric had points before it. */
 static void single_table(struct table *t, const struct view_exp *x)
 {
-    static const char *head[] = { "Metric", "Last", "Best", "Points" };
-    static const int right[] = { 0, 1, 1, 1 };
+    static const char *head[] = { "Metric", "Last", "Best", "Points",
+                                  "Change" };
+    static const int right[] = { 0, 1, 1, 1, 1 };
     size_t i, shown = 0;
-    int pass;
+    int pass, change = 0;
 
-    table_init(t, head, 4, right, 0);
+    for (i = 0; i < x->nmetrics; i++)
+        change |= x->metrics[i].has_prev;
+    table_init(t, head, change ? 5 : 4, right, 0);
     for (pass = 0; pass < 2; pass++)
         for (i = 0; i < x->nmetrics && shown < MAX_TABLE_METRICS; i++) {
             const struct view_metric *m = &x->metrics[i];
             char last[64], best[NUM_TEXT_SIZE], count[32];
-            const char *cells[4];
-            int styles[4] = { 0, 0, 0, 0 };
+            char delta[NUM_TEXT_SIZE] = "";
+            const char *cells[5];
+            int styles[5] = { 0, 0, 0, 0, 0 };
 
             if (figure_lower_is_better(m->name) != pass)
                 continue;
@@ -1768,10 +1827,13 @@ static void single_table(struct table *t, const struct view_exp *x)
             num_format(best, figure_lower_is_better(m->name) ? m->min
                                                              : m->max);
             snprintf(count, sizeof(count), "%lld", (long long)m->count);
+            if (m->has_prev)
+                num_format_delta(delta, m->last - m->prev_last);
             cells[0] = m->name;
             cells[1] = last;
             cells[2] = m->count > 1 ? best : "";
             cells[3] = count;
+            cells[4] = delta;
             table_row(t, cells, styles);
             shown++;
         }
@@ -1828,22 +1890,22 @@ static void group_table(struct table *t, const struct deck *d,
     buf_release(&params);
 }
 
-/* Right column: notes above, the table at the bottom. */
+/* Right column: the notes, and the table under them (the table keeps
+ * room for its rows, up to 62 % of the column, when notes are long). */
 static void result_column(struct deck *d, const struct items *notes,
                           const struct table *t, double x, double top,
                           double w, double size)
 {
-    double rh = TABLE_SIZE * 1.75;
+    double rh = TABLE_SIZE * 1.75, gap = 18;
     double th = fmin((double)(t->nrows + 1) * rh + 2, (top - BODY_BOTTOM)
                      * (notes->n ? 0.62 : 1));
-    double nh = top - BODY_BOTTOM - th - 14;
+    double nh = top - BODY_BOTTOM - th - gap, table_top = top;
 
     if (notes->n && nh > size * LEAD)
-        draw_notes(d, notes, x, top, w, nh, size);
-    else
-        th = top - BODY_BOTTOM;
+        table_top = fmax(top - draw_notes(d, notes, x, top, w, nh, size)
+                         - gap, BODY_BOTTOM + th);
     if (t->nrows)
-        draw_table(d, t, x, notes->n ? BODY_BOTTOM + th : top, w, th,
+        draw_table(d, t, x, table_top, w, table_top - BODY_BOTTOM,
                    TABLE_SIZE);
 }
 
