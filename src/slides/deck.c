@@ -218,6 +218,8 @@ static double text_width(const struct deck *d, int style, double size,
 static void fill_rect(struct deck *d, const struct rgb *c, double x,
                       double y, double w, double h)
 {
+    if (pdf_failed(d))
+        return;
     HPDF_Page_SetRGBFill(d->page, (HPDF_REAL)c->r, (HPDF_REAL)c->g,
                          (HPDF_REAL)c->b);
     HPDF_Page_Rectangle(d->page, (HPDF_REAL)x, (HPDF_REAL)y, (HPDF_REAL)w,
@@ -228,6 +230,8 @@ static void fill_rect(struct deck *d, const struct rgb *c, double x,
 static void hline(struct deck *d, const struct rgb *c, double width,
                   double x0, double x1, double y)
 {
+    if (pdf_failed(d))
+        return;
     HPDF_Page_SetRGBStroke(d->page, (HPDF_REAL)c->r, (HPDF_REAL)c->g,
                            (HPDF_REAL)c->b);
     HPDF_Page_SetLineWidth(d->page, (HPDF_REAL)width);
@@ -246,7 +250,7 @@ static void show_text(struct deck *d, int style, double size,
     const struct rgb *c = style_color(style, base);
     size_t i;
 
-    if (len == 0)
+    if (len == 0 || pdf_failed(d))
         return;
     buf_reset(&d->scratch);
     for (i = 0; i < len; i++)
@@ -386,6 +390,8 @@ static double draw_plain(struct deck *d, const char *text, int style,
 
 static void add_page(struct deck *d)
 {
+    if (pdf_failed(d))
+        return;
     d->page = HPDF_AddPage(d->pdf);
     HPDF_Page_SetWidth(d->page, (HPDF_REAL)PAGE_W);
     HPDF_Page_SetHeight(d->page, (HPDF_REAL)PAGE_H);
@@ -398,13 +404,15 @@ static HPDF_Outline bookmark(struct deck *d, HPDF_Outline parent,
                              const char *title)
 {
     HPDF_Outline o;
+    HPDF_Destination dst;
 
     if (pdf_failed(d))
         return NULL;
     o = HPDF_CreateOutline(d->pdf, parent, title,
                            HPDF_GetCurrentEncoder(d->pdf));
-    if (o)
-        HPDF_Outline_SetDestination(o, HPDF_Page_CreateDestination(d->page));
+    dst = o ? HPDF_Page_CreateDestination(d->page) : NULL;
+    if (dst)
+        HPDF_Outline_SetDestination(o, dst);
     return o;
 }
 
@@ -446,6 +454,8 @@ static double draw_pill(struct deck *d, const char *text,
     /* Three fills: one path would leave the overlaps unfilled (the
      * circles wind against the rectangle). */
     fill_rect(d, c, x + r, y_mid - r, w - 2 * r, h);
+    if (pdf_failed(d))
+        return w;
     HPDF_Page_Circle(d->page, (HPDF_REAL)(x + r), (HPDF_REAL)y_mid,
                      (HPDF_REAL)r);
     HPDF_Page_Fill(d->page);
@@ -635,6 +645,8 @@ struct list_style {
     double meta_w;       /* width of the meta column; 0 for none */
     double mark_w;       /* width of the marker column (set by
                             slide_items from the widest marker) */
+    const char *note;    /* a muted line at the foot of the first slide,
+                            or NULL */
 };
 
 /* Lines of muted text ("\n" apart) right-aligned in the box, each cut to
@@ -703,23 +715,48 @@ static double draw_item(struct deck *d, const struct item *it,
     return used;
 }
 
+/* The width the meta column needs: its widest line or pill, at most max
+ * and at least a third of it. */
+static double meta_width(const struct deck *d, const struct items *l,
+                         double max)
+{
+    double w = max / 3;
+    size_t i;
+
+    for (i = 0; i < l->n; i++) {
+        const char *s = l->items[i].meta.ptr;
+        struct measure m = { d, META_SIZE };
+
+        if (l->items[i].pill[0])
+            w = fmax(w, text_width(d, MD_BOLD, META_SIZE * 0.95,
+                                   l->items[i].pill) + META_SIZE * 1.3);
+        while (*s) {
+            size_t len = strcspn(s, "\n");
+
+            w = fmax(w, measure_text(&m, 0, s, len));
+            s += len + (s[len] == '\n');
+        }
+    }
+    return fmin(w + 2, max);
+}
+
 /* A section of items over as many slides as they need ("(cont.)" after
- * the first), or one slide with the empty text. Returns the bookmark of
- * its first slide. */
-static HPDF_Outline slide_items(struct deck *d, const char *title,
-                                const struct items *l,
-                                const struct list_style *style,
-                                const char *empty)
+ * the first), or one slide with the empty text; bookmarked. */
+static void slide_items(struct deck *d, const char *title,
+                        const struct items *l, const struct list_style *style,
+                        const char *empty)
 {
     static const double sizes[] = { 24, 21 };
     double *heights = xcalloc(l->n + 1, sizeof(*heights));
     size_t *starts = xcalloc(l->n + 2, sizeof(*starts));
     struct list_style s = *style, *ls = &s;
     double gap;
+    double note_h = style->note ? 2.2 * META_SIZE * LEAD : 0;
     struct buf t = BUF_INIT;
-    HPDF_Outline bm = NULL;
     size_t pages, p, i, k;
 
+    if (s.meta_w > 0)
+        s.meta_w = meta_width(d, l, style->meta_w);
     /* Larger type when a short list leaves the slide empty-looking. */
     for (k = 0; k <= sizeof(sizes) / sizeof(sizes[0]); k++) {
         double total = 0;
@@ -736,10 +773,11 @@ static HPDF_Outline slide_items(struct deck *d, const char *title,
             heights[i] = draw_item(d, &l->items[i], ls, BODY_TOP, 1e6, 0);
             total += heights[i] + (i ? gap : 0);
         }
-        if (total <= BODY_H * 0.6)
+        if (total <= (BODY_H - note_h) * 0.6)
             break;
     }
-    pages = layout_paginate(starts, heights, l->n, gap, BODY_H, BODY_H);
+    pages = layout_paginate(starts, heights, l->n, gap, BODY_H - note_h,
+                            BODY_H);
     starts[pages] = l->n;
     for (p = 0; p < pages; p++) {
         double y = BODY_TOP;
@@ -748,10 +786,14 @@ static HPDF_Outline slide_items(struct deck *d, const char *title,
         layout_page_title(&t, title, p);
         new_slide(d, t.ptr, 0);
         if (p == 0)
-            bm = bookmark(d, NULL, title);
+            bookmark(d, NULL, title);
+        if (p == 0 && style->note)
+            show_line(d, 0, META_SIZE + 1, &MUTED, MARGIN, BODY_BOTTOM + 4,
+                      BODY_W, style->note);
         for (i = starts[p]; i < starts[p + 1]; i++) {
-            y -= draw_item(d, &l->items[i], ls, y, y - BODY_BOTTOM, 1);
-            y -= gap;
+            double room = y - BODY_BOTTOM - (p == 0 ? note_h : 0);
+
+            y -= draw_item(d, &l->items[i], ls, y, room, 1) + gap;
         }
     }
     if (l->n == 0) {
@@ -763,7 +805,6 @@ static HPDF_Outline slide_items(struct deck *d, const char *title,
     free(heights);
     free(starts);
     buf_release(&t);
-    return bm;
 }
 
 /* ---- words for dates and periods ----------------------------------------- */
@@ -1152,7 +1193,8 @@ static void plan_build(struct plan *p, const struct view *v, size_t max)
     for (i = 0; i < v->nexps; i++)
         if (matters(&v->exps[i]) && !taken[i])
             plan_one(p, v, i, taken);
-    qsort(p->results, p->nresults, sizeof(*p->results), result_cmp);
+    if (p->nresults > 1)
+        qsort(p->results, p->nresults, sizeof(*p->results), result_cmp);
     p->shown = p->nresults < max ? p->nresults : max;
     for (i = 0; i < p->shown; i++)
         for (k = 0; k < p->results[i].n; k++)
@@ -1406,13 +1448,52 @@ static void add_exp_suffix(struct item *it, const struct view_item *vi)
     buf_release(&s);
 }
 
+/* Appends "n of what" (plural with "s") after a separator. */
+static void count_word(struct buf *out, size_t n, const char *what)
+{
+    if (n == 0)
+        return;
+    buf_printf(out, "%s%zu %s%s", out->len ? " \xc2\xb7 " : "", n, what,
+               n == 1 ? "" : "s");
+}
+
+/* "12 experiments touched: 10 finished, 1 failed · 9 notes · ..." */
+static void period_stats(struct buf *out, const struct view *v)
+{
+    size_t i, done = 0, failed = 0;
+
+    for (i = 0; i < v->nexps; i++) {
+        const struct view_exp *x = &v->exps[i];
+
+        if (!x->ended_in_period)
+            continue;
+        done += strcmp(x->status, EXP_DONE) == 0;
+        failed += strcmp(x->status, EXP_FAILED) == 0;
+    }
+    count_word(out, v->ntouched, "experiment");
+    if (v->ntouched)
+        buf_printf(out, " touched (%zu finished, %zu failed)", done, failed);
+    count_word(out, v->notes.len, "note");
+    count_word(out, v->takeaways.len, "takeaway");
+    count_word(out, v->decisions.len, "decision");
+    count_word(out, v->next_done.len, "next step done");
+    if (v->next_done.len > 1) /* "steps done", not "step dones" */
+        buf_truncate(out, out->len - strlen("next step dones"));
+    if (v->next_done.len > 1)
+        buf_printf(out, "next steps done");
+    count_word(out, v->questions_answered.len, "question answered");
+}
+
 static void slide_tldr(struct deck *d)
 {
     const struct view *v = d->v;
-    struct list_style ls = { TEXT_SIZE, 0, 0 };
+    struct list_style ls = { TEXT_SIZE, 0, 0, NULL };
     struct items l = { 0 };
+    struct buf stats = BUF_INIT;
     size_t i;
 
+    period_stats(&stats, v);
+    ls.note = stats.ptr;
     for (i = 0; i < v->takeaways.len; i++) {
         const struct view_item *vi = v->takeaways.items[i];
         struct item *it = items_add(&l, "\xe2\x80\xa2", &ACCENT);
@@ -1434,6 +1515,7 @@ static void slide_tldr(struct deck *d)
                 "No takeaways were marked in this period "
                 "('lablog note --takeaway').");
     items_release(&l);
+    buf_release(&stats);
 }
 
 /* Who raised it and when, and what it is about. */
@@ -1455,7 +1537,7 @@ static const struct rgb *priority_color(int p)
 static void slide_next(struct deck *d)
 {
     const struct view *v = d->v;
-    struct list_style ls = { TEXT_SIZE, 200, 0 };
+    struct list_style ls = { TEXT_SIZE, 200, 0, NULL };
     struct items l = { 0 };
     char marker[16];
     size_t i;
@@ -1485,7 +1567,7 @@ static void slide_next(struct deck *d)
 static void slide_questions(struct deck *d)
 {
     const struct view *v = d->v;
-    struct list_style ls = { TEXT_SIZE, 200, 0 };
+    struct list_style ls = { TEXT_SIZE, 200, 0, NULL };
     struct items l = { 0 };
     size_t i;
 
@@ -1503,7 +1585,7 @@ static void slide_questions(struct deck *d)
 static void slide_blockers(struct deck *d)
 {
     const struct view *v = d->v;
-    struct list_style ls = { TEXT_SIZE, 200, 0 };
+    struct list_style ls = { TEXT_SIZE, 200, 0, NULL };
     struct items l = { 0 };
     char date[TIME_DATE_SIZE];
     size_t i;
@@ -1549,6 +1631,8 @@ static int place_rgb(struct deck *d, const struct buf *rgb, double x,
     if (rgb->len != (size_t)pw * (size_t)ph * 3)
         return ll_error(LL_ERR, "a plot came back %zu bytes, expected %dx%d "
                         "pixels", rgb->len, pw, ph);
+    if (pdf_failed(d))
+        return 0;
     img = HPDF_LoadRawImageFromMem(d->pdf, (const HPDF_BYTE *)rgb->ptr,
                                    (HPDF_UINT)pw, (HPDF_UINT)ph,
                                    HPDF_CS_DEVICE_RGB, 8);
@@ -2050,6 +2134,8 @@ static void set_info(struct deck *d)
     struct tm tm;
     HPDF_Date date;
 
+    if (pdf_failed(d))
+        return;
     gmtime_r(&secs, &tm);
     memset(&date, 0, sizeof(date));
     date.year = tm.tm_year + 1900;

@@ -182,9 +182,15 @@ test_fails 2 "invalid date 'someday'" lablog slides --since someday
 test_fails 2 "--since is not before --until" \
     lablog slides --since 2026-11-20 --until 2026-11-13
 test_fails 2 "unknown option" lablog slides --colour
+# A title longer than PDF strings may be (65535 bytes) fails inside
+# libharu: its error becomes the one message, and nothing is written.
+long_title=$(python3 -c 'print("a" * 70000)')
+test_fails 1 "cannot write the deck: libharu error 0x105B (detail 0)" \
+    lablog slides --title "$long_title" -o long-title.pdf
 test_expect 'failed runs leave the log and the directory alone' '
     test "$(log_state "$LABLOG_DB")" = "$state" &&
-    ! test -e nodir && ! ls ./*.tmp.* 2>/dev/null
+    ! test -e nodir && ! test -e long-title.pdf &&
+    ! ls ./*.tmp.* 2>/dev/null
 '
 
 test_expect '--help documents the default output file' '

@@ -6,6 +6,7 @@
 
 #include "harness.h"
 #include "slides/layout.h"
+#include "slides/md.h"
 #include "util/buf.h"
 
 /* A fake font: every character is 10 pt wide, 12 pt in style 1 (bold). */
@@ -357,6 +358,79 @@ static void test_agenda(void)
     layout_agenda(it, 0, 30);
 }
 
+/* The runs of block b as "text|style" pieces joined by " / ". */
+static const char *runs_of(const struct md_block *b)
+{
+    static char out[512];
+    size_t i, n = 0;
+
+    out[0] = '\0';
+    for (i = 0; i < b->nruns; i++)
+        n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%.*s|%d",
+                              i ? " / " : "", (int)b->runs[i].len,
+                              b->runs[i].text, b->runs[i].style);
+    return out;
+}
+
+static void test_md_inline(void)
+{
+    struct md_doc doc = { 0 };
+    const char *text = "Adds **+6 points** of *win rate*, see `run.py` "
+                       "and ***both***";
+
+    md_parse(&doc, text, strlen(text));
+    INT_EQ(doc.nblocks, 1);
+    STR_EQ(runs_of(&doc.blocks[0]),
+           "Adds |0 / +6 points|1 /  of |0 / win rate|2 / , see |0 / "
+           "run.py|4 /  and |0 / both|3");
+    STR_EQ(doc.blocks[0].marker, "");
+    md_doc_release(&doc);
+
+    /* Soft breaks become spaces, hard breaks newlines; smart dashes and
+     * quotes; invalid UTF-8 becomes U+FFFD. */
+    text = "one\ntwo  \nthree -- \"q\" \xff";
+    md_parse(&doc, text, strlen(text));
+    STR_EQ(doc.blocks[0].text.ptr, "one two\nthree \xe2\x80\x93 "
+           "\xe2\x80\x9cq\xe2\x80\x9d \xef\xbf\xbd");
+    md_doc_release(&doc);
+
+    md_parse(&doc, "   \n\n", 5);
+    INT_EQ(doc.nblocks, 0);
+    md_doc_release(&doc);
+}
+
+static void test_md_blocks(void)
+{
+    struct md_doc doc = { 0 };
+    struct buf flat = BUF_INIT;
+    const char *text = "# Title\n\n- a\n- b\n  1. c\n  2) d\n\n"
+                       "```\ncode\nblock\n```\n\n> quoted\n";
+
+    md_parse(&doc, text, strlen(text));
+    INT_EQ(doc.nblocks, 7);
+    STR_EQ(runs_of(&doc.blocks[0]), "Title|1");
+    STR_EQ(doc.blocks[1].marker, "\xe2\x80\xa2");
+    INT_EQ(doc.blocks[1].level, 1);
+    STR_EQ(doc.blocks[3].marker, "1.");
+    STR_EQ(doc.blocks[4].marker, "2)"); /* a new list: other delimiter */
+    INT_EQ(doc.blocks[4].level, 2);
+    STR_EQ(runs_of(&doc.blocks[5]), "code\nblock|4");
+    INT_EQ(doc.blocks[5].level, 0);
+    STR_EQ(runs_of(&doc.blocks[6]), "quoted|2");
+    md_flatten(&doc, &flat);
+    STR_EQ(flat.ptr, "Title a b c d code\nblock quoted");
+
+    /* Appending keeps earlier runs valid when the text moves. */
+    md_append(&doc, " \xe2\x80\x94 exp", 8);
+    STR_EQ(runs_of(&doc.blocks[6]), "quoted|2 /  \xe2\x80\x94 exp|8");
+    md_doc_release(&doc);
+    md_append(&doc, "alone", 8);
+    INT_EQ(doc.nblocks, 1);
+    STR_EQ(runs_of(&doc.blocks[0]), "alone|8");
+    md_doc_release(&doc);
+    buf_release(&flat);
+}
+
 int main(void)
 {
     RUN(test_wrap_words);
@@ -368,5 +442,7 @@ int main(void)
     RUN(test_columns);
     RUN(test_paginate);
     RUN(test_agenda);
+    RUN(test_md_inline);
+    RUN(test_md_blocks);
     return harness_finish("test_layout");
 }
