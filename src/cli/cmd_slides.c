@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "plot/chart.h"
@@ -31,7 +30,7 @@ static int last_deck_fn(void *ctx, const struct entry *e)
 }
 
 /* The default start: just after the last deck made before until (0: no
- * end), else the start of the day a week before now. */
+ * end), else the start of the day a week before until (or now). */
 static int default_since(struct app *app, int64_t until, int64_t *since_out)
 {
     struct entry_filter f = ENTRY_FILTER_ALL;
@@ -41,7 +40,8 @@ static int default_since(struct app *app, int64_t until, int64_t *since_out)
     f.kind = ENTRY_DECK;
     f.until = until;
     rc = store_entries(app->store, &f, last_deck_fn, &last);
-    *since_out = last ? last + 1 : time_day_start(app->now, 7);
+    *since_out = last ? last + 1 : time_day_start(until ? until : app->now,
+                                                  7);
     return rc;
 }
 

@@ -930,7 +930,8 @@ static void by_mentions(const struct view *v, const struct result *r,
         }
 }
 
-/* "0.6712", or "NaN" / "NaN from step 1900" for a diverged series. */
+/* "0.6712", or "NaN" / "NaN @ step 1900" (in red) for a diverged
+ * series. */
 static void format_last(char *out, size_t size, const struct view_metric *m,
                         int *style)
 {
@@ -1218,32 +1219,38 @@ static void plan_release(struct plan *p)
     memset(p, 0, sizeof(*p));
 }
 
+/* The distinct values of param key among the members, in their order,
+ * written to vals (room for MAX_GROUP); returns how many. */
+static size_t distinct_values(const struct result *r, const char *key,
+                              const char **vals)
+{
+    size_t nv = 0, j, k;
+
+    for (j = 0; j < r->n; j++) {
+        const char *val = view_exp_param(r->exps[j], key);
+        int seen = 0;
+
+        for (k = 0; k < nv && val; k++)
+            seen |= strcmp(vals[k], val) == 0;
+        if (val && !seen)
+            vals[nv++] = val;
+    }
+    return nv;
+}
+
 /* "ft-sweep: lr sweep, 3 seeds", "zero-shot vs few-shot", or the name. */
 static void result_title(struct buf *out, const struct result *r)
 {
-    const char *keys[32];
+    const char *keys[32], *vals[MAX_GROUP];
     size_t n = varying_params(r, keys, 32), i, seeds = 0;
 
     if (!r->group) {
         buf_puts(out, r->exps[0]->name);
         return;
     }
-    for (i = 0; i < n; i++)
-        if (seed_like(keys[i]) && !seeds) {
-            const char *vals[MAX_GROUP];
-            size_t nv = 0, j, k;
-
-            for (j = 0; j < r->n; j++) {
-                const char *val = view_exp_param(r->exps[j], keys[i]);
-                int seen = 0;
-
-                for (k = 0; k < nv && val; k++)
-                    seen |= strcmp(vals[k], val) == 0;
-                if (val && !seen)
-                    vals[nv++] = val;
-            }
-            seeds = nv;
-        }
+    for (i = 0; i < n && !seeds; i++)
+        if (seed_like(keys[i]))
+            seeds = distinct_values(r, keys[i], vals);
     if (r->tag)
         buf_puts(out, r->tag);
     else if (r->n <= 3)
@@ -1296,7 +1303,6 @@ static void slide_empty(struct deck *d)
     const struct view *v = d->v;
     struct box b = { MARGIN, BODY_TOP - 60, BODY_W, BODY_H, 24, &INK };
     struct buf text = BUF_INIT;
-
     char since[TIME_SHORT_SIZE], until[TIME_SHORT_SIZE];
 
     new_slide(d, "Nothing to report", 0);
@@ -1448,13 +1454,13 @@ static void add_exp_suffix(struct item *it, const struct view_item *vi)
     buf_release(&s);
 }
 
-/* Appends "n of what" (plural with "s") after a separator. */
-static void count_word(struct buf *out, size_t n, const char *what)
+/* Appends "1 note" / "3 notes" after a separator; nothing for 0. */
+static void count_word(struct buf *out, size_t n, const char *one,
+                       const char *many)
 {
-    if (n == 0)
-        return;
-    buf_printf(out, "%s%zu %s%s", out->len ? " \xc2\xb7 " : "", n, what,
-               n == 1 ? "" : "s");
+    if (n)
+        buf_printf(out, "%s%zu %s", out->len ? " \xc2\xb7 " : "", n,
+                   n == 1 ? one : many);
 }
 
 /* "12 experiments touched: 10 finished, 1 failed · 9 notes · ..." */
@@ -1470,18 +1476,15 @@ static void period_stats(struct buf *out, const struct view *v)
         done += strcmp(x->status, EXP_DONE) == 0;
         failed += strcmp(x->status, EXP_FAILED) == 0;
     }
-    count_word(out, v->ntouched, "experiment");
+    count_word(out, v->ntouched, "experiment", "experiments");
     if (v->ntouched)
         buf_printf(out, " touched (%zu finished, %zu failed)", done, failed);
-    count_word(out, v->notes.len, "note");
-    count_word(out, v->takeaways.len, "takeaway");
-    count_word(out, v->decisions.len, "decision");
-    count_word(out, v->next_done.len, "next step done");
-    if (v->next_done.len > 1) /* "steps done", not "step dones" */
-        buf_truncate(out, out->len - strlen("next step dones"));
-    if (v->next_done.len > 1)
-        buf_printf(out, "next steps done");
-    count_word(out, v->questions_answered.len, "question answered");
+    count_word(out, v->notes.len, "note", "notes");
+    count_word(out, v->takeaways.len, "takeaway", "takeaways");
+    count_word(out, v->decisions.len, "decision", "decisions");
+    count_word(out, v->next_done.len, "next step done", "next steps done");
+    count_word(out, v->questions_answered.len, "question answered",
+               "questions answered");
 }
 
 static void slide_tldr(struct deck *d)
@@ -1768,21 +1771,12 @@ static void result_params(struct buf *out, const struct deck *d,
     }
     n = varying_params(r, keys, 32);
     for (i = 0; i < n; i++) {
-        const char *seen[MAX_GROUP];
-        size_t ns = 0;
+        const char *vals[MAX_GROUP];
+        size_t nv = distinct_values(r, keys[i], vals);
 
         buf_printf(out, "%s%s = ", i ? " \xc2\xb7 " : "", keys[i]);
-        for (j = 0; j < r->n; j++) {
-            const char *val = view_exp_param(r->exps[j], keys[i]);
-            int dup = 0;
-
-            for (k = 0; k < ns && val; k++)
-                dup |= strcmp(seen[k], val) == 0;
-            if (!val || dup)
-                continue;
-            seen[ns++] = val;
-            buf_printf(out, "%s%s", ns > 1 ? ", " : "", val);
-        }
+        for (j = 0; j < nv; j++)
+            buf_printf(out, "%s%s", j ? ", " : "", vals[j]);
     }
     for (i = 0, k = 0; i < r->exps[0]->nparams; i++) {
         const struct view_kv *p = &r->exps[0]->params[i];
@@ -1791,8 +1785,8 @@ static void result_params(struct buf *out, const struct deck *d,
         for (j = 0; j < n; j++)
             varies |= strcmp(keys[j], p->key) == 0;
         if (!varies)
-            buf_printf(out, "%s%s=%s", k++ ? ", " : " \xc2\xb7 fixed: ",
-                       p->key, p->value);
+            buf_printf(out, "%s%s=%s", k++ ? ", " : out->len
+                       ? " \xc2\xb7 fixed: " : "fixed: ", p->key, p->value);
     }
 }
 
@@ -1925,16 +1919,15 @@ static void single_table(struct table *t, const struct view_exp *x)
 
 /* One row per experiment: name, the varying params, the last values of
  * up to two metrics, status. */
-static void group_table(struct table *t, const struct deck *d,
-                        const struct result *r, const char *const *metrics,
-                        size_t nm, const char **head)
+static void group_table(struct table *t, const struct result *r,
+                        const char *const *metrics, size_t nm,
+                        const char **head)
 {
     int right[5] = { 0, 0, 0, 0, 0 };
     const char *keys[32];
     size_t nk = varying_params(r, keys, 32), i, j;
     struct buf params = BUF_INIT;
 
-    (void)d;
     head[0] = "Experiment";
     head[1] = "Params";
     for (j = 0; j < nm; j++)
@@ -1993,6 +1986,35 @@ static void result_column(struct deck *d, const struct items *notes,
                    TABLE_SIZE);
 }
 
+/* How a run recorded by 'lablog run' ran: the command as code, then host,
+ * commit, duration and exit status, muted. */
+static void run_item(struct items *l, const struct view_exp *x)
+{
+    struct item *it;
+    struct buf s = BUF_INIT;
+    char dur[32];
+
+    if (!x->command)
+        return;
+    it = items_add(l, "$", &MUTED);
+    md_plain(&it->doc, x->command, MD_CODE);
+    if (x->host && *x->host)
+        buf_printf(&s, " on %s", x->host);
+    if (x->git_commit && *x->git_commit)
+        buf_printf(&s, " at %.8s%s", x->git_commit,
+                   x->git_dirty ? " (dirty)" : "");
+    if (x->started && x->finished > x->started) {
+        context_duration(dur, x->finished - x->started);
+        buf_printf(&s, ", %s", dur);
+    }
+    if (x->has_exit && (x->exit_code || x->signal))
+        buf_printf(&s, x->signal ? ", signal %d" : ", exit %d",
+                   x->signal ? x->signal : x->exit_code);
+    if (s.len)
+        md_append(&it->doc, s.ptr, ST_MUTED);
+    buf_release(&s);
+}
+
 static int slide_single(struct deck *d, const struct result *r, double top)
 {
     const struct view_exp *x = r->exps[0];
@@ -2005,6 +2027,7 @@ static int slide_single(struct deck *d, const struct result *r, double top)
     by_mentions(d->v, r, curves, nc);
     nc = nc > 2 ? 2 : nc;
     result_notes(&notes, d->v, r);
+    run_item(&notes, x);
     single_table(&t, x);
     if (nc) {
         rc = plot_curves(d, x, curves, nc, top, top - BODY_BOTTOM);
@@ -2040,7 +2063,7 @@ static int slide_group(struct deck *d, const struct result *r, double top)
     by_mentions(d->v, r, metrics, nm);
     nm = nm > 2 ? 2 : nm;
     result_notes(&notes, d->v, r);
-    group_table(&t, d, r, metrics, nm, head);
+    group_table(&t, r, metrics, nm, head);
     if (nm) {
         rc = plot_bars(d, r, metrics[0], top, h);
         result_column(d, &notes, &t, MARGIN + GROUP_LEFT_W + GUTTER, top,

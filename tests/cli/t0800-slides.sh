@@ -67,7 +67,8 @@ test_expect 'title, author, subject and dates come from the log' '
     info deck.pdf >info.txt &&
     grep -q "^Title: *refusal-calibration$" info.txt &&
     grep -q "^Author: *Ada Researcher$" info.txt &&
-    grep -q "^Subject: *Weekly meeting, 2026-11-13 – 2026-11-20 10:00$" info.txt &&
+    grep -q "^Subject: *Weekly meeting, 2026-11-13 – 2026-11-20 10:00$" \
+        info.txt &&
     grep -q "^CreationDate: *Fri Nov 20 10:00:00 2026 UTC$" info.txt
 '
 
@@ -94,7 +95,8 @@ test_expect 'the title slide has project, period, author and date' '
 '
 
 test_expect 'the TL;DR lists the takeaways, then the decisions' '
-    before deck.txt "Best-of-100 reaches a win rate" "lr = 3e-5 is the sweet spot" &&
+    before deck.txt "Best-of-100 reaches a win rate" \
+        "lr = 3e-5 is the sweet spot" &&
     before deck.txt "lr = 3e-5 is the sweet spot" "lr = 1e-4 is unstable" &&
     before deck.txt "lr = 1e-4 is unstable" "Decided: Use lr = 3e-5"
 '
@@ -208,7 +210,8 @@ lablog exp new probe --hypothesis "It *works*" --param k=1 --explore >/dev/null
 lablog metric --exp probe --step 0 acc=0.5 >/dev/null
 lablog metric --exp probe --step 1 acc=0.7 >/dev/null
 lablog exp done probe >/dev/null
-lablog note --exp probe --takeaway "α ≥ β, café, naïve: **bold** and \`code\`" >/dev/null
+lablog note --exp probe --takeaway \
+    "α ≥ β, café, naïve: **bold** and \`code\`" >/dev/null
 lablog next "Ask about α" --priority 1 >/dev/null
 export LABLOG_NOW=2026-11-20T09:00:00Z
 
@@ -223,12 +226,13 @@ test_expect 'non-ASCII text survives: notes, title, author' '
 '
 
 test_expect 'the default period starts a week back, then at the last deck' '
-    info s1.pdf | grep -q "^Subject: *Weekly meeting, 2026-11-13 – 2026-11-20 09:00$" &&
+    info s1.pdf |
+        grep -q "^Subject: *Weekly meeting, 2026-11-13 – 2026-11-20 09:00$" &&
     lablog slides -o s2.pdf 2>/dev/null &&
     text s2.pdf >s2.txt &&
     grep -q "No logged activity" s2.txt &&
     test "$(pages s2.pdf)" -eq 2 &&
-    LABLOG_NOW=2026-11-21T09:00:00Z lablog note "late news about γ" >/dev/null &&
+    LABLOG_NOW=2026-11-21T09:00:00Z lablog note "news about γ" >/dev/null &&
     LABLOG_NOW=2026-11-22T09:00:00Z lablog slides -o s3.pdf 2>/dev/null &&
     text s3.pdf >s3.txt &&
     ! grep -q "No logged activity" s3.txt &&
@@ -237,7 +241,8 @@ test_expect 'the default period starts a week back, then at the last deck' '
 '
 
 test_expect 'an empty period is still a valid deck that says so' '
-    lablog slides --since 2026-01-01 --until 2026-01-08 -o empty.pdf 2>/dev/null &&
+    lablog slides --since 2026-01-01 --until 2026-01-08 -o empty.pdf \
+        2>/dev/null &&
     test "$(pages empty.pdf)" -eq 2 &&
     text empty.pdf >empty.txt &&
     grep -q "No logged activity between 2026-01-01 and 2026-01-07." empty.txt &&
@@ -246,7 +251,8 @@ test_expect 'an empty period is still a valid deck that says so' '
 
 test_expect 'a long list continues on the next slide' '
     for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
-        lablog next "Step $i: a next step long enough to wrap onto a second line on the slide, surely" --priority 2 >/dev/null || exit 1
+        lablog next "Step $i: a next step long enough to wrap onto a second \
+line on the slide, surely" --priority 2 >/dev/null || exit 1
     done &&
     lablog slides --since 2026-11-01 -o long.pdf 2>/dev/null &&
     text long.pdf >long.txt &&
