@@ -22,16 +22,6 @@ static int print_json(json_t *j)
     return 0;
 }
 
-static int has_tag(const struct view_exp *x, const char *tag)
-{
-    size_t i;
-
-    for (i = 0; i < x->ntags; i++)
-        if (strcmp(x->tags[i], tag) == 0)
-            return 1;
-    return 0;
-}
-
 int exp_print_list(struct app *app, const char *status, const char *tag,
                    int json)
 {
@@ -65,7 +55,7 @@ int exp_print_list(struct app *app, const char *status, const char *tag,
         size_t t;
 
         if ((status && strcmp(x->status, status) != 0)
-            || (tag && !has_tag(x, tag)))
+            || (tag && !view_exp_has_tag(x, tag)))
             continue;
         if (json) {
             json_array_append_new(list, context_exp(v, x));

@@ -25,10 +25,10 @@ int figure_lower_is_better(const char *metric)
     return 0;
 }
 
-/* Bookkeeping columns rather than results. */
-static int is_bookkeeping(const char *metric)
+int figure_is_bookkeeping(const char *metric)
 {
     return strncmp(metric, "n_", 2) == 0 || strcmp(metric, "lr") == 0
+           || strcmp(metric, "step") == 0
            || strcmp(metric, "epoch") == 0 || strstr(metric, "count");
 }
 
@@ -39,7 +39,7 @@ static int metric_rank(const struct view_metric *m)
                                           "f1", "success", "reward", NULL };
     size_t i;
 
-    if (m->count < 2 || is_bookkeeping(m->name))
+    if (m->count < 2 || figure_is_bookkeeping(m->name))
         return -1;
     if (figure_lower_is_better(m->name))
         return 2;
@@ -98,17 +98,6 @@ const char *figure_group_param(const struct view_exp *const *exps,
     return seed;
 }
 
-static const struct view_metric *find_metric(const struct view_exp *x,
-                                             const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < x->nmetrics; i++)
-        if (strcmp(x->metrics[i].name, name) == 0)
-            return &x->metrics[i];
-    return NULL;
-}
-
 static void chart_options(struct chart_opts *c, const struct figure_opts *o,
                           const char *title, const char *y_title)
 {
@@ -137,7 +126,7 @@ static void robust_yrange(struct chart_opts *co,
 
     for (i = 0; i < nexps; i++) {
         for (k = 0; k < nmetrics; k++) {
-            const struct view_metric *m = find_metric(exps[i], metrics[k]);
+            const struct view_metric *m = view_exp_metric(exps[i], metrics[k]);
 
             if (!m || !figure_lower_is_better(metrics[k]))
                 return;
@@ -200,7 +189,7 @@ int figure_line(struct buf *out, const struct view *v,
     /* The x range first: the chart decimates as points stream in. */
     for (i = 0; i < nexps; i++) {
         for (k = 0; k < nmetrics; k++) {
-            const struct view_metric *m = find_metric(exps[i], metrics[k]);
+            const struct view_metric *m = view_exp_metric(exps[i], metrics[k]);
 
             if (!m || m->count == 0)
                 continue;
@@ -227,7 +216,7 @@ int figure_line(struct buf *out, const struct view *v,
         chart_add_hline(c, o->baseline, o->baseline_label);
     for (i = 0; rc == 0 && i < nexps; i++) {
         for (k = 0; rc == 0 && k < nmetrics; k++) {
-            const struct view_metric *m = find_metric(exps[i], metrics[k]);
+            const struct view_metric *m = view_exp_metric(exps[i], metrics[k]);
             struct push p = { NULL, o->x_time, t0 };
 
             if (!m || m->count == 0)
@@ -266,7 +255,7 @@ int figure_bar(struct buf *out, const struct view *v,
     if (o->has_baseline)
         chart_add_hline(c, o->baseline, o->baseline_label);
     for (i = 0; i < nexps; i++) {
-        const struct view_metric *m = find_metric(exps[i], metric);
+        const struct view_metric *m = view_exp_metric(exps[i], metric);
         const char *param = group_by ? view_exp_param(exps[i], group_by) : NULL;
         double value;
 

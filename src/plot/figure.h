@@ -74,4 +74,7 @@ const char *figure_group_param(const struct view_exp *const *exps,
 /* Whether a metric is better when lower (loss, perplexity, error). */
 int figure_lower_is_better(const char *metric);
 
+/* Whether a metric is bookkeeping, not a result: n_*, *count*, lr, epoch. */
+int figure_is_bookkeeping(const char *metric);
+
 #endif

@@ -144,24 +144,43 @@ static int is_loss(const char *name)
     return strstr(name, "loss") != NULL || strstr(name, "perplexity") != NULL;
 }
 
-/* The most recent sibling (shared tag) with the same metric that is not x
- * itself, for "vs bon-n8". */
+/* How many params of a and b differ (a key only one of them has counts). */
+static size_t params_apart(const struct view_exp *a, const struct view_exp *b)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < a->nparams; i++) {
+        const char *other = view_exp_param(b, a->params[i].key);
+
+        n += !other || strcmp(other, a->params[i].value) != 0;
+    }
+    for (i = 0; i < b->nparams; i++)
+        n += !view_exp_param(a, b->params[i].key);
+    return n;
+}
+
+/* The earlier sibling (shared tag) with the same metric to compare x
+ * with, for "vs bon-n8": the one closest in params (a sweep's neighbour
+ * with the same seed), the most recent among equals. */
 static const struct view_metric *sibling_metric(const struct view *v,
                                                 const struct view_exp *x,
                                                 const char *name,
                                                 const char **sibling_name)
 {
     const struct view_metric *best = NULL;
-    size_t i, k;
+    size_t i, k, best_apart = (size_t)-1;
 
     for (i = 0; i < v->nexps && &v->exps[i] != x; i++) {
         const struct view_exp *y = &v->exps[i];
+        size_t apart;
 
         if (!shares_tag(x, y))
             continue;
+        apart = params_apart(x, y);
         for (k = 0; k < y->nmetrics; k++) {
-            if (strcmp(y->metrics[k].name, name) == 0) {
+            if (strcmp(y->metrics[k].name, name) == 0 && apart <= best_apart) {
                 best = &y->metrics[k];
+                best_apart = apart;
                 *sibling_name = y->name;
             }
         }

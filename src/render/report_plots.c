@@ -31,19 +31,14 @@ static void png_opts(struct figure_opts *o)
 static size_t tag_group(const struct view *v, const struct view_exp *x,
                         const struct view_exp **group)
 {
-    size_t i, k, n = 0;
+    size_t i, n = 0;
 
     if (x->ntags == 0)
         return 0;
     for (i = 0; i < v->nexps && n < MAX_GROUP; i++) {
         const struct view_exp *y = &v->exps[i];
 
-        if (!y->touched)
-            continue;
-        for (k = 0; k < y->ntags; k++)
-            if (strcmp(y->tags[k], x->tags[0]) == 0)
-                break;
-        if (k == y->ntags)
+        if (!y->touched || !view_exp_has_tag(y, x->tags[0]))
             continue;
         if (n == 0 && y != x)
             return 0; /* not the first of its group */

@@ -35,7 +35,8 @@ static void tidy_exponent(char *s)
     memmove(end, digits, strlen(digits) + 1);
 }
 
-char *num_format(char out[NUM_TEXT_SIZE], double v)
+/* v with `digits` significant digits, plainly between 1e-3 and 1e6. */
+static char *format_digits(char out[NUM_TEXT_SIZE], double v, int digits)
 {
     double a = fabs(v);
 
@@ -46,14 +47,19 @@ char *num_format(char out[NUM_TEXT_SIZE], double v)
     if (v == 0)
         return strcpy(out, "0");
     if (a >= 1e6 || a < 1e-3) {
-        snprintf(out, NUM_TEXT_SIZE, "%.3g", v);
+        snprintf(out, NUM_TEXT_SIZE, "%.*g", digits - 1, v);
         tidy_exponent(out);
-    } else if (a >= 1e4 || v == floor(v)) {
+    } else if (a >= pow(10, digits) || v == floor(v)) {
         snprintf(out, NUM_TEXT_SIZE, "%.0f", v);
     } else {
-        snprintf(out, NUM_TEXT_SIZE, "%.4g", v);
+        snprintf(out, NUM_TEXT_SIZE, "%.*g", digits, v);
     }
     return out;
+}
+
+char *num_format(char out[NUM_TEXT_SIZE], double v)
+{
+    return format_digits(out, v, 4);
 }
 
 char *num_format_delta(char out[NUM_TEXT_SIZE], double v)
@@ -62,9 +68,9 @@ char *num_format_delta(char out[NUM_TEXT_SIZE], double v)
 
     if (v == 0)
         return strcpy(out, "±0");
-    /* Formatted numbers are at most a dozen bytes; %.24s says so. */
+    /* A difference is read as a size: two digits say it. */
     snprintf(out, NUM_TEXT_SIZE, "%s%.24s", v > 0 ? "+" : "",
-             num_format(body, v));
+             format_digits(body, v, 2));
     return out;
 }
 

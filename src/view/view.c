@@ -89,6 +89,27 @@ struct view_exp *view_exp_find(const struct view *v, const char *name)
     return NULL;
 }
 
+const struct view_metric *view_exp_metric(const struct view_exp *exp,
+                                          const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < exp->nmetrics; i++)
+        if (strcmp(exp->metrics[i].name, name) == 0)
+            return &exp->metrics[i];
+    return NULL;
+}
+
+int view_exp_has_tag(const struct view_exp *exp, const char *tag)
+{
+    size_t i;
+
+    for (i = 0; i < exp->ntags; i++)
+        if (strcmp(exp->tags[i], tag) == 0)
+            return 1;
+    return 0;
+}
+
 const char *view_exp_param(const struct view_exp *exp, const char *key)
 {
     size_t i;

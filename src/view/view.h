@@ -180,6 +180,13 @@ int view_blob(const struct view *v, const char *sha256, struct buf *out);
 /* Whether ts falls in the view's period. */
 int view_in_period(const struct view *v, int64_t ts);
 
+/* The metric of exp called name (filled by view_exp_metrics), or NULL. */
+const struct view_metric *view_exp_metric(const struct view_exp *exp,
+                                          const char *name);
+
+/* Whether exp has the tag. */
+int view_exp_has_tag(const struct view_exp *exp, const char *tag);
+
 /* The value of a param of exp, or NULL. */
 const char *view_exp_param(const struct view_exp *exp, const char *key);
 

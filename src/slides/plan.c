@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The deck's plan, decided from the view before anything is drawn: which
+ * experiments get a results slide, grouped how (a shared tag, or one param
+ * that differs) and in what order (most decision-relevant first), which go
+ * to the appendix, which metrics a slide compares (the ones the notes talk
+ * about first), and how the meeting's minutes split over the agenda.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plot/figure.h"
+#include "slides/deck_impl.h"
+#include "util/xalloc.h"
+
+/* ---- metrics a slide compares ------------------------------------------- */
+
+size_t plan_pick_results(const struct view_exp *x, const char **out,
+                         size_t max)
+{
+    size_t n = 0, i;
+    int pass;
+
+    for (pass = 0; pass < 2; pass++)
+        for (i = 0; i < x->nmetrics && n < max; i++)
+            if (!figure_is_bookkeeping(x->metrics[i].name)
+                && figure_lower_is_better(x->metrics[i].name) == pass)
+                out[n++] = x->metrics[i].name;
+    return n;
+}
+
+/* Whether text mentions metric as a word, case-insensitively, as written
+ * or with '_' read as a space ("win rate" for win_rate). */
+static int mentions(const char *text, const char *metric)
+{
+    size_t n = strlen(metric), i, k;
+
+    for (i = 0; n && text[i]; i++) {
+        if (i > 0 && isalnum((unsigned char)text[i - 1]))
+            continue;
+        for (k = 0; k < n && text[i + k]; k++) {
+            char a = (char)tolower((unsigned char)text[i + k]);
+            char b = (char)tolower((unsigned char)metric[k]);
+
+            if (a != b && !(b == '_' && a == ' '))
+                break;
+        }
+        if (k == n && !isalnum((unsigned char)text[i + n]))
+            return 1;
+    }
+    return 0;
+}
+
+/* How much the texts about a result talk about metric: 3 per takeaway
+ * that mentions it, 2 for the (first member's) hypothesis, 1 per other
+ * note in the period. */
+static int mention_count(const struct view *v, const struct result *r,
+                         const char *metric)
+{
+    size_t i, k;
+    int n = 2 * mentions(r->exps[0]->hypothesis, metric);
+
+    for (i = 0; i < v->notes.len; i++)
+        for (k = 0; k < r->n; k++)
+            if (v->notes.items[i]->exp == r->exps[k]
+                && mentions(v->notes.items[i]->text, metric))
+                n += v->notes.items[i]->takeaway ? 3 : 1;
+    return n;
+}
+
+void plan_by_mentions(const struct view *v, const struct result *r,
+                      const char **names, size_t n)
+{
+    int counts[16];
+    size_t i, j;
+
+    for (i = 0; i < n && i < 16; i++)
+        counts[i] = mention_count(v, r, names[i]);
+    for (i = 1; i < n && i < 16; i++)
+        for (j = i; j > 0 && counts[j] > counts[j - 1]; j--) {
+            const char *t = names[j];
+            int c = counts[j];
+
+            names[j] = names[j - 1];
+            names[j - 1] = t;
+            counts[j] = counts[j - 1];
+            counts[j - 1] = c;
+        }
+}
+
+/* ---- the plan: which experiments, grouped how --------------------------- */
+
+static int matters(const struct view_exp *x)
+{
+    return x->touched && (x->ended_in_period || x->ntakeaways > 0);
+}
+
+static int seed_like(const char *key)
+{
+    return strstr(key, "seed") != NULL;
+}
+
+size_t plan_varying_params(const struct result *r, const char **keys,
+                           size_t max)
+{
+    size_t n = 0, i, j, k;
+
+    for (i = 0; i < r->n; i++) {
+        for (k = 0; k < r->exps[i]->nparams && n < max; k++) {
+            const char *key = r->exps[i]->params[k].key;
+            const char *val = r->exps[i]->params[k].value;
+            int differs = 0, seen = 0;
+
+            for (j = 0; j < n; j++)
+                seen |= strcmp(keys[j], key) == 0;
+            for (j = 0; !seen && !differs && j < r->n; j++) {
+                const char *other = view_exp_param(r->exps[j], key);
+
+                differs = !other || strcmp(other, val) != 0;
+            }
+            if (!seen && differs)
+                keys[n++] = key;
+        }
+    }
+    return n;
+}
+
+/* The one non-seed param that varies, or NULL. */
+static const char *group_by(const struct result *r)
+{
+    const char *keys[32], *by = NULL;
+    size_t n = plan_varying_params(r, keys, 32), i, found = 0;
+
+    for (i = 0; i < n; i++)
+        if (!seed_like(keys[i])) {
+            by = keys[i];
+            found++;
+        }
+    return found == 1 ? by : NULL;
+}
+
+static int param_cmp(const char *a, const char *b)
+{
+    char *ea, *eb;
+    double x, y;
+
+    if (!a || !b)
+        return a ? 1 : b ? -1 : 0;
+    x = strtod(a, &ea);
+    y = strtod(b, &eb);
+    if (*a && *b && !*ea && !*eb && x != y)
+        return x < y ? -1 : 1;
+    return strcmp(a, b);
+}
+
+/* qsort context: the param the members are ordered by (file-scope,
+ * because qsort has none; lablog is single-threaded). */
+static const char *sort_key;
+
+static int member_cmp(const void *pa, const void *pb)
+{
+    const struct view_exp *a = *(const struct view_exp *const *)pa;
+    const struct view_exp *b = *(const struct view_exp *const *)pb;
+    int c = 0;
+    size_t i;
+
+    if (sort_key)
+        c = param_cmp(view_exp_param(a, sort_key),
+                      view_exp_param(b, sort_key));
+    for (i = 0; c == 0 && i < a->nparams; i++)
+        if (seed_like(a->params[i].key))
+            c = param_cmp(a->params[i].value,
+                          view_exp_param(b, a->params[i].key));
+    if (c == 0)
+        c = a->id < b->id ? -1 : a->id > b->id;
+    return c;
+}
+
+/* How much a slide about x matters for decisions. */
+static double exp_score(const struct view_exp *x)
+{
+    int bad = strcmp(x->status, EXP_FAILED) == 0;
+    size_t i;
+
+    for (i = 0; i < x->nmetrics; i++)
+        bad |= x->metrics[i].nonfinite > 0;
+    return 4.0 * (double)x->ntakeaways + 2.0 * x->confirm + 2.0 * bad
+           + 1.0 * x->ended_in_period + 0.5 * (double)x->nnotes;
+}
+
+static struct result *plan_add(struct plan *p)
+{
+    struct result *r;
+
+    XGROW(p->results, p->nresults + 1, p->cap);
+    r = &p->results[p->nresults++];
+    memset(r, 0, sizeof(*r));
+    return r;
+}
+
+static void result_add(struct result *r, const struct view_exp *x)
+{
+    r->exps = xrealloc(r->exps, (r->n + 1) * sizeof(*r->exps));
+    r->exps[r->n++] = x;
+}
+
+/* Members of a tag group: experiments with the tag that matter in the
+ * period or have results to compare. */
+static void tag_members(struct result *r, const struct view *v,
+                        const char *tag)
+{
+    size_t j;
+
+    for (j = 0; j < v->nexps && r->n < MAX_GROUP; j++) {
+        const struct view_exp *y = &v->exps[j];
+
+        if (view_exp_has_tag(y, tag) && (matters(y) || y->nmetrics > 0))
+            result_add(r, y);
+    }
+}
+
+/* Number of params in which x and y differ (keys on either side). */
+static size_t param_diffs(const struct view_exp *x, const struct view_exp *y,
+                          const char **key)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < x->nparams; i++) {
+        const char *o = view_exp_param(y, x->params[i].key);
+
+        if (!o || strcmp(o, x->params[i].value) != 0) {
+            *key = x->params[i].key;
+            n++;
+        }
+    }
+    for (i = 0; i < y->nparams; i++)
+        if (!view_exp_param(x, y->params[i].key)) {
+            *key = y->params[i].key;
+            n++;
+        }
+    return n;
+}
+
+/* Experiments that matter and differ from x in the one param key only. */
+static void param_members(struct result *r, const struct view *v,
+                          const struct view_exp *x, const char *key,
+                          const char *taken)
+{
+    size_t j;
+    const char *k;
+
+    result_add(r, x);
+    for (j = 0; j < v->nexps && r->n < MAX_GROUP; j++) {
+        const struct view_exp *y = &v->exps[j];
+
+        if (y != x && !taken[j] && matters(y)
+            && param_diffs(x, y, &k) == 1 && strcmp(k, key) == 0)
+            result_add(r, y);
+    }
+}
+
+/* Forms x's result: its first tag shared with another experiment, else
+ * experiments differing from it in one param, else x alone. */
+static void plan_one(struct plan *p, const struct view *v, size_t xi,
+                     char *taken)
+{
+    const struct view_exp *x = &v->exps[xi];
+    struct result *r = plan_add(p);
+    const char *key = NULL;
+    size_t i, j;
+
+    for (i = 0; i < x->ntags && r->n < 2; i++) {
+        r->n = 0;
+        tag_members(r, v, x->tags[i]);
+        r->tag = x->tags[i];
+    }
+    if (r->n < 2) {
+        r->n = 0;
+        r->tag = NULL;
+        for (j = 0; j < v->nexps && !key; j++)
+            if (j != xi && !taken[j] && matters(&v->exps[j])
+                && param_diffs(x, &v->exps[j], &key) != 1)
+                key = NULL;
+        if (key)
+            param_members(r, v, x, key, taken);
+        else
+            result_add(r, x);
+    }
+    r->group = r->n > 1;
+    r->by = r->group ? group_by(r) : NULL;
+    sort_key = r->by;
+    qsort(r->exps, r->n, sizeof(*r->exps), member_cmp);
+    r->first_id = x->id;
+    for (i = 0; i < r->n; i++) {
+        size_t k = (size_t)(r->exps[i] - v->exps);
+
+        taken[k] = 1;
+        r->score = fmax(r->score, exp_score(r->exps[i]) + (r->group ? 1 : 0));
+    }
+}
+
+static int result_cmp(const void *pa, const void *pb)
+{
+    const struct result *a = pa, *b = pb;
+
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    return a->first_id < b->first_id ? -1 : a->first_id > b->first_id;
+}
+
+void plan_build(struct plan *p, const struct view *v, size_t max)
+{
+    char *taken = xcalloc(v->nexps + 1, 1);
+    size_t i, k;
+
+    p->placed = xcalloc(v->nexps + 1, 1);
+    for (i = 0; i < v->nexps; i++)
+        if (matters(&v->exps[i]) && !taken[i])
+            plan_one(p, v, i, taken);
+    if (p->nresults > 1)
+        qsort(p->results, p->nresults, sizeof(*p->results), result_cmp);
+    p->shown = p->nresults < max ? p->nresults : max;
+    for (i = 0; i < p->shown; i++)
+        for (k = 0; k < p->results[i].n; k++)
+            p->placed[p->results[i].exps[k] - v->exps] = 1;
+    p->appendix = xcalloc(v->nexps + 1, sizeof(*p->appendix));
+    for (i = 0; i < v->nexps; i++)
+        if (v->exps[i].touched && !p->placed[i])
+            p->appendix[p->nappendix++] = &v->exps[i];
+    free(taken);
+}
+
+void plan_release(struct plan *p)
+{
+    size_t i;
+
+    for (i = 0; i < p->nresults; i++)
+        free(p->results[i].exps);
+    free(p->results);
+    free(p->appendix);
+    free(p->placed);
+    memset(p, 0, sizeof(*p));
+}
+
+size_t plan_distinct_values(const struct result *r, const char *key,
+                            const char **vals)
+{
+    size_t nv = 0, j, k;
+
+    for (j = 0; j < r->n; j++) {
+        const char *val = view_exp_param(r->exps[j], key);
+        int seen = 0;
+
+        for (k = 0; k < nv && val; k++)
+            seen |= strcmp(vals[k], val) == 0;
+        if (val && !seen)
+            vals[nv++] = val;
+    }
+    return nv;
+}
+
+void result_title(struct buf *out, const struct result *r)
+{
+    const char *keys[32], *vals[MAX_GROUP];
+    size_t n = plan_varying_params(r, keys, 32), i, seeds = 0;
+
+    if (!r->group) {
+        buf_puts(out, r->exps[0]->name);
+        return;
+    }
+    for (i = 0; i < n && !seeds; i++)
+        if (seed_like(keys[i]))
+            seeds = plan_distinct_values(r, keys[i], vals);
+    if (r->tag)
+        buf_puts(out, r->tag);
+    else if (r->n <= 3)
+        for (i = 0; i < r->n; i++)
+            buf_printf(out, "%s%s", i ? " vs " : "", r->exps[i]->name);
+    else
+        buf_printf(out, "%zu experiments", r->n);
+    if (r->by)
+        buf_printf(out, r->tag ? ": %s sweep" : " (%s)", r->by);
+    if (seeds > 1)
+        buf_printf(out, "%s%zu seeds", r->by || !r->tag ? ", " : ": ", seeds);
+}
+
+/* ---- the agenda --------------------------------------------------------- */
+
+static void agenda_add(struct agenda *a, const char *label, double fixed,
+                       double estimate)
+{
+    if (a->n == a->cap) {
+        a->cap = a->cap ? 2 * a->cap : 16;
+        a->items = xrealloc(a->items, a->cap * sizeof(*a->items));
+        a->labels = xrealloc(a->labels, a->cap * sizeof(*a->labels));
+    }
+    a->items[a->n].fixed = fixed;
+    a->items[a->n].estimate = estimate;
+    a->items[a->n].minutes = 0;
+    a->labels[a->n++] = xstrdup(label);
+}
+
+void agenda_release(struct agenda *a)
+{
+    size_t i;
+
+    for (i = 0; i < a->n; i++)
+        free(a->labels[i]);
+    free(a->labels);
+    free(a->items);
+}
+
+int plan_has_blockers(const struct view *v)
+{
+    return v->blockers_open.len + v->blockers_resolved.len > 0;
+}
+
+void agenda_build(struct agenda *a, const struct deck *d)
+{
+    const struct view *v = d->v;
+    struct buf label = BUF_INIT;
+    double fixed = 0, loose = 0;
+    size_t i;
+
+    agenda_add(a, "TL;DR", 0,
+               fmin(5, 1 + 0.5 * (double)(v->takeaways.len
+                                          + v->decisions.len)));
+    for (i = 0; i < d->plan.shown; i++) {
+        const struct result *r = &d->plan.results[i];
+        size_t k, takeaways = 0;
+
+        for (k = 0; k < r->n; k++)
+            takeaways += r->exps[k]->ntakeaways;
+        buf_reset(&label);
+        result_title(&label, r);
+        agenda_add(a, label.ptr, 0,
+                   3 + (double)takeaways + (r->group ? 1 : 0));
+    }
+    for (i = 0; i < v->next_open.len; i++) {
+        if (v->next_open.items[i]->minutes > 0)
+            fixed += v->next_open.items[i]->minutes;
+        else
+            loose += 1;
+    }
+    agenda_add(a, "Next steps", fixed, fixed + loose > 0 ? loose : 1);
+    if (v->questions_open.len)
+        agenda_add(a, "Questions", 0, 2.0 * (double)v->questions_open.len);
+    if (plan_has_blockers(v))
+        agenda_add(a, "Blockers", 0,
+                   1.5 * (double)(v->blockers_open.len ? v->blockers_open.len
+                                                       : 1));
+    layout_agenda(a->items, a->n, d->o->minutes);
+    buf_release(&label);
+}
