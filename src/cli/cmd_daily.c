@@ -86,22 +86,13 @@ static int find_webhook(struct buf *url)
     return rc;
 }
 
-static int last_update_fn(void *ctx, const struct entry *e)
-{
-    *(int64_t *)ctx = e->ts;
-    return 0;
-}
-
 /* The default period starts just after the last recorded update, else at
  * the start of the previous working day. */
 static int default_since(struct app *app, int64_t *since_out)
 {
-    struct entry_filter f = ENTRY_FILTER_ALL;
     int64_t last = 0;
-    int rc;
+    int rc = store_last_ts(app->store, ENTRY_UPDATE, 0, &last);
 
-    f.kind = ENTRY_UPDATE;
-    rc = store_entries(app->store, &f, last_update_fn, &last);
     *since_out = last ? last + 1 : time_prev_workday(app->now);
     return rc;
 }

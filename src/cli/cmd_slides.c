@@ -23,23 +23,13 @@
 /* The most minutes a meeting may have. */
 #define MAX_MINUTES 600
 
-static int last_deck_fn(void *ctx, const struct entry *e)
-{
-    *(int64_t *)ctx = e->ts;
-    return 0;
-}
-
 /* The default start: just after the last deck made before until (0: no
  * end), else the start of the day a week before until (or now). */
 static int default_since(struct app *app, int64_t until, int64_t *since_out)
 {
-    struct entry_filter f = ENTRY_FILTER_ALL;
     int64_t last = 0;
-    int rc;
+    int rc = store_last_ts(app->store, ENTRY_DECK, until, &last);
 
-    f.kind = ENTRY_DECK;
-    f.until = until;
-    rc = store_entries(app->store, &f, last_deck_fn, &last);
     *since_out = last ? last + 1 : time_day_start(until ? until : app->now,
                                                   7);
     return rc;

@@ -131,6 +131,26 @@ int store_entries(struct store *s, const struct entry_filter *f,
     return each_entry(s, st, fn, ctx);
 }
 
+int store_last_ts(struct store *s, enum entry_kind kind, int64_t until,
+                  int64_t *ts_out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(s, "SELECT max(ts) FROM entry WHERE kind = ?1"
+                        " AND (?2 = 0 OR ts < ?2)", &st);
+
+    *ts_out = 0;
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, entry_kind_name(kind));
+    sqlite3_bind_int64(st, 2, until);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *ts_out = sqlite3_column_int64(st, 0);
+    else
+        rc = store_db_error(s, "cannot read");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int store_search(struct store *s, const char *query, store_entry_fn *fn,
                  void *ctx)
 {

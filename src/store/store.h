@@ -188,6 +188,11 @@ struct entry_filter {
 int store_entries(struct store *s, const struct entry_filter *f,
                   store_entry_fn *fn, void *ctx);
 
+/* The ts of the newest entry of kind before until (0: no bound); 0 in
+ * *ts_out when there is none. Used for "since the last update/deck". */
+int store_last_ts(struct store *s, enum entry_kind kind, int64_t until,
+                  int64_t *ts_out);
+
 /* Full-text search over titles and bodies (FTS5 query syntax). */
 int store_search(struct store *s, const char *query, store_entry_fn *fn,
                  void *ctx);
