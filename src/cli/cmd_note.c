@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "util/buf.h"
@@ -69,6 +70,12 @@ int cmd_note(int argc, char **argv, struct app *app)
 
     if (rc)
         goto cleanup;
+    if (!nops && isatty(0)) {
+        /* Reading a note from the terminal would just seem to hang. */
+        rc = ll_error(LL_EUSAGE, "note needs TEXT (or '-' to read it from "
+                      "stdin)");
+        goto cleanup;
+    }
     if (takeaway)
         data = json_pack("{s:b}", "takeaway", 1);
     rc = text_entry(app, ENTRY_NOTE, nops ? ops[0] : "-", exp, data,
