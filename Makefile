@@ -15,14 +15,23 @@ CFLAGS     ?= -O2 -g
 PREFIX     ?= /usr/local
 WARN        = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
               -Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings
-PKGS        = sqlite3 libcmark cairo fontconfig freetype2 jansson libcrypto
-# libcurl is dlopen()ed by render/post.c when posting: headers only here.
+# The executable links only what every command needs. The rendering
+# commands (daily, report, slides, plot) and their libraries live in
+# lablog-render.so, which main.c dlopen()s for those commands alone, and
+# libcurl is dlopen()ed by render/post.c when posting: a `lablog metric`
+# call in a training loop never pays for loading cairo, libharu or TLS.
+CORE_PKGS   = sqlite3 jansson libcrypto
+RENDER_PKGS = libcmark cairo fontconfig freetype2
+PKGS        = $(CORE_PKGS) $(RENDER_PKGS)
 DLOPEN_PKGS = libcurl
 # Debian 12's libhpdf-dev ships no .pc file; upstream installs hpdf.pc.
 HPDF_CFLAGS = $(shell $(PKG_CONFIG) --cflags hpdf 2>/dev/null)
 HPDF_LIBS   = $(shell $(PKG_CONFIG) --libs hpdf 2>/dev/null || echo -lhpdf)
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(DLOPEN_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CORE_LIBS  := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null) -ldl -lm
+RENDER_LIBS := $(shell $(PKG_CONFIG) --libs $(RENDER_PKGS) 2>/dev/null) \
+              $(HPDF_LIBS) -lm
 CPPFLAGS   += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc \
               -DLABLOG_TEMPLATE_DIR='"$(PREFIX)/share/lablog/templates"' \
               $(PKG_CFLAGS) $(HPDF_CFLAGS)
@@ -40,30 +49,47 @@ BENCH_PKGS  = gnuplot-nox
 SRCS     = $(sort $(wildcard src/*.c src/*/*.c))
 OBJS     = $(SRCS:%.c=$(BUILD)/%.o)
 LIBOBJS  = $(filter-out $(BUILD)/src/main.o,$(OBJS))
+# What lablog-render.so holds: everything that needs cairo, libharu, cmark
+# or fontconfig, and the four commands built on them.
+RENDER_SRCS = $(wildcard src/plot/*.c src/slides/*.c) src/util/font.c \
+              src/render/daily.c src/render/report.c \
+              src/render/report_plots.c src/render/html.c \
+              src/render/mrkdwn.c src/render/post.c \
+              src/cli/cmd_daily.c src/cli/cmd_report.c \
+              src/cli/cmd_slides.c src/cli/cmd_plot.c
+RENDER_OBJS = $(RENDER_SRCS:%.c=$(BUILD)/%.o)
+CORE_OBJS   = $(filter-out $(RENDER_OBJS),$(LIBOBJS))
 UNIT     = $(patsubst %.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
 SPEC     = $(patsubst %.c,$(BUILD)/%,$(wildcard tests/spec/spec_*.c))
 HARNESS  = $(BUILD)/tests/unit/harness.o
 
-all: $(BUILD)/lablog
+all: $(BUILD)/lablog $(BUILD)/lablog-render.so
 	@ln -sf $(BUILD)/lablog lablog
 
 $(BUILD)/.flags: FORCE
 	@mkdir -p $(@D)
-	@echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || \
-	    echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)' > $@
+	@echo '$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC $(LDFLAGS)' | cmp -s - $@ || \
+	    echo '$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC $(LDFLAGS)' > $@
 
 $(BUILD)/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	@$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC $(WARN) -MMD -MP -c $< -o $@
 
 $(BUILD)/liblablog.a: $(LIBOBJS)
 	@rm -f $@
 	@$(AR) rcs $@ $^
 
-$(BUILD)/lablog: $(BUILD)/src/main.o $(BUILD)/liblablog.a
+# Core objects are linked whole (not from the archive) and exported, so the
+# plugin resolves view_build(), ll_error() and the rest to the executable's
+# own copies: one error slot, one store.
+$(BUILD)/lablog: $(BUILD)/src/main.o $(CORE_OBJS)
 	@echo "  LINK    $@"
-	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(CORE_LIBS)
+
+$(BUILD)/lablog-render.so: $(RENDER_OBJS)
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -shared -o $@ $^ $(RENDER_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(HARNESS) $(BUILD)/liblablog.a
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -102,14 +128,15 @@ deps:
 	fi
 
 # Builds and runs the suite in one build directory.
-check: $(BUILD)/lablog $(UNIT) $(SPEC)
+check: $(BUILD)/lablog $(BUILD)/lablog-render.so $(UNIT) $(SPEC)
 	@sh tests/run.sh $(BUILD)
 
 ASAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
               -fno-sanitize-recover=undefined
 
 check-all: check-layers
-	@$(MAKE) --no-print-directory CC=clang BUILD=build-clang build-clang/lablog >/dev/null
+	@$(MAKE) --no-print-directory CC=clang BUILD=build-clang build-clang/lablog \
+	    build-clang/lablog-render.so >/dev/null
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory BUILD=build check | tee build/test.log
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS='$(ASAN_CFLAGS)' \
@@ -135,8 +162,10 @@ bench-run: all $(BUILD)/tests/bench/raw_insert
 	@python3 tests/bench/bench.py
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lablog/templates
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lablog/templates \
+	    $(DESTDIR)$(PREFIX)/lib/lablog
 	install -m 755 $(BUILD)/lablog $(DESTDIR)$(PREFIX)/bin/lablog
+	install -m 755 $(BUILD)/lablog-render.so $(DESTDIR)$(PREFIX)/lib/lablog/
 	install -m 644 templates/*.mustache $(DESTDIR)$(PREFIX)/share/lablog/templates/
 
 format:

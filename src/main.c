@@ -4,6 +4,7 @@
  * each command needs (the log, the clock, the author), the one-line error
  * report and the final check that output was really written.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -42,10 +43,10 @@ const struct cmd lablog_commands[] = {
     { "search", cmd_search, CMD_NEEDS_DB, "Full-text search" },
     { "export", cmd_export, CMD_NEEDS_DB, "Export the log as JSON" },
     { "verify", cmd_verify, CMD_NEEDS_DB, "Check the log's integrity" },
-    { "daily", cmd_daily, CMD_NEEDS_DB | CMD_WRITES, "Last / Next / Blockers daily update" },
-    { "report", cmd_report, CMD_NEEDS_DB, "Research-log report (Markdown/HTML)" },
-    { "slides", cmd_slides, CMD_NEEDS_DB | CMD_WRITES, "Weekly meeting deck (PDF)" },
-    { "plot", cmd_plot, CMD_NEEDS_DB, "Plot metrics (PNG, SVG, PDF)" },
+    { "daily", NULL, CMD_NEEDS_DB | CMD_WRITES | CMD_RENDER, "Last / Next / Blockers daily update" },
+    { "report", NULL, CMD_NEEDS_DB | CMD_RENDER, "Research-log report (Markdown/HTML)" },
+    { "slides", NULL, CMD_NEEDS_DB | CMD_WRITES | CMD_RENDER, "Weekly meeting deck (PDF)" },
+    { "plot", NULL, CMD_NEEDS_DB | CMD_RENDER, "Plot metrics (PNG, SVG, PDF)" },
     { "help", cmd_help, CMD_NO_DB, "Show help for a command" },
     { NULL, NULL, 0, NULL },
 };
@@ -72,6 +73,48 @@ static void print_overview(FILE *out)
           "command's status.\n", out);
 }
 
+/*
+ * The rendering commands live in lablog-render.so beside the executable
+ * (build tree) or in ../lib/lablog/ (installed), so that commands which do
+ * not draw never load cairo, libharu and cmark. *fn_out is the command's
+ * function; the plugin stays loaded for the rest of the process.
+ */
+static int resolve(const struct cmd *c, cmd_fn **fn_out)
+{
+    static const char *const places[] = { "/lablog-render.so",
+                                          "/../lib/lablog/lablog-render.so" };
+    static void *plugin;
+    char exe[4096], symbol[64];
+    struct buf path = BUF_INIT;
+    ssize_t n;
+    size_t i;
+    void *sym;
+
+    *fn_out = c->fn;
+    if (c->fn)
+        return 0;
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    exe[n > 0 ? n : 0] = '\0';
+    if (strrchr(exe, '/'))
+        *strrchr(exe, '/') = '\0';
+    for (i = 0; !plugin && i < sizeof(places) / sizeof(places[0]); i++) {
+        buf_reset(&path);
+        buf_printf(&path, "%s%s", exe, places[i]);
+        plugin = dlopen(path.ptr, RTLD_NOW | RTLD_LOCAL);
+    }
+    buf_release(&path);
+    if (!plugin)
+        return ll_error(LL_EIO, "cannot load lablog-render.so, needed by "
+                        "'%s' (is lablog installed completely?): %s",
+                        c->name, dlerror());
+    snprintf(symbol, sizeof(symbol), "cmd_%s", c->name);
+    sym = dlsym(plugin, symbol);
+    if (!sym)
+        return ll_error(LL_EIO, "lablog-render.so has no '%s'", symbol);
+    memcpy(fn_out, &sym, sizeof(sym));
+    return 0;
+}
+
 int cmd_help(int argc, char **argv, struct app *app)
 {
     const struct cmd *c;
@@ -84,8 +127,11 @@ int cmd_help(int argc, char **argv, struct app *app)
     }
     for (c = lablog_commands; c->name; c++) {
         if (strcmp(c->name, argv[1]) == 0 && c->fn != cmd_help) {
+            cmd_fn *fn;
+            int rc = resolve(c, &fn);
+
             args[0] = argv[1];
-            return c->fn(2, args, app);
+            return rc ? rc : fn(2, args, app);
         }
     }
     return ll_error(LL_EUSAGE, "no command '%s' (see 'lablog help')", argv[1]);
@@ -183,14 +229,17 @@ static void ensure_std_fds(void)
 static int run_command(const struct cmd *c, int argc, char **argv,
                        struct app *app)
 {
-    int rc;
+    cmd_fn *fn;
+    int rc = resolve(c, &fn);
 
+    if (rc)
+        return rc;
     if (c->flags & CMD_NEEDS_DB) {
         rc = open_log(app, c->flags);
         if (rc)
             return rc;
     }
-    rc = c->fn(argc, argv, app);
+    rc = fn(argc, argv, app);
     store_close(app->store);
     app->store = NULL;
     return rc;

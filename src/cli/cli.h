@@ -40,14 +40,15 @@ struct app {
 enum cmd_flags {
     CMD_NO_DB = 0,        /* opens no log itself (init, help) */
     CMD_NEEDS_DB = 1 << 0, /* find and open the log for reading */
-    CMD_WRITES = 1 << 1    /* ... for writing */
+    CMD_WRITES = 1 << 1,   /* ... for writing */
+    CMD_RENDER = 1 << 2    /* fn lives in lablog-render.so (see main.c) */
 };
 
 typedef int cmd_fn(int argc, char **argv, struct app *app);
 
 struct cmd {
     const char *name;
-    cmd_fn *fn;
+    cmd_fn *fn;           /* NULL for CMD_RENDER: looked up in the plugin */
     int flags;            /* enum cmd_flags */
     const char *summary;  /* one line for 'lablog help' */
 };

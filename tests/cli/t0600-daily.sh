@@ -357,6 +357,13 @@ test_expect 'partials are found beside the template' '
 # A copy of the binary away from the source tree finds no default template
 # (unless one is installed system-wide).
 mkdir -p "$TMP/bin" && cp "$LABLOG_BIN" "$TMP/bin/lablog"
+# Without its rendering module the copy says what is missing, in one line.
+test_fails 1 "cannot load lablog-render.so, needed by 'daily'" \
+    env LABLOG_TEMPLATES=/nonexistent "$TMP/bin/lablog" daily
+test_expect 'commands that do not render work without the module' '
+    "$TMP/bin/lablog" log >/dev/null && "$TMP/bin/lablog" verify >/dev/null
+'
+cp "$(dirname "$LABLOG_BIN")/lablog-render.so" "$TMP/bin/"
 if [ ! -d /usr/local/share/lablog/templates ]; then
     test_fails 1 "template 'daily.slack.mustache' not found (looked in" \
         env LABLOG_TEMPLATES=/nonexistent "$TMP/bin/lablog" daily
