@@ -12,26 +12,6 @@
 #include "util/buf.h"
 #include "util/err.h"
 
-int figure_lower_is_better(const char *metric)
-{
-    static const char *const lower[] = { "loss", "perplexity", "ppl",
-                                         "error", "err", "nll", "regret",
-                                         "over_refusal", NULL };
-    size_t i;
-
-    for (i = 0; lower[i]; i++)
-        if (strstr(metric, lower[i]))
-            return 1;
-    return 0;
-}
-
-int figure_is_bookkeeping(const char *metric)
-{
-    return strncmp(metric, "n_", 2) == 0 || strcmp(metric, "lr") == 0
-           || strcmp(metric, "step") == 0
-           || strcmp(metric, "epoch") == 0 || strstr(metric, "count");
-}
-
 /* 0: a headline score, 1: another result, 2: a loss; -1: never plotted. */
 static int metric_rank(const struct view_metric *m)
 {
@@ -39,9 +19,9 @@ static int metric_rank(const struct view_metric *m)
                                           "f1", "success", "reward", NULL };
     size_t i;
 
-    if (m->count < 2 || figure_is_bookkeeping(m->name))
+    if (m->count < 2 || view_metric_is_bookkeeping(m->name))
         return -1;
-    if (figure_lower_is_better(m->name))
+    if (view_metric_lower_is_better(m->name))
         return 2;
     for (i = 0; scores[i]; i++)
         if (strstr(m->name, scores[i]))
@@ -128,7 +108,7 @@ static void robust_yrange(struct chart_opts *co,
         for (k = 0; k < nmetrics; k++) {
             const struct view_metric *m = view_exp_metric(exps[i], metrics[k]);
 
-            if (!m || !figure_lower_is_better(metrics[k]))
+            if (!m || !view_metric_lower_is_better(metrics[k]))
                 return;
             if (isfinite(m->first))
                 start = fmax(start, m->first);
@@ -241,7 +221,7 @@ int figure_bar(struct buf *out, const struct view *v,
     struct chart_opts co;
     struct chart *c;
     struct buf title = BUF_INIT, group = BUF_INIT;
-    int lower = figure_lower_is_better(metric);
+    int lower = view_metric_lower_is_better(metric);
     size_t i, bars = 0;
     int rc;
 

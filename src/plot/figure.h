@@ -71,10 +71,6 @@ size_t figure_pick_metrics(const struct view_exp *x, const char **names_out,
 const char *figure_group_param(const struct view_exp *const *exps,
                                size_t nexps);
 
-/* Whether a metric is better when lower (loss, perplexity, error). */
-int figure_lower_is_better(const char *metric);
 
-/* Whether a metric is bookkeeping, not a result: n_*, *count*, lr, epoch. */
-int figure_is_bookkeeping(const char *metric);
 
 #endif

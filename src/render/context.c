@@ -72,12 +72,11 @@ void context_duration(char out[32], int64_t ms)
 
 static int shares_tag(const struct view_exp *a, const struct view_exp *b)
 {
-    size_t i, j;
+    size_t i;
 
     for (i = 0; i < a->ntags; i++)
-        for (j = 0; j < b->ntags; j++)
-            if (strcmp(a->tags[i], b->tags[j]) == 0)
-                return 1;
+        if (view_exp_has_tag(b, a->tags[i]))
+            return 1;
     return 0;
 }
 
@@ -136,12 +135,6 @@ int context_load_metrics(struct view *v)
             rc = view_exp_metrics(v, x);
     }
     return rc;
-}
-
-/* Loss-like metrics go down; people usually lead with the others. */
-static int is_loss(const char *name)
-{
-    return strstr(name, "loss") != NULL || strstr(name, "perplexity") != NULL;
 }
 
 /* How many params of a and b differ (a key only one of them has counts). */
@@ -220,7 +213,7 @@ char *context_key_results(const struct view *v, const struct view_exp *x)
     /* Non-loss metrics first, then losses; at most two in all. */
     for (pass = 0; pass < 2; pass++)
         for (i = 0; i < x->nmetrics && shown < 2; i++)
-            if (is_loss(x->metrics[i].name) == pass) {
+            if (view_metric_lower_is_better(x->metrics[i].name) == pass) {
                 key_result(&out, v, x, &x->metrics[i]);
                 shown++;
             }

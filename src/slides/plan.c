@@ -25,8 +25,8 @@ size_t plan_pick_results(const struct view_exp *x, const char **out,
 
     for (pass = 0; pass < 2; pass++)
         for (i = 0; i < x->nmetrics && n < max; i++)
-            if (!figure_is_bookkeeping(x->metrics[i].name)
-                && figure_lower_is_better(x->metrics[i].name) == pass)
+            if (!view_metric_is_bookkeeping(x->metrics[i].name)
+                && view_metric_lower_is_better(x->metrics[i].name) == pass)
                 out[n++] = x->metrics[i].name;
     return n;
 }

@@ -89,6 +89,26 @@ struct view_exp *view_exp_find(const struct view *v, const char *name)
     return NULL;
 }
 
+int view_metric_lower_is_better(const char *metric)
+{
+    static const char *const lower[] = { "loss", "perplexity", "ppl",
+                                         "error", "err", "nll", "regret",
+                                         "over_refusal", NULL };
+    size_t i;
+
+    for (i = 0; lower[i]; i++)
+        if (strstr(metric, lower[i]))
+            return 1;
+    return 0;
+}
+
+int view_metric_is_bookkeeping(const char *metric)
+{
+    return strncmp(metric, "n_", 2) == 0 || strcmp(metric, "lr") == 0
+           || strcmp(metric, "step") == 0
+           || strcmp(metric, "epoch") == 0 || strstr(metric, "count");
+}
+
 const struct view_metric *view_exp_metric(const struct view_exp *exp,
                                           const char *name)
 {
@@ -554,8 +574,7 @@ int view_build(struct view **out, struct store *s, const struct view_opts *o)
     for (i = 0; rc == 0 && i < v->nexps; i++) {
         struct view_exp *x = &v->exps[i];
 
-        if (o->metrics == VIEW_METRICS_ALL
-            || (o->metrics == VIEW_METRICS_TOUCHED && x->touched))
+        if (o->metrics == VIEW_METRICS_TOUCHED && x->touched)
             rc = view_exp_metrics(v, x);
     }
     if (rc)

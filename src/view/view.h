@@ -107,8 +107,7 @@ struct view_list {
 
 enum view_metrics {
     VIEW_METRICS_NONE,    /* no metric summaries (fast: exp list) */
-    VIEW_METRICS_TOUCHED, /* for experiments touched in the period */
-    VIEW_METRICS_ALL      /* for every experiment */
+    VIEW_METRICS_TOUCHED  /* for experiments touched in the period */
 };
 
 struct view_opts {
@@ -179,6 +178,14 @@ int view_blob(const struct view *v, const char *sha256, struct buf *out);
 
 /* Whether ts falls in the view's period. */
 int view_in_period(const struct view *v, int64_t ts);
+
+/* Whether a metric is better when lower, by its name (loss, perplexity,
+ * error...): what "best" and "diverged" mean for it. */
+int view_metric_lower_is_better(const char *name);
+
+/* Whether a metric is bookkeeping rather than a result (n_*, *count*, lr,
+ * epoch, step): never plotted or compared. */
+int view_metric_is_bookkeeping(const char *name);
 
 /* The metric of exp called name (filled by view_exp_metrics), or NULL. */
 const struct view_metric *view_exp_metric(const struct view_exp *exp,
