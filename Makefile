@@ -168,14 +168,11 @@ install: all
 	install -m 755 $(BUILD)/lablog-render.so $(DESTDIR)$(PREFIX)/lib/lablog/
 	install -m 644 templates/*.mustache $(DESTDIR)$(PREFIX)/share/lablog/templates/
 
-format:
-	clang-format -i $(SRCS) src/*/*.h
-
 clean:
 	rm -rf build build-asan build-clang lablog out
 
 FORCE:
 .SECONDARY:
 .PHONY: all test demo bench deps check check-all check-layers golden \
-        demo-run bench-run install format clean FORCE
+        demo-run bench-run install clean FORCE
 .DELETE_ON_ERROR:

@@ -19,6 +19,10 @@ gen() { python3 "$here/gen_metrics.py" "$@"; }
 at 2026-11-02T09:00:00Z
 lablog init --name "refusal-calibration" \
     --goal "Can best-of-N sampling or light fine-tuning make a 7B chat model refuse harmful requests without over-refusing benign ones?" 2>/dev/null >/dev/null
+# What the metrics mean, where the names do not say it (lablog metric-info).
+q metric-info win_rate --primary --n-from n_examples
+q metric-info over_refusal --lower-better
+q metric-info accuracy --primary --chance 0.25
 q exp new zero-shot --hypothesis "A plain system prompt gets most of the way: win rate above 0.55 vs the base model." \
     --param model=chat-7b --param prompt=v1 --param shots=0 --tag prompting --explore
 q exp new few-shot --hypothesis "Adding 4 refusal demonstrations beats zero-shot by at least 5 points." \

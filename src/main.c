@@ -26,6 +26,7 @@ const struct cmd lablog_commands[] = {
     { "exp", cmd_exp, CMD_NEEDS_DB | CMD_WRITES, "Create, run and list experiments" },
     { "note", cmd_note, CMD_NEEDS_DB | CMD_WRITES, "Record an observation or takeaway" },
     { "metric", cmd_metric, CMD_NEEDS_DB | CMD_WRITES, "Log metric values at a step" },
+    { "metric-info", cmd_metric_info, CMD_NEEDS_DB | CMD_WRITES, "Say or show what a metric means" },
     { "ingest", cmd_ingest, CMD_NEEDS_DB | CMD_WRITES, "Load metrics from JSONL or CSV" },
     { "run", cmd_run, CMD_NEEDS_DB | CMD_WRITES, "Run a command as an experiment" },
     { "next", cmd_next, CMD_NEEDS_DB | CMD_WRITES, "Propose a next step" },
@@ -64,7 +65,7 @@ static void print_overview(FILE *out)
           "they come in;\nrender daily updates, reports and meeting "
           "slides.\n\ncommands:\n", out);
     for (c = lablog_commands; c->name; c++)
-        fprintf(out, "  %-9s %s\n", c->name, c->summary);
+        fprintf(out, "  %-12s %s\n", c->name, c->summary);
     fputs("\nglobal options:\n"
           "  --db PATH   use this log (default: $LABLOG_DB, else lablog.db "
           "here or above)\n"

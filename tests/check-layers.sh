@@ -30,6 +30,11 @@ out=$(
         sed 's/$/: only main.c may include cli\//'
     grep -rln '#include "\(view\|render\|slides\|plot\|cli\|ingest\)/' src/util src/store 2>/dev/null |
         sed 's/$/: lower layer includes an upper one/'
+    # model/ is what the data means: no SQL, no I/O, no layer above it.
+    grep -rln '#include "\(store\|view\|render\|slides\|plot\|cli\|ingest\)/' src/model 2>/dev/null |
+        sed 's/$/: model\/ includes only util\/ and model\//'
+    grep -rln '#include <\(sqlite3\|stdio\|unistd\|fcntl\|dirent\)\.h>' src/model 2>/dev/null |
+        sed 's/$/: model\/ does no I\/O/'
 )
 if [ -n "$out" ]; then
     echo "$out"

@@ -57,6 +57,7 @@ struct cmd {
 extern const struct cmd lablog_commands[];
 
 cmd_fn cmd_init, cmd_exp, cmd_note, cmd_metric, cmd_ingest, cmd_run;
+cmd_fn cmd_metric_info;
 cmd_fn cmd_next, cmd_done, cmd_block, cmd_unblock, cmd_ask, cmd_answer;
 cmd_fn cmd_decide, cmd_amend, cmd_retract, cmd_attach;
 cmd_fn cmd_log, cmd_show, cmd_search, cmd_export, cmd_verify;
@@ -88,11 +89,11 @@ int cli_exp(struct app *app, const char *name, int required,
             int64_t *exp_out);
 
 /*
- * Parses an entry id ("12" or "#12") and checks the entry exists and is one
- * of the kinds given (a -1 terminated list; NULL for any kind). *kind_out
- * (if not NULL) receives its kind.
+ * Parses an entry id ("12" or "#12") and checks the entry exists and, when
+ * reply is a kind (not -1), that an entry of kind reply may refer to it
+ * (model/kind.h). *kind_out (if not NULL) receives its kind.
  */
-int cli_entry_ref(struct app *app, const char *arg, const int *kinds,
+int cli_entry_ref(struct app *app, const char *arg, int reply,
                   int64_t *id_out, int *kind_out);
 
 /* Reads text: "-" means all of stdin; checks it is valid UTF-8 and not

@@ -108,6 +108,10 @@ static void print_line(const struct printer *p, const struct entry *e)
         printf(" #%lld", (long long)e->ref);
         print_first_line(": ", e->body);
         break;
+    case ENTRY_METRIC_INFO:
+        printf(" %s", e->title);
+        print_first_line(": ", e->body);
+        break;
     case ENTRY_UPDATE: case ENTRY_DECK: case ENTRY_PROJECT:
         print_first_line(" ", *e->title ? e->title : e->body);
         break;
@@ -124,10 +128,10 @@ static void print_line(const struct printer *p, const struct entry *e)
     if (it && it->retracted)
         printf("  (retracted%s%s)", *it->retract_reason ? ": " : "",
                it->retract_reason);
+    else if (!it && view_entry_retracted(p->view, e->id))
+        fputs("  (retracted)", stdout);
     if (it && it->closed_id)
-        printf("  (%s in #%lld)", it->kind == ENTRY_NEXT    ? "done"
-                                  : it->kind == ENTRY_BLOCK ? "resolved"
-                                                            : "answered",
+        printf("  (%s in #%lld)", kind_info(it->kind)->closed,
                (long long)it->closed_id);
     putchar('\n');
 }
@@ -166,6 +170,22 @@ static void printer_finish(struct printer *p, int ok)
     view_free(p->view);
 }
 
+/* The kinds --kind accepts, one a line with what they hold, from the
+ * kind table (model/kind.h). */
+static const char *kinds_help(struct buf *out)
+{
+    int k;
+
+    buf_puts(out, "Kinds (--kind):");
+    for (k = 0; k < ENTRY_KIND_COUNT; k++) {
+        const struct kind_info *ki = kind_info((enum entry_kind)k);
+
+        if (ki->name)
+            buf_printf(out, "\n  %-12s %s", ki->name, ki->noun);
+    }
+    return out->ptr;
+}
+
 int cmd_log(int argc, char **argv, struct app *app)
 {
     const char *since = NULL, *until = NULL, *exp = NULL, *kind = NULL;
@@ -174,15 +194,16 @@ int cmd_log(int argc, char **argv, struct app *app)
         { OPT_STRING, 0, "since", &since, "D", "from this date (today, yesterday, monday, 7d, 2026-11-20, ...)" },
         { OPT_STRING, 0, "until", &until, "D", "before this date" },
         { OPT_STRING, 0, "exp", &exp, "NAME", "only this experiment" },
-        { OPT_STRING, 0, "kind", &kind, "K", "only this kind (note, exp, status, metrics, next, ...)" },
+        { OPT_STRING, 0, "kind", &kind, "K", "only this kind (see 'lablog help log')" },
         { OPT_FLAG, 0, "json", &json, NULL, "print JSON" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
+    struct buf kinds = BUF_INIT;
     const struct opt_command cmd = {
         "log [--since D] [--until D] [--exp NAME] [--kind K] [--json]",
         "Show the timeline, oldest first. Amended entries show their "
         "current text; retracted ones say so.",
-        opts, NULL, 0,
+        opts, kinds_help(&kinds), 0,
     };
     struct entry_filter f = ENTRY_FILTER_ALL;
     struct printer p = { 0 };
@@ -199,7 +220,8 @@ int cmd_log(int argc, char **argv, struct app *app)
     if (rc == 0 && kind) {
         f.kind = entry_kind_parse(kind);
         if (f.kind < 0)
-            rc = ll_error(LL_EUSAGE, "unknown kind '%s'", kind);
+            rc = ll_error(LL_EUSAGE, "unknown kind '%s' (%s)", kind,
+                          kind_names_list());
     }
     if (rc == 0)
         rc = printer_init(&p, app, json);
@@ -207,6 +229,7 @@ int cmd_log(int argc, char **argv, struct app *app)
         rc = store_entries(app->store, &f, print_entry, &p);
     if (p.view)
         printer_finish(&p, rc == 0);
+    buf_release(&kinds);
     free(ops);
     return rc == OPT_HELP ? 0 : rc;
 }
@@ -270,7 +293,7 @@ int cmd_show(int argc, char **argv, struct app *app)
     int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, 1);
 
     if (rc == 0)
-        rc = cli_entry_ref(app, ops[0], NULL, &id, NULL);
+        rc = cli_entry_ref(app, ops[0], -1, &id, NULL);
     if (rc == 0)
         rc = printer_init(&p, app, json);
     if (rc == 0)

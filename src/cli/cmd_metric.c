@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `lablog metric` (a few values at one step, from a shell or a script) and
- * `lablog ingest` (a stream of JSONL or CSV lines).
+ * `lablog metric` (a few values at one step, from a shell or a script),
+ * `lablog ingest` (a stream of JSONL or CSV lines) and `lablog
+ * metric-info` (what a metric means: model/metric.h).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +16,12 @@
 
 #include "cli/cli.h"
 #include "ingest/ingest.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/kv.h"
 #include "util/num.h"
+#include "util/xalloc.h"
+#include "view/view.h"
 
 /* Splits "name=value" into a checked metric name and a number. */
 static int parse_kv(const char *kv, char *name, size_t name_size,
@@ -193,6 +199,256 @@ cleanup:
     if (fd > 0)
         close(fd);
     ingest_free(in);
+    free(ops);
+    return rc == OPT_HELP ? 0 : rc;
+}
+
+/* ---- metric-info ------------------------------------------------------ */
+
+struct names {
+    char **items;
+    size_t len, cap;
+};
+
+static int names_has(const struct names *n, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < n->len; i++)
+        if (strcmp(n->items[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static int names_add(void *ctx, const char *name)
+{
+    struct names *n = ctx;
+
+    if (!names_has(n, name)) {
+        XGROW(n->items, n->len + 1, n->cap);
+        n->items[n->len++] = xstrdup(name);
+    }
+    return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One line of the metric-info table, or one JSON object. */
+static void info_row(const struct view *v, const char *name, json_t *list)
+{
+    const struct metric_decl *d = metric_decls_find(view_metric_decls(v),
+                                                    name);
+    struct metric_info mi;
+    char chance[NUM_TEXT_SIZE] = "", from[32];
+
+    view_metric_info(v, name, &mi);
+    if (mi.has_chance)
+        num_format(chance, mi.chance);
+    if (list) {
+        json_t *o = json_pack("{s:s,s:s,s:s,s:b,s:b}", "name", name,
+                              "role", metric_role_name(mi.role), "better",
+                              mi.role == METRIC_BOOKKEEPING ? "none"
+                              : mi.lower ? "lower" : "higher", "primary",
+                              mi.primary, "declared", mi.declared);
+
+        if (mi.has_chance)
+            json_object_set_new(o, "chance", json_real(mi.chance));
+        if (mi.n_from)
+            json_object_set_new(o, "n_from", json_string(mi.n_from));
+        if (d)
+            json_object_set_new(o, "entry", json_integer(d->id));
+        json_array_append_new(list, o);
+        return;
+    }
+    snprintf(from, sizeof(from), d ? "entry #%lld" : "its name",
+             d ? (long long)d->id : 0LL);
+    printf("%-20s %-11s %-6s %-7s %-8s %-14s %s\n", name,
+           metric_role_name(mi.role),
+           mi.role == METRIC_BOOKKEEPING ? "-" : mi.lower ? "lower"
+                                                          : "higher",
+           mi.primary ? "yes" : "", chance, mi.n_from ? mi.n_from : "",
+           from);
+}
+
+static int show_infos(struct app *app, const char *only, int json)
+{
+    struct view_opts vo = { 0, 0, VIEW_METRICS_NONE };
+    struct view *v = NULL;
+    struct names n = { NULL, 0, 0 };
+    const struct metric_decls *d;
+    json_t *list = json ? json_array() : NULL;
+    size_t i;
+    int rc = view_build(&v, app->store, &vo);
+
+    if (rc == 0 && !only)
+        rc = store_metric_names(app->store, names_add, &n);
+    if (rc)
+        goto cleanup;
+    d = view_metric_decls(v);
+    for (i = 0; !only && i < d->len; i++)
+        names_add(&n, d->items[i].name);
+    if (only)
+        names_add(&n, only);
+    if (n.len > 1)
+        qsort(n.items, n.len, sizeof(*n.items), name_cmp);
+    if (!json && n.len)
+        printf("%-20s %-11s %-6s %-7s %-8s %-14s %s\n", "METRIC", "ROLE",
+               "BETTER", "PRIMARY", "CHANCE", "N FROM", "FROM");
+    for (i = 0; i < n.len; i++)
+        info_row(v, n.items[i], list);
+    if (json) {
+        char *text = json_dumps(list, JSON_INDENT(2));
+
+        puts(text);
+        free(text);
+    }
+cleanup:
+    for (i = 0; i < n.len; i++)
+        free(n.items[i]);
+    free(n.items);
+    json_decref(list);
+    view_free(v);
+    return rc;
+}
+
+/* The declaration in words, the entry's body: "lower is better; chance
+ * 1.386". */
+static void describe(struct buf *out, json_t *data)
+{
+    json_t *v;
+    char num[NUM_TEXT_SIZE];
+
+    if (json_is_true(json_object_get(data, "reset")))
+        buf_puts(out, "earlier declarations reset");
+    v = json_object_get(data, "direction");
+    if (v)
+        buf_printf(out, "%s%s is better", out->len ? "; " : "",
+                   json_string_value(v));
+    v = json_object_get(data, "bookkeeping");
+    if (v)
+        buf_printf(out, "%s%s", out->len ? "; " : "",
+                   json_is_true(v) ? "bookkeeping" : "a result");
+    v = json_object_get(data, "primary");
+    if (v)
+        buf_printf(out, "%s%s", out->len ? "; " : "",
+                   json_is_true(v) ? "primary" : "not primary");
+    v = json_object_get(data, "chance");
+    if (v)
+        buf_printf(out, "%schance %s", out->len ? "; " : "",
+                   num_format(num, json_number_value(v)));
+    v = json_object_get(data, "n_from");
+    if (v)
+        buf_printf(out, "%sexamples counted by %s", out->len ? "; " : "",
+                   json_string_value(v));
+}
+
+int cmd_metric_info(int argc, char **argv, struct app *app)
+{
+    int higher = 0, lower = 0, book = 0, result = 0, primary = 0;
+    int not_primary = 0, reset = 0, json = 0;
+    const char *chance = NULL, *n_from = NULL;
+    const struct opt opts[] = {
+        { OPT_FLAG, 0, "higher-better", &higher, NULL, "higher values are better" },
+        { OPT_FLAG, 0, "lower-better", &lower, NULL, "lower values are better" },
+        { OPT_STRING, 0, "chance", &chance, "V", "the chance level (drawn on plots; e.g. 1.386 for 4-way loss)" },
+        { OPT_FLAG, 0, "bookkeeping", &book, NULL, "a count or setting, not a result: never shown or compared" },
+        { OPT_FLAG, 0, "result", &result, NULL, "a result after all (undoes --bookkeeping or the name's guess)" },
+        { OPT_FLAG, 0, "primary", &primary, NULL, "the headline metric: ranked first, charted, sorted by" },
+        { OPT_FLAG, 0, "not-primary", &not_primary, NULL, "no longer the headline metric" },
+        { OPT_STRING, 0, "n-from", &n_from, "METRIC", "the metric that counts its examples (shown as n=...)" },
+        { OPT_FLAG, 0, "reset", &reset, NULL, "forget earlier declarations of NAME first" },
+        { OPT_FLAG, 0, "json", &json, NULL, "print JSON (without options)" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command cmd = {
+        "metric-info [NAME [--higher-better|--lower-better] [--chance V] "
+        "[--bookkeeping|--result] [--primary|--not-primary] [--n-from "
+        "METRIC] [--reset]] [--json]",
+        "Say what a metric means, or show what lablog takes every metric "
+        "to mean.",
+        opts,
+        "Roles: score (a headline result), result, loss (lower is better)\n"
+        "and bookkeeping (counts and settings such as n_examples, lr, epoch:\n"
+        "never shown as results). lablog guesses from the name; a\n"
+        "declaration is an entry in the log, and for each field the latest\n"
+        "one wins. Without options, NAME's meaning is shown; without NAME,\n"
+        "every metric's.",
+        0,
+    };
+    json_t *data = NULL;
+    char *data_text = NULL;
+    struct buf body = BUF_INIT;
+    struct entry e;
+    char **ops = NULL;
+    double chance_v = 0;
+    int nops, any;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 0, 1);
+
+    if (rc)
+        goto cleanup;
+    any = higher || lower || book || result || primary || not_primary
+          || reset || chance || n_from;
+    if (!any) {
+        rc = show_infos(app, nops ? ops[0] : NULL, json);
+        goto cleanup;
+    }
+    if (!nops)
+        rc = ll_error(LL_EUSAGE, "which metric? (usage: lablog %s)",
+                      cmd.usage);
+    else if (json)
+        rc = ll_error(LL_EUSAGE, "--json shows declarations; use it without "
+                      "options");
+    else if (higher && lower)
+        rc = ll_error(LL_EUSAGE, "--higher-better and --lower-better "
+                      "contradict each other");
+    else if (book && result)
+        rc = ll_error(LL_EUSAGE, "--bookkeeping and --result contradict "
+                      "each other");
+    else if (primary && not_primary)
+        rc = ll_error(LL_EUSAGE, "--primary and --not-primary contradict "
+                      "each other");
+    else if (primary && book)
+        rc = ll_error(LL_EUSAGE, "a bookkeeping metric cannot be primary");
+    else if (chance && (num_parse(chance, &chance_v) || !isfinite(chance_v)))
+        rc = ll_error(LL_EUSAGE, "--chance expects a finite number, not "
+                      "'%s'", chance);
+    else if (n_from && strcmp(n_from, ops[0]) == 0)
+        rc = ll_error(LL_EUSAGE, "--n-from names another metric (the one "
+                      "counting the examples of '%s')", ops[0]);
+    if (rc == 0)
+        rc = cli_check_text(ops[0], "metric name");
+    if (rc == 0 && n_from)
+        rc = cli_check_text(n_from, "--n-from");
+    if (rc)
+        goto cleanup;
+    data = json_object();
+    if (higher || lower)
+        json_object_set_new(data, "direction",
+                            json_string(lower ? "lower" : "higher"));
+    if (chance)
+        json_object_set_new(data, "chance", json_real(chance_v));
+    if (book || result)
+        json_object_set_new(data, "bookkeeping", json_boolean(book));
+    if (primary || not_primary)
+        json_object_set_new(data, "primary", json_boolean(primary));
+    if (n_from)
+        json_object_set_new(data, "n_from", json_string(n_from));
+    if (reset)
+        json_object_set_new(data, "reset", json_true());
+    data_text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+    describe(&body, data);
+    cli_entry_init(&e, app, ENTRY_METRIC_INFO);
+    e.title = ops[0];
+    e.body = body.ptr;
+    e.data = data_text;
+    rc = cli_append_print(app, &e);
+cleanup:
+    buf_release(&body);
+    free(data_text);
+    json_decref(data);
     free(ops);
     return rc == OPT_HELP ? 0 : rc;
 }

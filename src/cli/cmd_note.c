@@ -174,16 +174,17 @@ int cmd_decide(int argc, char **argv, struct app *app)
 }
 
 /*
- * An "ID [TEXT]" entry that refers to an earlier one of the given kinds.
+ * An "ID [TEXT]" entry that refers to an earlier one of the kinds it may
+ * refer to (model/kind.h).
  * text may be NULL (optional message).
  */
 static int ref_entry(struct app *app, enum entry_kind kind, const char *id_arg,
-                     const int *kinds, const char *text, const char *what)
+                     const char *text, const char *what)
 {
     struct buf body = BUF_INIT;
     struct entry e;
     int64_t ref;
-    int rc = cli_entry_ref(app, id_arg, kinds, &ref, NULL);
+    int rc = cli_entry_ref(app, id_arg, (int)kind, &ref, NULL);
 
     if (rc == 0 && text)
         rc = cli_text(&body, text, what);
@@ -200,8 +201,8 @@ cleanup:
 
 /* An "ID [-m TEXT]" command: done, unblock, retract. */
 static int close_cmd(int argc, char **argv, struct app *app,
-                     enum entry_kind kind, const int *kinds,
-                     const char *usage, const char *summary)
+                     enum entry_kind kind, const char *usage,
+                     const char *summary)
 {
     const char *message = NULL;
     const struct opt opts[] = {
@@ -214,34 +215,26 @@ static int close_cmd(int argc, char **argv, struct app *app,
     int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, 1);
 
     if (rc == 0)
-        rc = ref_entry(app, kind, ops[0], kinds, message, "message");
+        rc = ref_entry(app, kind, ops[0], message, "message");
     free(ops);
     return rc == OPT_HELP ? 0 : rc;
 }
 
 int cmd_done(int argc, char **argv, struct app *app)
 {
-    static const int kinds[] = { ENTRY_NEXT, -1 };
-
-    return close_cmd(argc, argv, app, ENTRY_DONE, kinds, "done ID [-m TEXT]",
+    return close_cmd(argc, argv, app, ENTRY_DONE, "done ID [-m TEXT]",
                      "Mark next step ID as done.");
 }
 
 int cmd_unblock(int argc, char **argv, struct app *app)
 {
-    static const int kinds[] = { ENTRY_BLOCK, -1 };
-
-    return close_cmd(argc, argv, app, ENTRY_UNBLOCK, kinds,
+    return close_cmd(argc, argv, app, ENTRY_UNBLOCK,
                      "unblock ID [-m TEXT]", "Mark blocker ID as resolved.");
 }
 
 int cmd_retract(int argc, char **argv, struct app *app)
 {
-    static const int kinds[] = { ENTRY_NOTE, ENTRY_NEXT, ENTRY_BLOCK,
-                                 ENTRY_ASK, ENTRY_ANSWER, ENTRY_DECIDE,
-                                 ENTRY_ATTACH, ENTRY_METRICS, -1 };
-
-    return close_cmd(argc, argv, app, ENTRY_RETRACT, kinds,
+    return close_cmd(argc, argv, app, ENTRY_RETRACT,
                      "retract ID [-m WHY]",
                      "Withdraw entry ID. It stays in the log, marked "
                      "retracted, and leaves reports.");
@@ -249,8 +242,8 @@ int cmd_retract(int argc, char **argv, struct app *app)
 
 /* An "ID TEXT" command: answer, amend. */
 static int reply_cmd(int argc, char **argv, struct app *app,
-                     enum entry_kind kind, const int *kinds,
-                     const char *usage, const char *summary, const char *what)
+                     enum entry_kind kind, const char *usage,
+                     const char *summary, const char *what)
 {
     const struct opt opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
     const struct opt_command cmd = { usage, summary, opts, NULL, 0 };
@@ -259,26 +252,20 @@ static int reply_cmd(int argc, char **argv, struct app *app,
     int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 2, 2);
 
     if (rc == 0)
-        rc = ref_entry(app, kind, ops[0], kinds, ops[1], what);
+        rc = ref_entry(app, kind, ops[0], ops[1], what);
     free(ops);
     return rc == OPT_HELP ? 0 : rc;
 }
 
 int cmd_answer(int argc, char **argv, struct app *app)
 {
-    static const int kinds[] = { ENTRY_ASK, -1 };
-
-    return reply_cmd(argc, argv, app, ENTRY_ANSWER, kinds, "answer ID TEXT",
+    return reply_cmd(argc, argv, app, ENTRY_ANSWER, "answer ID TEXT",
                      "Answer question ID.", "answer");
 }
 
 int cmd_amend(int argc, char **argv, struct app *app)
 {
-    static const int kinds[] = { ENTRY_NOTE, ENTRY_NEXT, ENTRY_BLOCK,
-                                 ENTRY_ASK, ENTRY_ANSWER, ENTRY_DECIDE,
-                                 ENTRY_EXP, -1 };
-
-    return reply_cmd(argc, argv, app, ENTRY_AMEND, kinds, "amend ID TEXT",
+    return reply_cmd(argc, argv, app, ENTRY_AMEND, "amend ID TEXT",
                      "Correct the text of entry ID (TEXT may be '-' for "
                      "stdin). The original stays in the log; reports show "
                      "the new text, marked amended. For an experiment, TEXT "

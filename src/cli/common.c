@@ -81,22 +81,12 @@ int cli_exp(struct app *app, const char *name, int required, int64_t *exp_out)
     return store_exp_find(app->store, name, exp_out);
 }
 
-/* What people call each kind, for messages ("a next step"). */
-static const char *kind_noun(int kind)
+/* "a next step": what people call a kind, for messages. */
+static void kind_noun(struct buf *out, int kind)
 {
-    switch (kind) {
-    case ENTRY_EXP: return "an experiment";
-    case ENTRY_STATUS: return "a status change";
-    case ENTRY_NOTE: return "a note";
-    case ENTRY_METRICS: return "a metrics batch";
-    case ENTRY_NEXT: return "a next step";
-    case ENTRY_BLOCK: return "a blocker";
-    case ENTRY_ASK: return "a question";
-    case ENTRY_ANSWER: return "an answer";
-    case ENTRY_DECIDE: return "a decision";
-    case ENTRY_ATTACH: return "an attachment";
-    default: return entry_kind_name((enum entry_kind)kind);
-    }
+    const struct kind_info *k = kind_info((enum entry_kind)kind);
+
+    buf_printf(out, "%s %s", k->article, k->noun);
 }
 
 struct kind_probe {
@@ -109,7 +99,7 @@ static int probe_kind(void *ctx, const struct entry *e)
     return 0;
 }
 
-int cli_entry_ref(struct app *app, const char *arg, const int *kinds,
+int cli_entry_ref(struct app *app, const char *arg, int reply,
                   int64_t *id_out, int *kind_out)
 {
     struct kind_probe probe = { -1 };
@@ -126,22 +116,24 @@ int cli_entry_ref(struct app *app, const char *arg, const int *kinds,
     rc = store_entry_get(app->store, id, probe_kind, &probe);
     if (rc)
         return rc;
-    if (kinds) {
-        const int *k;
-        struct buf want = BUF_INIT;
+    if (reply >= 0 && !kind_may_refer((enum entry_kind)reply,
+                                      (enum entry_kind)probe.kind)) {
+        struct buf want = BUF_INIT, is = BUF_INIT;
+        unsigned refs = kind_info((enum entry_kind)reply)->refs;
+        int k, n = 0;
 
-        for (k = kinds; *k >= 0; k++)
-            if (*k == probe.kind)
-                break;
-        if (*k < 0) {
-            for (k = kinds; *k >= 0; k++)
-                buf_printf(&want, "%s%s", k == kinds ? "" : " or ",
-                           kind_noun(*k));
-            rc = ll_error(LL_EUSAGE, "entry %lld is %s, not %s", id,
-                          kind_noun(probe.kind), want.ptr);
-            buf_release(&want);
-            return rc;
+        for (k = 0; k < ENTRY_KIND_COUNT; k++) {
+            if (!(refs & KIND_BIT(k)))
+                continue;
+            buf_puts(&want, n++ ? " or " : "");
+            kind_noun(&want, k);
         }
+        kind_noun(&is, probe.kind);
+        rc = ll_error(LL_EUSAGE, "entry %lld is %s, not %s", id, is.ptr,
+                      want.ptr);
+        buf_release(&want);
+        buf_release(&is);
+        return rc;
     }
     *id_out = id;
     if (kind_out)

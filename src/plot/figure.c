@@ -12,34 +12,10 @@
 #include "util/buf.h"
 #include "util/err.h"
 
-/* 0: a headline score, 1: another result, 2: a loss; -1: never plotted. */
-static int metric_rank(const struct view_metric *m)
-{
-    static const char *const scores[] = { "win", "acc", "score", "pass",
-                                          "f1", "success", "reward", NULL };
-    size_t i;
-
-    if (m->count < 2 || view_metric_is_bookkeeping(m->name))
-        return -1;
-    if (view_metric_lower_is_better(m->name))
-        return 2;
-    for (i = 0; scores[i]; i++)
-        if (strstr(m->name, scores[i]))
-            return i < 5 ? 0 : 1;
-    return 1;
-}
-
 size_t figure_pick_metrics(const struct view_exp *x, const char **names_out,
                            size_t max)
 {
-    size_t n = 0, i;
-    int rank;
-
-    for (rank = 0; rank <= 2; rank++)
-        for (i = 0; i < x->nmetrics && n < max; i++)
-            if (metric_rank(&x->metrics[i]) == rank)
-                names_out[n++] = x->metrics[i].name;
-    return n;
+    return view_pick_metrics(x, VIEW_PICK_SERIES, names_out, max);
 }
 
 /* Whether key has more than one value across exps. */
@@ -108,7 +84,7 @@ static void robust_yrange(struct chart_opts *co,
         for (k = 0; k < nmetrics; k++) {
             const struct view_metric *m = view_exp_metric(exps[i], metrics[k]);
 
-            if (!m || !view_metric_lower_is_better(metrics[k]))
+            if (!m || !m->info.lower)
                 return;
             if (isfinite(m->first))
                 start = fmax(start, m->first);
@@ -221,11 +197,13 @@ int figure_bar(struct buf *out, const struct view *v,
     struct chart_opts co;
     struct chart *c;
     struct buf title = BUF_INIT, group = BUF_INIT;
-    int lower = view_metric_lower_is_better(metric);
+    struct metric_info info;
+    int lower;
     size_t i, bars = 0;
     int rc;
 
-    (void)v;
+    view_metric_info(v, metric, &info);
+    lower = info.lower;
     buf_printf(&title, "%s (%s)", metric,
                mode == FIGURE_BAR_LAST ? "last" : lower ? "best: min"
                                                         : "best: max");

@@ -56,9 +56,10 @@ int figure_bar(struct buf *out, const struct view *v,
                enum figure_bar_mode mode, const struct figure_opts *o);
 
 /*
- * The metrics worth plotting for an experiment, most telling first (scores
- * before losses, series of more than one point only): up to max names
- * written to names_out, borrowed from the view. Returns how many.
+ * The metrics worth plotting for an experiment, most telling first
+ * (view_pick_metrics(): primary, scores, results, losses; series of more
+ * than one point only): up to max names written to names_out, borrowed
+ * from the view. Returns how many.
  */
 size_t figure_pick_metrics(const struct view_exp *x, const char **names_out,
                            size_t max);

@@ -186,7 +186,7 @@ static void key_result(struct buf *out, const struct view *v,
 {
     char value[NUM_TEXT_SIZE], delta[NUM_TEXT_SIZE];
     const char *sib_name = NULL;
-    const struct view_metric *sib;
+    const struct view_metric *sib, *n;
 
     buf_printf(out, "%s%s %s", out->len ? ", " : "", m->name,
                num_format(value, m->last));
@@ -195,6 +195,9 @@ static void key_result(struct buf *out, const struct view *v,
                    (long long)m->nonfinite_step);
         return;
     }
+    n = m->info.n_from ? view_exp_metric(x, m->info.n_from) : NULL;
+    if (n && isfinite(n->last))
+        buf_printf(out, " (n=%s)", num_format(value, n->last));
     sib = sibling_metric(v, x, m->name, &sib_name);
     if (m->has_prev && m->count > m->prev_count && isfinite(m->prev_last))
         buf_printf(out, " (%s since last)",
@@ -207,16 +210,18 @@ static void key_result(struct buf *out, const struct view *v,
 char *context_key_results(const struct view *v, const struct view_exp *x)
 {
     struct buf out = BUF_INIT;
-    size_t i, shown = 0;
-    int pass;
+    const char *names[3];
+    size_t n = view_pick_metrics(x, VIEW_PICK_NO_LOSS, names, 2), i;
 
-    /* Non-loss metrics first, then losses; at most two in all. */
-    for (pass = 0; pass < 2; pass++)
-        for (i = 0; i < x->nmetrics && shown < 2; i++)
-            if (view_metric_lower_is_better(x->metrics[i].name) == pass) {
-                key_result(&out, v, x, &x->metrics[i]);
-                shown++;
-            }
+    /* The headline results, then the loss: loss and accuracy can
+     * disagree, so a loss is never left out for a second score. */
+    for (i = 0; i < x->nmetrics; i++)
+        if (x->metrics[i].info.role == METRIC_LOSS) {
+            names[n++] = x->metrics[i].name;
+            break;
+        }
+    for (i = 0; i < n; i++)
+        key_result(&out, v, x, view_exp_metric(x, names[i]));
     return buf_detach(&out, NULL);
 }
 

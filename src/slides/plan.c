@@ -20,15 +20,7 @@
 size_t plan_pick_results(const struct view_exp *x, const char **out,
                          size_t max)
 {
-    size_t n = 0, i;
-    int pass;
-
-    for (pass = 0; pass < 2; pass++)
-        for (i = 0; i < x->nmetrics && n < max; i++)
-            if (!view_metric_is_bookkeeping(x->metrics[i].name)
-                && view_metric_lower_is_better(x->metrics[i].name) == pass)
-                out[n++] = x->metrics[i].name;
-    return n;
+    return view_pick_metrics(x, VIEW_PICK_RESULTS, out, max);
 }
 
 /* Whether text mentions metric as a word, case-insensitively, as written

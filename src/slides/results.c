@@ -303,11 +303,10 @@ static void single_table(struct table *t, const struct view_exp *x)
             const char *cells[5];
             int styles[5] = { 0, 0, 0, 0, 0 };
 
-            if (view_metric_lower_is_better(m->name) != pass)
+            if (m->info.lower != pass || !metric_is_result(&m->info))
                 continue;
             format_last(last, sizeof(last), m, &styles[1]);
-            num_format(best, view_metric_lower_is_better(m->name) ? m->min
-                                                             : m->max);
+            num_format(best, metric_best(&m->info, m->min, m->max));
             snprintf(count, sizeof(count), "%lld", (long long)m->count);
             if (m->has_prev)
                 num_format_delta(delta, m->last - m->prev_last);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Appending entries: kind names, global ids and the hash chain.
+ * Appending entries: global ids and the hash chain.
  *
  * store_append runs inside the caller's BEGIN IMMEDIATE transaction, so
  * reading the newest entry and inserting the next one cannot interleave with
@@ -12,35 +12,6 @@
 #include <sys/random.h>
 
 #include "util/err.h"
-
-static const char *const kind_names[ENTRY_KIND_COUNT] = {
-    [ENTRY_PROJECT] = "project", [ENTRY_EXP] = "exp",
-    [ENTRY_STATUS] = "status",   [ENTRY_NOTE] = "note",
-    [ENTRY_METRICS] = "metrics", [ENTRY_NEXT] = "next",
-    [ENTRY_DONE] = "done",       [ENTRY_BLOCK] = "block",
-    [ENTRY_UNBLOCK] = "unblock", [ENTRY_ASK] = "ask",
-    [ENTRY_ANSWER] = "answer",   [ENTRY_DECIDE] = "decide",
-    [ENTRY_AMEND] = "amend",     [ENTRY_RETRACT] = "retract",
-    [ENTRY_ATTACH] = "attach",   [ENTRY_UPDATE] = "update",
-    [ENTRY_DECK] = "deck",
-};
-
-const char *entry_kind_name(enum entry_kind kind)
-{
-    if ((unsigned)kind >= ENTRY_KIND_COUNT)
-        return "?";
-    return kind_names[kind];
-}
-
-int entry_kind_parse(const char *name)
-{
-    int k;
-
-    for (k = 0; k < ENTRY_KIND_COUNT; k++)
-        if (strcmp(kind_names[k], name) == 0)
-            return k;
-    return -1;
-}
 
 /*
  * A ULID-shaped id: 48 bits of milliseconds then 80 random bits, in

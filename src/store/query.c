@@ -287,6 +287,24 @@ int store_series(struct store *s, int64_t exp, store_series_fn *fn, void *ctx)
     return store_series_until(s, exp, 0, fn, ctx);
 }
 
+int store_metric_names(struct store *s, store_name_fn *fn, void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prepare(s, "SELECT DISTINCT name FROM series ORDER BY name", &st);
+
+    if (rc)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = fn(ctx, store_column_text(st, 0));
+        if (rc)
+            goto cleanup;
+    }
+    rc = rc == SQLITE_DONE ? 0 : store_db_error(s, "cannot read");
+cleanup:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int store_points(struct store *s, int64_t exp, const char *metric,
                  store_point_fn *fn, void *ctx)
 {

@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/kind.h"
+
 struct buf;
 struct store;
 
@@ -37,32 +39,7 @@ enum store_mode {
     STORE_CREATE  /* create a new log; fails if the file exists */
 };
 
-/* Entry kinds. The names (entry_kind_name) are what the file stores. */
-enum entry_kind {
-    ENTRY_PROJECT, /* init: title = project name, body = goal */
-    ENTRY_EXP,     /* an experiment: title = name, body = hypothesis */
-    ENTRY_STATUS,  /* status change of exp: title = new status */
-    ENTRY_NOTE,    /* an observation; data.takeaway marks a takeaway */
-    ENTRY_METRICS, /* a batch of metric points; data.points, data.digest */
-    ENTRY_NEXT,    /* a proposed next step; data.priority, data.minutes */
-    ENTRY_DONE,    /* ref = the next step done */
-    ENTRY_BLOCK,   /* a blocker */
-    ENTRY_UNBLOCK, /* ref = the blocker resolved */
-    ENTRY_ASK,     /* a question for the meeting */
-    ENTRY_ANSWER,  /* ref = the question answered */
-    ENTRY_DECIDE,  /* a decision */
-    ENTRY_AMEND,   /* ref = the entry whose text this replaces */
-    ENTRY_RETRACT, /* ref = the entry withdrawn; body = why */
-    ENTRY_ATTACH,  /* a stored file; data.sha256, data.name, data.size */
-    ENTRY_UPDATE,  /* a daily update that was posted or recorded */
-    ENTRY_DECK,    /* a slide deck that was produced */
-    ENTRY_KIND_COUNT
-};
-
-/* The stored name of a kind ("note"), never NULL for a valid kind. */
-const char *entry_kind_name(enum entry_kind kind);
-/* Parses a kind name; returns the kind, or -1 when name is not one. */
-int entry_kind_parse(const char *name);
+/* Entry kinds and their stored names: model/kind.h. */
 
 /* Experiment statuses, in the order they are usually reached. */
 #define EXP_PLANNED "planned"
@@ -221,6 +198,11 @@ int store_series(struct store *s, int64_t exp, store_series_fn *fn,
  * series as it was at that time. Used for "change since last period". */
 int store_series_until(struct store *s, int64_t exp, int64_t until,
                        store_series_fn *fn, void *ctx);
+
+/* Calls fn with each metric name that has points in the log, in order
+ * (borrowed, valid during the call). */
+typedef int store_name_fn(void *ctx, const char *name);
+int store_metric_names(struct store *s, store_name_fn *fn, void *ctx);
 
 typedef int store_point_fn(void *ctx, int64_t step, double value, int64_t ts);
 

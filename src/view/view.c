@@ -27,6 +27,16 @@ struct view_priv {
                                  v->exps moves as it grows, so items get
                                  their pointer once the fold is over */
     size_t cap_item_exps;
+    struct metric_decls decls; /* metric-info entries, folded */
+    struct {
+        int64_t id;
+        const char *name;
+        json_t *data;
+    } *infos;                 /* metric-info entries, applied at the end
+                                 (a later retraction undoes one) */
+    size_t ninfos, cap_infos;
+    int64_t *retracted_ids;   /* retracted entries that are not items */
+    size_t nretracted, cap_retracted;
 };
 
 struct fold {
@@ -89,24 +99,38 @@ struct view_exp *view_exp_find(const struct view *v, const char *name)
     return NULL;
 }
 
-int view_metric_lower_is_better(const char *metric)
+void view_metric_info(const struct view *v, const char *name,
+                      struct metric_info *out)
 {
-    static const char *const lower[] = { "loss", "perplexity", "ppl",
-                                         "error", "err", "nll", "regret",
-                                         "over_refusal", NULL };
-    size_t i;
+    const struct view_priv *p = v->priv;
 
-    for (i = 0; lower[i]; i++)
-        if (strstr(metric, lower[i]))
-            return 1;
-    return 0;
+    metric_info_of(out, name, metric_decls_find(&p->decls, name));
 }
 
-int view_metric_is_bookkeeping(const char *metric)
+const struct metric_decls *view_metric_decls(const struct view *v)
 {
-    return strncmp(metric, "n_", 2) == 0 || strcmp(metric, "lr") == 0
-           || strcmp(metric, "step") == 0
-           || strcmp(metric, "epoch") == 0 || strstr(metric, "count");
+    return &((const struct view_priv *)v->priv)->decls;
+}
+
+size_t view_pick_metrics(const struct view_exp *exp, unsigned flags,
+                         const char **out, size_t max)
+{
+    size_t n = 0, i;
+    int rank;
+
+    for (rank = 0; rank < 4; rank++) {
+        if (rank == 3 && (flags & VIEW_PICK_NO_LOSS))
+            break;
+        for (i = 0; i < exp->nmetrics && n < max; i++) {
+            const struct view_metric *m = &exp->metrics[i];
+
+            if (m->info.rank != rank
+                || ((flags & VIEW_PICK_SERIES) && m->count < 2))
+                continue;
+            out[n++] = m->name;
+        }
+    }
+    return n;
 }
 
 const struct view_metric *view_exp_metric(const struct view_exp *exp,
@@ -285,6 +309,12 @@ static void apply_ref(struct fold *f, const struct entry *e)
     struct view_item *it = item_by_id(f->p, e->ref);
     struct view_exp *x;
 
+    if (!it && e->kind == ENTRY_RETRACT) {
+        XGROW(f->p->retracted_ids, f->p->nretracted + 1,
+              f->p->cap_retracted);
+        f->p->retracted_ids[f->p->nretracted++] = e->ref;
+        return;
+    }
     if (!it) {
         x = e->kind == ENTRY_AMEND ? exp_by_id(f->v, e->ref) : NULL;
         if (x) {
@@ -328,16 +358,101 @@ static void touch_measured(struct view *v, const struct entry *e, json_t *data)
     }
 }
 
-static int fold_entry(void *ctx, const struct entry *e)
+/* A metric-info entry: what its title's metric means (model/metric.h). */
+static void apply_metric_info(struct fold *f, const struct entry *e,
+                              json_t *data)
 {
-    struct fold *f = ctx;
-    struct view *v = f->v;
-    json_t *data = json_loads(e->data, 0, NULL);
+    struct metric_decl_in in;
+    json_t *dir = json_object_get(data, "direction");
+    json_t *chance = json_object_get(data, "chance");
+    json_t *book = json_object_get(data, "bookkeeping");
+    json_t *primary = json_object_get(data, "primary");
+    json_t *n_from = json_object_get(data, "n_from");
 
-    if (view_in_period(v, e->ts))
-        v->nentries++;
-    if (!v->first_ts)
-        v->first_ts = e->ts;
+    memset(&in, 0, sizeof(in));
+    in.reset = json_is_true(json_object_get(data, "reset"));
+    if (json_is_string(dir)) {
+        in.set |= DECL_DIRECTION;
+        in.lower = strcmp(json_string_value(dir), "lower") == 0;
+    }
+    if (json_is_number(chance)) {
+        in.set |= DECL_CHANCE;
+        in.chance = json_number_value(chance);
+    }
+    if (json_is_boolean(book)) {
+        in.set |= DECL_BOOKKEEPING;
+        in.bookkeeping = json_is_true(book);
+    }
+    if (json_is_boolean(primary)) {
+        in.set |= DECL_PRIMARY;
+        in.primary = json_is_true(primary);
+    }
+    if (json_is_string(n_from)) {
+        in.set |= DECL_N_FROM;
+        in.n_from = json_string_value(n_from);
+    }
+    if (*e->title)
+        metric_decls_apply(&f->p->decls, e->title, e->id, &in);
+}
+
+/* Whether entry id was retracted (a metrics batch, a metric-info entry:
+ * the entries that are not items). */
+static int retracted_id(const struct view_priv *p, int64_t id)
+{
+    size_t lo = 0, hi = p->nretracted;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (p->retracted_ids[mid] == id)
+            return 1;
+        if (p->retracted_ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+int view_entry_retracted(const struct view *v, int64_t id)
+{
+    return retracted_id(v->priv, id);
+}
+
+/* Applies the metric declarations that were not retracted, in order. */
+static void apply_metric_infos(struct fold *f)
+{
+    struct view_priv *p = f->p;
+    size_t i;
+
+    if (p->nretracted > 1)
+        qsort(p->retracted_ids, p->nretracted, sizeof(int64_t), id_cmp);
+    for (i = 0; i < p->ninfos; i++) {
+        struct entry e;
+
+        if (retracted_id(p, p->infos[i].id))
+            continue;
+        memset(&e, 0, sizeof(e));
+        e.id = p->infos[i].id;
+        e.title = p->infos[i].name;
+        apply_metric_info(f, &e, p->infos[i].data);
+    }
+}
+
+/* An entry that records state: the project, an experiment and its
+ * statuses, a metrics batch, an update or deck, a metric declaration. An
+ * entry of an unknown kind changes nothing. */
+static void apply_record(struct fold *f, const struct entry *e, json_t *data)
+{
+    struct view *v = f->v;
+
     switch (e->kind) {
     case ENTRY_PROJECT:
         v->project = arena_strdup(&f->p->arena, e->title);
@@ -349,14 +464,6 @@ static int fold_entry(void *ctx, const struct entry *e)
     case ENTRY_STATUS:
         apply_status(f, e, data);
         break;
-    case ENTRY_NOTE: case ENTRY_NEXT: case ENTRY_BLOCK: case ENTRY_ASK:
-    case ENTRY_DECIDE: case ENTRY_ATTACH:
-        add_item(f, e, data);
-        break;
-    case ENTRY_AMEND: case ENTRY_RETRACT: case ENTRY_DONE:
-    case ENTRY_UNBLOCK: case ENTRY_ANSWER:
-        apply_ref(f, e);
-        break;
     case ENTRY_UPDATE:
         v->last_update = e->ts;
         break;
@@ -367,7 +474,39 @@ static int fold_entry(void *ctx, const struct entry *e)
         if (view_in_period(v, e->ts))
             touch_measured(v, e, data);
         break;
+    case ENTRY_METRIC_INFO:
+        XGROW(f->p->infos, f->p->ninfos + 1, f->p->cap_infos);
+        f->p->infos[f->p->ninfos].id = e->id;
+        f->p->infos[f->p->ninfos].name = arena_strdup(&f->p->arena,
+                                                      e->title);
+        f->p->infos[f->p->ninfos++].data = json_incref(data);
+        break;
     default:
+        break;
+    }
+}
+
+static int fold_entry(void *ctx, const struct entry *e)
+{
+    struct fold *f = ctx;
+    struct view *v = f->v;
+    json_t *data = json_loads(e->data, 0, NULL);
+
+    if (view_in_period(v, e->ts))
+        v->nentries++;
+    if (!v->first_ts)
+        v->first_ts = e->ts;
+    /* Items and replies by their role in the kind table; records, each
+     * of which means something of its own, by kind. */
+    switch (kind_info(e->kind)->role) {
+    case KIND_ITEM:
+        add_item(f, e, data);
+        break;
+    case KIND_CLOSES: case KIND_AMENDS: case KIND_RETRACTS:
+        apply_ref(f, e);
+        break;
+    case KIND_RECORD:
+        apply_record(f, e, data);
         break;
     }
     json_decref(data);
@@ -461,6 +600,7 @@ static void classify(struct view *v, struct arena *a, struct view_item *it,
 /* ---- metrics --------------------------------------------------------- */
 
 struct metric_fill {
+    const struct view *view;
     struct arena *arena;
     struct view_exp *exp;
     size_t cap;
@@ -508,13 +648,14 @@ static int add_metric(void *ctx, const struct series_summary *s)
     vm->max = s->max;
     vm->first_ts = s->first_ts;
     vm->last_ts = s->last_ts;
+    view_metric_info(m->view, vm->name, &vm->info);
     return 0;
 }
 
 int view_exp_metrics(struct view *v, struct view_exp *exp)
 {
     struct view_priv *p = v->priv;
-    struct metric_fill m = { &p->arena, exp, 0, 0 };
+    struct metric_fill m = { v, &p->arena, exp, 0, 0 };
     int rc;
 
     exp->nmetrics = 0;
@@ -566,6 +707,7 @@ int view_build(struct view **out, struct store *s, const struct view_opts *o)
     if (rc)
         goto fail;
     resolve_exps(v, p);
+    apply_metric_infos(&f);
     for (i = 0; i < p->nitems; i++)
         classify(v, &p->arena, p->items[i], p->nitems);
     if (v->next_open.len)
@@ -596,6 +738,11 @@ void view_free(struct view *v)
         return;
     p = v->priv;
     arena_release(&p->arena);
+    metric_decls_release(&p->decls);
+    for (size_t i = 0; i < p->ninfos; i++)
+        json_decref(p->infos[i].data);
+    free(p->infos);
+    free(p->retracted_ids);
     free(p->items);
     free(p->item_exps);
     free(p);

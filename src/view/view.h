@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/metric.h"
 #include "store/store.h"
 
 struct view_status {
@@ -48,6 +49,7 @@ struct view_metric {
     int has_prev;          /* points existed before the period */
     double prev_last;      /* the last value before the period */
     int64_t prev_count;    /* points before the period */
+    struct metric_info info; /* what it means (model/metric.h) */
 };
 
 struct view_exp {
@@ -168,6 +170,10 @@ int view_points(const struct view *v, const struct view_exp *exp,
  * id (as it stands at until: current text, closed, retracted), or NULL. */
 const struct view_item *view_item_find(const struct view *v, int64_t id);
 
+/* Whether entry id, one that is not an item (a metrics batch, a metric
+ * declaration), was retracted by until. Items say it in view_item. */
+int view_entry_retracted(const struct view *v, int64_t id);
+
 /*
  * Appends the stored bytes of an attachment to out, found by its content
  * hash (view_item.sha256, 64 hex digits), so renderers can copy attached
@@ -179,13 +185,28 @@ int view_blob(const struct view *v, const char *sha256, struct buf *out);
 /* Whether ts falls in the view's period. */
 int view_in_period(const struct view *v, int64_t ts);
 
-/* Whether a metric is better when lower, by its name (loss, perplexity,
- * error...): what "best" and "diverged" mean for it. */
-int view_metric_lower_is_better(const char *name);
+/* What metric name means in this log (model/metric.h): its declarations
+ * (`lablog metric-info`) over the name heuristics. n_from is borrowed from
+ * the view. */
+void view_metric_info(const struct view *v, const char *name,
+                      struct metric_info *out);
 
-/* Whether a metric is bookkeeping rather than a result (n_*, *count*, lr,
- * epoch, step): never plotted or compared. */
-int view_metric_is_bookkeeping(const char *name);
+/* The metric declarations folded from the log, in first-declared order
+ * (for `lablog metric-info`). */
+const struct metric_decls *view_metric_decls(const struct view *v);
+
+/* Which metrics view_pick_metrics() considers. */
+enum view_pick {
+    VIEW_PICK_RESULTS = 0,   /* every result (no bookkeeping) */
+    VIEW_PICK_SERIES = 1 << 0, /* only series of more than one point */
+    VIEW_PICK_NO_LOSS = 1 << 1 /* leave losses out */
+};
+
+/* The result metrics of exp (summaries loaded), most telling first:
+ * primary, scores, other results, losses; bookkeeping never. Up to max
+ * names, borrowed from the view. Returns how many. */
+size_t view_pick_metrics(const struct view_exp *exp, unsigned flags,
+                         const char **out, size_t max);
 
 /* The metric of exp called name (filled by view_exp_metrics), or NULL. */
 const struct view_metric *view_exp_metric(const struct view_exp *exp,

@@ -1,0 +1,103 @@
+#!/bin/sh
+# What the data means (src/model/): metric roles and directions, declared
+# with `lablog metric-info` or guessed from names, and how every renderer
+# uses them. Each check here failed on the renderers before model/.
+. "$LABLOG_TOP/tests/cli/lib.sh"
+
+# ---- metric-info: declaring and showing -------------------------------------
+
+export LABLOG_NOW=2026-11-19T09:00:00Z
+lablog init --name meaning >/dev/null 2>&1
+lablog exp new run-a --param lr=1e-4 --tag t >/dev/null
+lablog metric --exp run-a --step 0 acc=0.5 loss=1.4 n_examples=300 \
+    lr=0.0005 epoch=1 _step=1 over_refusal=0.2 >/dev/null
+lablog metric --exp run-a --step 1 acc=0.6 loss=1.1 n_examples=300 \
+    lr=0.0005 epoch=2 _step=2 over_refusal=0.15 >/dev/null
+
+test_expect 'metric-info alone shows what lablog takes each metric to mean' '
+    lablog metric-info >out &&
+    grep -q "^METRIC  *ROLE  *BETTER" out &&
+    grep -q "^acc  *score  *higher  .*its name$" out &&
+    grep -q "^loss  *loss  *lower  .*its name$" out &&
+    grep -q "^n_examples  *bookkeeping  *-" out &&
+    grep -q "^lr  *bookkeeping" out &&
+    grep -q "^epoch  *bookkeeping" out &&
+    grep -q "^_step  *bookkeeping" out &&
+    grep -q "^over_refusal  *result  *higher" out
+'
+test_expect 'a declaration is an entry, and the latest wins per field' '
+    id=$(lablog metric-info over_refusal --lower-better --chance 0.5) &&
+    lablog show "$id" >show &&
+    grep -q "^kind:    metric-info$" show &&
+    grep -q "^title:   over_refusal$" show &&
+    grep -q "^lower is better; chance 0.5$" show &&
+    lablog metric-info over_refusal >out &&
+    grep -q "^over_refusal  *result  *lower  *0.5 .*entry #$id$" out &&
+    lablog metric-info over_refusal --higher-better >/dev/null &&
+    lablog metric-info over_refusal >out &&
+    grep -q "^over_refusal  *result  *higher  *0.5 " out &&
+    lablog metric-info over_refusal --reset --lower-better >/dev/null &&
+    lablog metric-info over_refusal >out &&
+    grep -q "^over_refusal  *result  *lower  *entry" out
+'
+test_expect 'bookkeeping and primary can be declared; --json shows it all' '
+    lablog metric-info acc --primary --n-from n_examples >/dev/null &&
+    lablog metric-info epoch --result --higher-better >/dev/null &&
+    lablog metric-info --json >out.json &&
+    python3 -c "
+import json
+m = {x[\"name\"]: x for x in json.load(open(\"out.json\"))}
+assert m[\"acc\"][\"primary\"] and m[\"acc\"][\"n_from\"] == \"n_examples\", m[\"acc\"]
+assert m[\"epoch\"][\"role\"] == \"result\", m[\"epoch\"]
+assert m[\"lr\"][\"role\"] == \"bookkeeping\" and m[\"lr\"][\"better\"] == \"none\"
+assert not m[\"loss\"][\"declared\"]
+"
+'
+test_expect 'a retracted declaration no longer counts, and log says so' '
+    id=$(lablog metric-info loss --chance 1.386) &&
+    lablog metric-info loss | grep -q " 1.386 " &&
+    lablog retract "$id" -m "wrong task" >/dev/null &&
+    ! lablog metric-info loss | grep -q "1.386" &&
+    lablog log --kind metric-info | grep -q "#$id .*chance 1.386  (retracted)$"
+'
+log_state >before
+test_fails 2 'contradict each other' lablog metric-info acc --higher-better --lower-better
+test_fails 2 'contradict each other' lablog metric-info acc --bookkeeping --result
+test_fails 2 'a bookkeeping metric cannot be primary' lablog metric-info acc --bookkeeping --primary
+test_fails 2 '--chance expects a finite number' lablog metric-info acc --chance nan
+test_fails 2 '--n-from names another metric' lablog metric-info acc --n-from acc
+test_fails 2 'which metric?' lablog metric-info --primary
+test_fails 2 "unknown kind 'metricinfo' (project, exp," lablog log --kind metricinfo
+test_expect 'refused declarations leave the log as it was' '
+    log_state >after && test_cmp before after
+'
+lablog metric-info epoch --reset >/dev/null
+lablog metric-info acc --reset >/dev/null
+
+# ---- key results: results, never bookkeeping; loss kept --------------------
+
+export LABLOG_NOW=2026-11-20T09:00:00Z
+test_expect 'key results leave out bookkeeping and keep the loss' '
+    lablog daily --format text --since 2026-11-19 >out &&
+    grep "^- run-a" out >line &&
+    grep -q "acc 0.6" line && grep -q "loss 1.1" line &&
+    ! grep -q "n_examples\|lr 0.0005\|epoch\|_step" line
+'
+test_expect 'n_from shows the count of examples beside the result' '
+    lablog metric-info acc --n-from n_examples >/dev/null &&
+    lablog daily --format text --since 2026-11-19 >out &&
+    grep -q "^- run-a .*acc 0.6 (n=300)" out
+'
+
+# ---- the sample project -----------------------------------------------------
+
+sh "$LABLOG_TOP/samples/build.sh" "$TMP/sample" >/dev/null 2>&1
+export LABLOG_DB="$TMP/sample/lablog.db" LABLOG_NOW=2026-11-20T17:00:00Z
+test_expect 'the sample daily since 11-01 shows no bookkeeping value' '
+    lablog daily --format text --since 2026-11-01 >out &&
+    ! grep -q "n_examples [0-9]" out &&
+    grep -q "^- zero-shot .*win_rate 0.541 (n=500), over_refusal 0.12" out &&
+    grep -q "^- ft-lr3e-5-s0 .*accuracy 0.6673.*loss 0.4992" out
+'
+unset LABLOG_DB
+test_done
