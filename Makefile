@@ -23,7 +23,7 @@ WARN        = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 CORE_PKGS   = sqlite3 jansson libcrypto
 RENDER_PKGS = libcmark cairo fontconfig freetype2
 PKGS        = $(CORE_PKGS) $(RENDER_PKGS)
-DLOPEN_PKGS = libcurl
+DLOPEN_PKGS = libcurl libpq
 # Debian 12's libhpdf-dev ships no .pc file; upstream installs hpdf.pc.
 HPDF_CFLAGS = $(shell $(PKG_CONFIG) --cflags hpdf 2>/dev/null)
 HPDF_LIBS   = $(shell $(PKG_CONFIG) --libs hpdf 2>/dev/null || echo -lhpdf)
@@ -42,7 +42,8 @@ LDLIBS     += $(PKG_LIBS) $(HPDF_LIBS) -ldl -lm
 DEB_PKGS    = pkg-config libsqlite3-dev libcmark-dev libhpdf-dev \
               libcairo2-dev libfontconfig-dev libfreetype-dev \
               libcurl4-openssl-dev libjansson-dev libssl-dev \
-              fonts-dejavu-core poppler-utils sqlite3 clang python3
+              fonts-dejavu-core poppler-utils sqlite3 clang python3 \
+              libpq-dev postgresql
 BENCH_PKGS  = gnuplot-nox
 
 # --- sources and objects ------------------------------------------------

@@ -48,6 +48,7 @@ const struct cmd lablog_commands[] = {
     { "report", NULL, CMD_NEEDS_DB | CMD_RENDER, "Research-log report (Markdown/HTML)" },
     { "slides", NULL, CMD_NEEDS_DB | CMD_WRITES | CMD_RENDER, "Weekly meeting deck (PDF)" },
     { "plot", NULL, CMD_NEEDS_DB | CMD_RENDER, "Plot metrics (PNG, SVG, PDF)" },
+    { "hub", cmd_hub, CMD_NO_DB, "Set up a shared lab store (PostgreSQL)" },
     { "help", cmd_help, CMD_NO_DB, "Show help for a command" },
     { NULL, NULL, 0, NULL },
 };

@@ -22,13 +22,14 @@ out=$(
     only_in hpdf.h 'src/slides/*'
     only_in cmark.h 'src/render/* src/slides/*'
     only_in curl/ 'src/render/post.c'
+    only_in libpq-fe.h 'src/sync/pq.c'
     only_in openssl/ 'src/util/sha256.c'
     grep -rln '#include "store/' src/render src/slides src/plot 2>/dev/null |
         sed 's/$/: renderers must not include store\//'
     grep -rln '#include "cli/' src --include='*.c' --include='*.h' |
         grep -v '^src/cli/' | grep -v '^src/main.c$' |
         sed 's/$/: only main.c may include cli\//'
-    grep -rln '#include "\(view\|render\|slides\|plot\|cli\|ingest\)/' src/util src/store 2>/dev/null |
+    grep -rln '#include "\(view\|render\|slides\|plot\|cli\|ingest\)/' src/util src/store src/sync 2>/dev/null |
         sed 's/$/: lower layer includes an upper one/'
     # model/ is what the data means: no SQL, no I/O, no layer above it.
     grep -rln '#include "\(store\|view\|render\|slides\|plot\|cli\|ingest\)/' src/model 2>/dev/null |

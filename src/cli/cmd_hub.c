@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `lablog hub init|status URL`: set up and inspect a shared lab store on
+ * PostgreSQL (sync/hub.h). Neither needs a local log.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "sync/hub.h"
+#include "sync/pq.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+/* Seconds a hub command waits for the server before giving up. */
+#define HUB_CONNECT_TIMEOUT 10
+
+static const char url_help[] =
+    "URL is a libpq connection URI, postgresql://[USER[:PASSWORD]@]HOST"
+    "[:PORT]/DATABASE[?...]. Prefer a password from PGPASSFILE, ~/.pgpass "
+    "or a service file (PGSERVICE) to one in the URL; either way it is "
+    "never printed or stored.";
+
+/* Parses `hub VERB URL` and connects; *c_out is the caller's. */
+static int hub_connect(const struct opt_command *cmd, int argc, char **argv,
+                       struct pq **c_out)
+{
+    char **ops = NULL;
+    int nops;
+    int rc = cli_parse(cmd, argc, argv, &ops, &nops, 1, 1);
+
+    *c_out = NULL;
+    if (rc == 0 && !pq_is_url(ops[0]))
+        rc = ll_error(LL_EUSAGE, "a hub is a postgresql:// URL (see "
+                      "'lablog hub %s --help')", argv[0]);
+    if (rc == 0)
+        rc = pq_connect(c_out, ops[0], HUB_CONNECT_TIMEOUT);
+    free(ops);
+    return rc;
+}
+
+static int hub_init_cmd(int argc, char **argv, struct app *app)
+{
+    const struct opt opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+    const struct opt_command cmd = {
+        "hub init URL",
+        "Create the lablog hub schema in an existing PostgreSQL database (or "
+        "migrate an older one), with the group role lab_member that may push "
+        "and pull but never change or delete what is there. Run it once, as "
+        "the database's owner; grant lab_member to each person "
+        "(GRANT lab_member TO alice). Running it again changes nothing.",
+        opts, url_help, 0,
+    };
+    struct pq *c = NULL;
+    int rc = hub_connect(&cmd, argc, argv, &c);
+
+    (void)app;
+    if (rc == 0)
+        rc = hub_init(c);
+    if (rc == 0)
+        printf("lablog hub ready at %s (schema %d)\n", pq_where(c),
+               hub_schema_version());
+    pq_close(c);
+    return rc;
+}
+
+static int hub_status_cmd(int argc, char **argv, struct app *app)
+{
+    const struct opt opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+    const struct opt_command cmd = {
+        "hub status URL",
+        "Show what a hub holds: each origin (host, author), its head, when "
+        "it was last pushed, and the hub's size.",
+        opts, url_help, 0,
+    };
+    struct buf out = BUF_INIT;
+    struct pq *c = NULL;
+    int rc = hub_connect(&cmd, argc, argv, &c);
+
+    (void)app;
+    if (rc == 0)
+        rc = hub_status(c, &out);
+    if (rc == 0)
+        fputs(out.ptr, stdout);
+    buf_release(&out);
+    pq_close(c);
+    return rc;
+}
+
+static const struct {
+    const char *verb;
+    cmd_fn *fn;
+    const char *summary;
+} verbs[] = {
+    { "init", hub_init_cmd, "create or migrate the hub schema" },
+    { "status", hub_status_cmd, "origins, heads, last push, size" },
+};
+
+#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+int cmd_hub(int argc, char **argv, struct app *app)
+{
+    size_t i;
+    int rc;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "-h") == 0) {
+        printf("usage: lablog hub init|status URL\n\n"
+               "A shared lab store on PostgreSQL that replicas push to and "
+               "pull from.\n\n");
+        for (i = 0; i < NVERBS; i++)
+            printf("  %-8s %s\n", verbs[i].verb, verbs[i].summary);
+        printf("\n'lablog hub VERB --help' describes each.\n");
+        return argc < 2 ? ll_error(LL_EUSAGE, "hub needs a verb") : 0;
+    }
+    for (i = 0; i < NVERBS; i++) {
+        if (strcmp(verbs[i].verb, argv[1]) == 0) {
+            rc = verbs[i].fn(argc - 1, argv + 1, app);
+            return rc == OPT_HELP ? 0 : rc;
+        }
+    }
+    return ll_error(LL_EUSAGE, "unknown verb 'hub %s' (init, status)",
+                    argv[1]);
+}
