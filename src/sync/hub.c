@@ -224,7 +224,7 @@ int hub_check(struct pq *c)
 int hub_init(struct pq *c)
 {
     char applied[96];
-    int version, v, rc;
+    int version = 0, v, rc;
 
     rc = pq_exec(c, "BEGIN", "cannot start a transaction on the hub");
     if (rc)
