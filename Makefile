@@ -43,7 +43,7 @@ DEB_PKGS    = pkg-config libsqlite3-dev libcmark-dev libhpdf-dev \
               libcairo2-dev libfontconfig-dev libfreetype-dev \
               libcurl4-openssl-dev libjansson-dev libssl-dev \
               fonts-dejavu-core poppler-utils sqlite3 clang python3 \
-              libpq-dev postgresql
+              libpq-dev postgresql cmark
 BENCH_PKGS  = gnuplot-nox
 
 # --- sources and objects ------------------------------------------------

@@ -430,30 +430,57 @@ void html_from_markdown(struct buf *out, const char *md, size_t len)
 
 /* ---- Markdown out ------------------------------------------------------ */
 
-/* Whether md may hold a link reference definition: "]:" anywhere. */
-static int has_definition(const char *md, size_t len)
-{
-    size_t i;
+/* How the safe Markdown of a body begins and ends, which decides how it is
+ * joined to the template text around it (see html_safe_markdown_item). */
+struct md_shape {
+    int block_first; /* it starts with something other than a paragraph */
+    int block_last;  /* it ends with something other than a paragraph */
+};
 
-    for (i = 0; i + 1 < len; i++)
-        if (md[i] == ']' && md[i + 1] == ':')
+/* Whether md[0..len) holds a table delimiter row right under a line with
+ * a pipe, i.e. whether its paragraphs may be GFM tables. */
+static int has_table(const char *md, size_t len)
+{
+    struct line l;
+    size_t pos = 0, prev = 0;
+    int have_prev = 0;
+    char align[MAX_COLS];
+
+    while (pos < len) {
+        line_at(&l, md, len, pos);
+        if (have_prev && memchr(md + prev, '|', pos - prev)
+            && delimiter_row(&l, align) > 0)
             return 1;
+        have_prev = !is_blank_line(&l);
+        prev = pos;
+        pos = l.next;
+    }
     return 0;
 }
 
-/* The safe Markdown of md; *block_first tells whether it starts with
- * something other than a paragraph (a code block, a list, a table...). */
+/* The safe Markdown of md and its shape. The text is copied as written
+ * only when it is plain paragraphs and nothing in it could act in the
+ * document it lands in: a "<" could complete a tag with text after it; a
+ * "[" or "]" could make a link, an image or a link reference definition
+ * ("[r]: url") together with the template text or the next value (a body
+ * "[x" and a closing note "](javascript:...)"); cmark's rendering writes
+ * none of these unescaped. Bodies starting or ending with another block
+ * are rendered by cmark too, which writes code blocks fenced and headings
+ * ATX, the forms that survive being joined to a line. */
 static void safe_markdown(struct buf *out, const char *md, size_t len,
-                          int *block_first)
+                          struct md_shape *shape)
 {
-    int changed;
+    int changed, table;
     cmark_node *doc = parse_safe(md, len, CMARK_OPT_VALIDATE_UTF8, &changed);
     cmark_node *first = cmark_node_first_child(doc);
+    cmark_node *last = cmark_node_last_child(doc);
     char *text;
 
-    *block_first = first && cmark_node_get_type(first)
-                            != CMARK_NODE_PARAGRAPH;
-    if (first && !*block_first) {
+    memset(shape, 0, sizeof(*shape));
+    table = has_table(md, len);
+    if (first && cmark_node_get_type(first) != CMARK_NODE_PARAGRAPH) {
+        shape->block_first = 1;
+    } else if (first && table) {
         /* A paragraph whose first line is a table header is a table. */
         const char *nl = memchr(md, '\n', len);
         struct line l;
@@ -461,45 +488,72 @@ static void safe_markdown(struct buf *out, const char *md, size_t len,
 
         if (nl && memchr(md, '|', (size_t)(nl - md))) {
             line_at(&l, md, len, (size_t)(nl - md) + 1);
-            *block_first = delimiter_row(&l, align) > 0;
+            shape->block_first = delimiter_row(&l, align) > 0;
         }
     }
-    /* Copy the text as written only when nothing in it could act in the
-     * document it lands in: a "<" could complete a tag with text after
-     * it, and a link reference definition ("[r]: url") would reach links
-     * in other notes; cmark's rendering writes neither. */
-    if (!changed && !memchr(md, '<', len) && !has_definition(md, len)) {
+    /* A table ends its paragraph: text joined to its last row would be
+     * one more cell. */
+    shape->block_last = last && (cmark_node_get_type(last)
+                                 != CMARK_NODE_PARAGRAPH || table);
+    if (!changed && !shape->block_first && !shape->block_last
+        && !memchr(md, '<', len) && !memchr(md, '[', len)
+        && !memchr(md, ']', len)) {
         put_trimmed(out, md, len);
         cmark_node_free(doc);
         return;
     }
     text = cmark_render_commonmark(doc, CMARK_OPT_DEFAULT, 0);
-    put_trimmed(out, text, strlen(text));
+    if (cmark_node_get_type(first) == CMARK_NODE_THEMATIC_BREAK
+        && strncmp(text, "-----", 5) == 0) {
+        /* cmark's "-----" right under a line would underline it into a
+         * heading; "***" is the rule that can follow a line. */
+        buf_puts(out, "***");
+        put_trimmed(out, text + 5, strlen(text + 5));
+    } else {
+        put_trimmed(out, text, strlen(text));
+    }
     free(text);
     cmark_node_free(doc);
 }
 
 void html_safe_markdown(struct buf *out, const char *md, size_t len)
 {
-    int block_first;
+    struct md_shape shape;
 
-    safe_markdown(out, md, len, &block_first);
+    safe_markdown(out, md, len, &shape);
 }
 
+/*
+ * The body is placed after a list marker, either right after it ("- BODY")
+ * or after some text ("- *09:00*: BODY"), and template text may follow it
+ * on the same line ("BODY *(since ...)*"). A first block other than a
+ * paragraph goes on the next line, indented: after "- " that is a list
+ * item starting with a blank line, which CommonMark allows once (a blank
+ * line there would end the item and leave the block outside the list);
+ * after text it interrupts the paragraph, which code fences, headings,
+ * quotes, bullet lists and rules do (an ordered list not starting at 1
+ * or a table reads as more of the line there: a look, not a structure,
+ * changes). A last block other than a paragraph is closed by a blank
+ * line, so text after the body is a paragraph of its own and cannot, say,
+ * sit on a closing fence and keep the fence open for the rest of the
+ * document.
+ */
 void html_safe_markdown_item(struct buf *out, const char *md, size_t len)
 {
     struct buf tmp = BUF_INIT;
-    int block_first;
+    struct md_shape shape;
     size_t i;
 
-    safe_markdown(&tmp, md, len, &block_first);
-    if (block_first && tmp.len)
-        buf_puts(out, "\n\n  ");
+    safe_markdown(&tmp, md, len, &shape);
+    if (shape.block_first && tmp.len)
+        buf_puts(out, "\n  ");
     for (i = 0; i < tmp.len; i++) {
         buf_putc(out, tmp.ptr[i]);
         if (tmp.ptr[i] == '\n' && i + 1 < tmp.len && tmp.ptr[i + 1] != '\n')
             buf_puts(out, "  ");
     }
+    if (shape.block_last && tmp.len)
+        buf_puts(out, "\n\n  ");
     buf_release(&tmp);
 }
 

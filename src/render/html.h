@@ -33,18 +33,24 @@
  * ("<li><b>x:</b> TEXT</li>"). */
 void html_from_markdown(struct buf *out, const char *md, size_t len);
 
-/* Appends md[0..len) as Markdown that is safe to place in a document.
- * When md holds no raw HTML, no unsafe link, no "<" at all and no link
- * reference definition ("[r]: url", which would act on other notes too)
- * it is copied unchanged (trailing newlines dropped); otherwise cmark
- * re-renders it after the changes above, which may also change its
- * spelling (list markers, escapes) but not what it shows. */
+/* Appends md[0..len) as Markdown that is safe to place in a document,
+ * even one read by a renderer that passes raw HTML: no raw HTML node
+ * survives. When md is plain paragraphs with no raw HTML, no unsafe link
+ * and no "<", "[" or "]" at all (which could pair with the text around
+ * it into a tag, a link or a link reference definition), it is copied
+ * unchanged (trailing newlines dropped); otherwise cmark re-renders it
+ * after the changes above, which may also change its spelling (list
+ * markers, escapes, code blocks always fenced) but not what it shows. */
 void html_safe_markdown(struct buf *out, const char *md, size_t len);
 
 /* html_safe_markdown(), then every line after the first indented by two
  * spaces (blank lines stay empty), so the text can follow a "- " list
- * marker: a multi-paragraph note, or one with an unclosed code fence,
- * stays inside its list item. */
+ * marker, right after it or after some text on its line. A body that
+ * starts with a block other than a paragraph starts on the next line; one
+ * that ends with such a block ends with a blank line and the indent, so
+ * template text after it on the same line ("*(since ...)*") becomes a
+ * paragraph of the item instead of landing on, say, a closing fence and
+ * keeping the fence open for the rest of the document. */
 void html_safe_markdown_item(struct buf *out, const char *md, size_t len);
 
 /* Appends s[0..len) as a Markdown code span: a backtick fence longer than

@@ -11,6 +11,7 @@
 
 #include "harness.h"
 #include "render/escape.h"
+#include "render/html.h"
 #include "util/buf.h"
 #include "util/utf8.h"
 
@@ -233,6 +234,35 @@ static void test_md_inline_named_values(void)
     }
 }
 
+/* Note bodies placed in a Markdown list item (html_safe_markdown_item):
+ * block-first bodies start on the next line, block-last ones end with a
+ * blank line, and text that could join the template's into a link or a
+ * tag is rendered (escaped) by cmark rather than copied. */
+static void test_safe_markdown_item(void)
+{
+    static const char *const item_cases[][2] = {
+        { "plain *text*", "plain *text*" },
+        { "```\ncode\n```", "\n  ``` \n  code\n  ```\n\n  " },
+        { "    indented", "\n  ``` \n  indented\n  ```\n\n  " },
+        { "- a\n- b", "\n    - a\n    - b\n\n  " },
+        { "---", "\n  ***\n\n  " },
+        { "text\n\n```\nx\n```", "text\n\n  ``` \n  x\n  ```\n\n  " },
+        { "[x", "\\[x" },
+        { "](javascript:alert(1))", "\\](javascript:alert(1))" },
+        { "a <b onclick=x> b", "a \\<b onclick=x\\> b" },
+        { "[a](http://x.example)", "[a](http://x.example)" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(item_cases) / sizeof(item_cases[0]); i++) {
+        struct buf out = BUF_INIT;
+
+        html_safe_markdown_item(&out, item_cases[i][0], strlen(item_cases[i][0]));
+        STR_EQ(out.ptr ? out.ptr : "", item_cases[i][1]);
+        buf_release(&out);
+    }
+}
+
 static void test_utf8_valid(void)
 {
     OK(utf8_valid("", 0));
@@ -295,6 +325,7 @@ int main(void)
     RUN(test_appends_and_embedded_nul);
     RUN(test_md_inline_named_values);
     RUN(test_md_inline_roundtrip);
+    RUN(test_safe_markdown_item);
     RUN(test_utf8_valid);
     RUN(test_utf8_truncate);
     RUN(test_utf8_truncate_all_cuts);
