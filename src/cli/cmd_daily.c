@@ -173,7 +173,10 @@ int cmd_daily(int argc, char **argv, struct app *app)
         "Print the Last / Next / Blockers update for Slack.",
         opts,
         "The update is always printed on stdout. --post and --record log it,\n"
-        "and the next update starts where this one ended.\n"
+        "and the next update starts where this one ended. --post posts, then\n"
+        "records: a failed post records nothing; a post whose record fails\n"
+        "(a full disk) says \"posted to Slack, but could not record it\": do\n"
+        "not post it again. A log that cannot be written is refused first.\n"
         "Templates: --template FILE, else daily.FORMAT.mustache from\n"
         "$XDG_CONFIG_HOME/lablog/templates (~/.config/lablog/templates), then\n"
         "the installed defaults (see templates/README.md).",
@@ -203,6 +206,8 @@ int cmd_daily(int argc, char **argv, struct app *app)
         rc = default_since(app, &vo.since);
     if (rc == 0 && post)
         rc = find_webhook(&url);
+    if (rc == 0 && (post || record))
+        rc = store_check_writable(app->store);
     if (rc == 0)
         rc = view_build(&v, app->store, &vo);
     if (rc)
@@ -219,10 +224,23 @@ int cmd_daily(int argc, char **argv, struct app *app)
         goto cleanup;
     cli_write_output(NULL, text.ptr, text.len);
     fflush(stdout);
+    /* Post, then record. A post fails far more often than a write does
+     * (network, Slack), and recording first would log an update that
+     * never reached Slack and start the next update after it. When the
+     * record fails after a post (a full disk), say so: running it again
+     * would post twice. */
     if (post)
         rc = post_update(url.ptr, &text);
-    if (rc == 0 && (post || record))
+    if (rc == 0 && (post || record)) {
         rc = record_update(app, &text, o.format, post, vo.since);
+        if (rc && post) {
+            char msg[1024];
+
+            snprintf(msg, sizeof(msg), "%s", ll_error_message());
+            rc = ll_error(rc, "posted to Slack, but could not record it: %s; "
+                          "do not post again", msg);
+        }
+    }
 cleanup:
     view_free(v);
     buf_release(&text);

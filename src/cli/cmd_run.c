@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -306,9 +307,13 @@ static int kv_line(struct run *r, char *line, size_t lineno)
             }
             *eq = '\0';
             if (strcmp(tok, "step") == 0) {
-                if (value < 0 || value != (double)(int64_t)value)
+                /* Range first: casting NaN, inf or >= 2^63 is UB. */
+                if (!(value >= 0 && value < 9223372036854775808.0)
+                    || value != floor(value)) {
                     rc = ll_error(LL_EINPUT, "stdout:%zu: step must be a "
                                   "non-negative integer", lineno);
+                    break;
+                }
                 step = (int64_t)value;
             } else if (pass == 1) {
                 rc = ingest_point(r->ingest, r->exp, tok, step, value, 0);

@@ -15,7 +15,12 @@ int cmd_verify(int argc, char **argv, struct app *app)
         "every entry, every metric batch's digest and every attachment's "
         "hash. Prints one 'ok: ...' line and exits 0 when all holds; else "
         "names the first entry that does not match and exits 1.",
-        opts, NULL, 0,
+        opts,
+        "Also a change: an attachment entry whose file is missing or not the\n"
+        "one it recorded, and a stored field that reads back as less than is\n"
+        "stored (a uid over 26 characters, a NUL byte in a text, an unknown\n"
+        "kind, a time that is not an integer). Needs no write access.",
+        0,
     };
     struct buf summary = BUF_INIT;
     char **ops = NULL;

@@ -46,6 +46,8 @@ struct ingest {
     struct ingest_opts o;
     struct ingest_stats st;
     struct store_batch *batch;  /* open batch, in an open transaction */
+    size_t batch_points;        /* new points in it: counted in st.points
+                                   only once it commits */
     struct jsonl_parser *jsonl;
     struct csv_parser *csv;
     size_t lineno;              /* line being ingested, for messages */
@@ -123,9 +125,12 @@ int ingest_flush(struct ingest *in)
         rc = store_commit(in->s);
     if (rc) {
         store_rollback(in->s);
+        in->batch_points = 0; /* rolled back: never in the log */
         return rc;
     }
     in->st.batches += e.id != 0;
+    in->st.points += in->batch_points;
+    in->batch_points = 0;
     return 0;
 }
 
@@ -196,7 +201,7 @@ int ingest_point(struct ingest *in, int64_t exp, const char *metric,
     if (rc)
         return rc;
     if (outcome == BATCH_WRITTEN)
-        in->st.points++;
+        in->batch_points++;
     else if (outcome == BATCH_DUPLICATE)
         in->st.duplicates++;
     else

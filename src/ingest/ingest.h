@@ -37,7 +37,7 @@ struct ingest_opts {
 
 struct ingest_stats {
     size_t lines;      /* input lines read (header included) */
-    size_t points;     /* new points written */
+    size_t points;     /* new points committed to the log */
     size_t duplicates; /* points already in the log with the same value */
     size_t conflicts;  /* points already in the log with another value */
     size_t skipped;    /* malformed lines skipped (skip_bad) */

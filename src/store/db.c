@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -41,11 +42,14 @@ static const char *const stmt_sql[STMT_COUNT] = {
 
 int store_db_error(struct store *s, const char *what)
 {
-    int code = sqlite3_errcode(s->db);
+    int code = sqlite3_errcode(s->db) & 0xff; /* primary of an extended */
 
     if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
         return ll_error(LL_EBUSY, "%s '%s': the log is locked by another "
                         "process (%s)", what, s->path, sqlite3_errmsg(s->db));
+    if (code == SQLITE_READONLY)
+        return ll_error(LL_EDB, "%s '%s': no write access to the log or its "
+                        "folder (%s)", what, s->path, sqlite3_errmsg(s->db));
     return ll_error(LL_EDB, "%s '%s': %s", what, s->path,
                     sqlite3_errmsg(s->db));
 }
@@ -151,19 +155,52 @@ static int exec(struct store *s, const char *sql)
     return 0;
 }
 
-static int open_connection(struct store *s, enum store_mode mode)
+/* "file:PATH?immutable=1" with PATH percent-encoded as a URI path. */
+static char *immutable_uri(const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    struct buf uri = BUF_INIT;
+    const unsigned char *p;
+
+    buf_puts(&uri, "file:");
+    for (p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+            || (*p >= '0' && *p <= '9') || strchr("/-._~", *p)) {
+            buf_putc(&uri, (char)*p);
+        } else {
+            buf_putc(&uri, '%');
+            buf_putc(&uri, hex[*p >> 4]);
+            buf_putc(&uri, hex[*p & 15]);
+        }
+    }
+    buf_puts(&uri, "?immutable=1");
+    return buf_detach(&uri, NULL);
+}
+
+/* Opens s->path; with immutable, read-only without locks or the -wal and
+ * -shm files (see store_open). */
+static int open_connection(struct store *s, enum store_mode mode,
+                           int immutable)
 {
     int one = 1;
-    int flags = mode == STORE_READ ? SQLITE_OPEN_READONLY
-                                   : SQLITE_OPEN_READWRITE;
+    int flags = mode == STORE_READ || immutable ? SQLITE_OPEN_READONLY
+                                                : SQLITE_OPEN_READWRITE;
+    char *uri = NULL;
+    int rc;
 
     if (mode == STORE_CREATE) {
         if (access(s->path, F_OK) == 0)
             return ll_error(LL_EUSAGE, "'%s' already exists", s->path);
         flags |= SQLITE_OPEN_CREATE;
     }
-    if (sqlite3_open_v2(s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL)
-        != SQLITE_OK) {
+    if (immutable) {
+        uri = immutable_uri(s->path);
+        flags |= SQLITE_OPEN_URI;
+    }
+    rc = sqlite3_open_v2(uri ? uri : s->path, &s->db,
+                         flags | SQLITE_OPEN_NOMUTEX, NULL);
+    free(uri);
+    if (rc != SQLITE_OK) {
         if (!s->db)
             return ll_error(LL_EDB, "cannot open '%s'", s->path);
         return store_db_error(s, "cannot open");
@@ -180,6 +217,47 @@ static int open_connection(struct store *s, enum store_mode mode)
     return 0;
 }
 
+/* Whether the last error says the log cannot be read in place for want of
+ * write access: a WAL log needs its -shm file, which a reader must create
+ * (or, after a crash, recover the -wal) in the log's folder. */
+static int needs_write_access(struct store *s)
+{
+    int code = sqlite3_errcode(s->db) & 0xff;
+
+    return code == SQLITE_READONLY || code == SQLITE_CANTOPEN;
+}
+
+/* After an immutable open: one line when committed changes may be in a
+ * -wal file that an immutable read does not see. */
+static void warn_if_stale(struct store *s)
+{
+    unsigned char header[20];
+    struct buf wal = BUF_INIT;
+    struct stat st;
+    FILE *f = fopen(s->path, "rb");
+    int is_wal = f && fread(header, 1, sizeof(header), f) == sizeof(header)
+                 && header[18] == 2 && header[19] == 2;
+
+    if (f)
+        fclose(f);
+    buf_printf(&wal, "%s-wal", s->path);
+    if (is_wal && stat(wal.ptr, &st) == 0 && st.st_size > 0)
+        ll_warn("reading '%s' without write access to its folder: changes "
+                "still in '%s' are not seen, so the log may be stale",
+                s->path, wal.ptr);
+    buf_release(&wal);
+}
+
+/*
+ * Read commands open the log read-only. A log in WAL mode can still need
+ * write access to be read (its -shm file is created and written by
+ * readers): a colleague's log in a shared folder, a read-only mount, an
+ * archived copy. Then the log is opened again as immutable (no locks, no
+ * -shm, no -wal), which is exact unless committed changes are still in a
+ * -wal file (a writer elsewhere had it open), and warn_if_stale() says so.
+ * A writing command that meets a log it cannot write opens it the same
+ * way; its first write then fails with "no write access".
+ */
 int store_open(struct store **out, const char *path, enum store_mode mode)
 {
     struct store *s = xcalloc(1, sizeof(*s));
@@ -188,7 +266,7 @@ int store_open(struct store **out, const char *path, enum store_mode mode)
 
     *out = NULL;
     s->path = xstrdup(path);
-    rc = open_connection(s, mode);
+    rc = open_connection(s, mode, 0);
     if (rc)
         goto fail;
     if (mode == STORE_CREATE) {
@@ -196,6 +274,15 @@ int store_open(struct store **out, const char *path, enum store_mode mode)
         rc = exec(s, "PRAGMA journal_mode = WAL");
     } else {
         rc = schema_check(s, &version);
+        if (rc && needs_write_access(s)) {
+            sqlite3_close(s->db);
+            s->db = NULL;
+            rc = open_connection(s, mode, 1);
+            if (rc == 0)
+                rc = schema_check(s, &version);
+            if (rc == 0)
+                warn_if_stale(s);
+        }
     }
     if (rc)
         goto fail;
@@ -205,7 +292,7 @@ int store_open(struct store **out, const char *path, enum store_mode mode)
                  "PRAGMA journal_size_limit = 4194304");
     if (rc)
         goto fail;
-    if (mode != STORE_READ) {
+    if (mode != STORE_READ && !sqlite3_db_readonly(s->db, "main")) {
         rc = schema_migrate(s, version);
         if (rc)
             goto fail;
@@ -238,6 +325,14 @@ void store_close(struct store *s)
 }
 
 /* ---- transactions ---------------------------------------------------- */
+
+int store_check_writable(struct store *s)
+{
+    if (!sqlite3_db_readonly(s->db, "main"))
+        return 0;
+    return ll_error(LL_EDB, "cannot write to '%s': no write access to the "
+                    "log or its folder", s->path);
+}
 
 int store_begin_write(struct store *s)
 {

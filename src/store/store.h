@@ -85,6 +85,12 @@ void store_close(struct store *s);
 
 /* ---- writing ----------------------------------------------------------- */
 
+/* 0 when the log can be written; LL_EDB "no write access to the log or
+ * its folder" when it was opened read-only (store_open falls back to that
+ * for a log it cannot write). For a command that must know before it acts
+ * outside the log (daily --post). */
+int store_check_writable(struct store *s);
+
 /* Starts a write transaction (BEGIN IMMEDIATE) or joins the open one. */
 int store_begin_write(struct store *s);
 /* Commits when the outermost transaction ends. */

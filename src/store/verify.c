@@ -6,7 +6,8 @@
  * Order of checks: SQLite's own quick_check (the file is sound), the entry
  * hash chain in id order (each entry against its predecessor's stored hash,
  * so an edited entry is named itself rather than its successor), then every
- * metric batch digest, then every attachment's content hash.
+ * metric batch digest, then every attachment's content hash, then that
+ * every attachment entry's blob is there.
  *
  * Batch digests are recomputed in one pass over the point table in primary
  * key order, which is exactly the (series id, step) order the digest is
@@ -30,10 +31,19 @@ struct batch_check {
     struct sha256 h;
 };
 
+/* An attachment entry: the blob it names must be there, with that hash. */
+struct attach_check {
+    int64_t id;                      /* attachment entry id */
+    char sha256[SHA256_HEX_LEN + 1]; /* data.sha256 */
+    int64_t size;                    /* data.size */
+};
+
 struct verify {
     struct store *s;
     struct batch_check *batches; /* sorted by id (entries are read in order) */
     size_t nbatches, cap;
+    struct attach_check *attachments; /* in entry order */
+    size_t nattach, cap_attach;
     int64_t entries, points, blobs;
     unsigned char head[SHA256_LEN];
 };
@@ -71,6 +81,78 @@ static int parse_batch_data(struct batch_check *b, const char *data)
     return 0;
 }
 
+/*
+ * The hash covers fields as they are read into a struct entry, so a stored
+ * value that reads back as something else would escape it: text after a
+ * NUL byte, a uid longer than the 26 characters its field holds, a kind
+ * that is not a kind (read as a note), an id or time that is not an
+ * integer (read as its integer part). Each is itself a change to the log.
+ */
+static int check_stored_fields(sqlite3_stmt *st, int64_t id)
+{
+    static const int text_cols[] = { 1, 3, 4, 7, 8, 9 };
+    static const char *const text_names[] = { "", "uid", "", "author", "kind",
+                                              "", "", "title", "body",
+                                              "data" };
+    size_t i;
+
+    /* Types first: sqlite3_column_type() means nothing after a read has
+     * converted the value. */
+    if (sqlite3_column_type(st, 0) != SQLITE_INTEGER
+        || sqlite3_column_type(st, 2) != SQLITE_INTEGER
+        || (sqlite3_column_type(st, 5) != SQLITE_INTEGER
+            && sqlite3_column_type(st, 5) != SQLITE_NULL)
+        || (sqlite3_column_type(st, 6) != SQLITE_INTEGER
+            && sqlite3_column_type(st, 6) != SQLITE_NULL))
+        return ll_error(LL_ERR, "entry %lld: its id, time, experiment or "
+                        "reference is not an integer: it was changed after "
+                        "it was written", (long long)id);
+    for (i = 0; i < sizeof(text_cols) / sizeof(text_cols[0]); i++) {
+        int c = text_cols[i];
+
+        if (sqlite3_column_type(st, c) != SQLITE_TEXT
+            || (size_t)sqlite3_column_bytes(st, c)
+                   != strlen(store_column_text(st, c)))
+            return ll_error(LL_ERR, "entry %lld: its %s is not text or holds "
+                            "a NUL byte: it was changed after it was written",
+                            (long long)id, text_names[c]);
+    }
+    if ((size_t)sqlite3_column_bytes(st, 1) != sizeof(((struct entry *)0)->uid)
+                                                  - 1)
+        return ll_error(LL_ERR, "entry %lld: its uid has %d characters, not "
+                        "%d: it was changed after it was written",
+                        (long long)id, sqlite3_column_bytes(st, 1),
+                        (int)sizeof(((struct entry *)0)->uid) - 1);
+    if (entry_kind_parse(store_column_text(st, 4)) < 0)
+        return ll_error(LL_ERR, "entry %lld: '%.40s' is not an entry kind: it "
+                        "was changed after it was written", (long long)id,
+                        store_column_text(st, 4));
+    return 0;
+}
+
+/* Pulls "sha256" and "size" out of an attachment entry's data, which
+ * cmd_attach writes with sorted keys; the name before them is a JSON
+ * string, in which a '"' is escaped, so it cannot fake either key. */
+static int parse_attach_data(struct attach_check *a, const char *data)
+{
+    const char *h = strstr(data, "\"sha256\":\"");
+    const char *n = strstr(data, "\"size\":");
+    size_t i;
+
+    if (!h || !n)
+        return -1;
+    h += 10;
+    for (i = 0; i < SHA256_HEX_LEN; i++)
+        if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
+            return -1;
+    if (h[SHA256_HEX_LEN] != '"')
+        return -1;
+    memcpy(a->sha256, h, SHA256_HEX_LEN);
+    a->sha256[SHA256_HEX_LEN] = '\0';
+    a->size = strtoll(n + 7, NULL, 10);
+    return 0;
+}
+
 static int check_chain(struct verify *v)
 {
     unsigned char prev[SHA256_LEN] = { 0 }, want[SHA256_LEN];
@@ -85,6 +167,9 @@ static int check_chain(struct verify *v)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct entry e;
 
+        rc = check_stored_fields(st, sqlite3_column_int64(st, 0));
+        if (rc)
+            goto cleanup;
         store_row_entry(st, &e);
         if (e.id != expect_id) {
             rc = ll_error(LL_ERR, "entry %lld is missing (the log jumps from "
@@ -114,6 +199,18 @@ static int check_chain(struct verify *v)
                 goto cleanup;
             }
             v->nbatches++;
+        } else if (e.kind == ENTRY_ATTACH) {
+            struct attach_check *a;
+
+            XGROW(v->attachments, v->nattach + 1, v->cap_attach);
+            a = &v->attachments[v->nattach];
+            a->id = e.id;
+            if (parse_attach_data(a, e.data)) {
+                rc = ll_error(LL_ERR, "entry %lld (attach) names no "
+                              "attachment hash", (long long)e.id);
+                goto cleanup;
+            }
+            v->nattach++;
         }
         expect_id++;
     }
@@ -243,6 +340,44 @@ cleanup:
     return rc;
 }
 
+/* Every attachment entry's blob is in the log, with the size and the
+ * hash the entry recorded (check_blobs has checked each blob against its
+ * key): a removed blob, or one replaced and re-keyed, is named here. */
+static int check_attachments(struct verify *v)
+{
+    sqlite3_stmt *st = NULL;
+    size_t i;
+    int rc = 0;
+
+    if (sqlite3_prepare_v2(v->s->db, "SELECT size, length(data) FROM blob "
+                           "WHERE sha256 = ?1", -1, &st, NULL) != SQLITE_OK)
+        return store_db_error(v->s, "cannot read");
+    for (i = 0; i < v->nattach && rc == 0; i++) {
+        const struct attach_check *a = &v->attachments[i];
+
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, a->sha256, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE)
+            rc = ll_error(LL_ERR, "entry %lld (attach): attachment %.12s is "
+                          "not in the log: its content was removed or "
+                          "replaced", (long long)a->id, a->sha256);
+        else if (rc != SQLITE_ROW)
+            rc = store_db_error(v->s, "cannot read");
+        else if (sqlite3_column_int64(st, 0) != a->size
+                 || sqlite3_column_int64(st, 1) != a->size)
+            rc = ll_error(LL_ERR, "entry %lld (attach): attachment %.12s has "
+                          "%lld bytes, the entry recorded %lld: its content "
+                          "was changed", (long long)a->id, a->sha256,
+                          (long long)sqlite3_column_int64(st, 1),
+                          (long long)a->size);
+        else
+            rc = 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int store_verify(struct store *s, struct buf *summary)
 {
     struct verify v = { 0 };
@@ -260,8 +395,11 @@ int store_verify(struct store *s, struct buf *summary)
         rc = check_batches(&v);
     if (rc == 0)
         rc = check_blobs(&v);
+    if (rc == 0)
+        rc = check_attachments(&v);
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     free(v.batches);
+    free(v.attachments);
     if (rc)
         return rc;
     sha256_hex(head, v.head);

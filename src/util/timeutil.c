@@ -96,6 +96,18 @@ static int days_in_month(int y, int m)
     return m == 2 && leap ? 29 : days[m - 1];
 }
 
+/* Seconds to milliseconds, saturating at the ends of int64 (a time that
+ * far out comes only from a damaged or crafted log; the multiplication
+ * itself would be undefined). */
+static int64_t secs_to_ms(int64_t secs)
+{
+    if (secs > INT64_MAX / 1000)
+        return INT64_MAX;
+    if (secs < INT64_MIN / 1000)
+        return INT64_MIN;
+    return secs * 1000;
+}
+
 static void local_tm(int64_t ms, struct tm *tm)
 {
     time_t t = (time_t)floor_div(ms, 1000);
@@ -119,7 +131,7 @@ static int64_t local_to_ms(int64_t y, int mon, int d, int h, int min, int s)
     tm.tm_min = min;
     tm.tm_sec = s;
     tm.tm_isdst = -1;
-    return (int64_t)mktime(&tm) * 1000;
+    return secs_to_ms(mktime(&tm));
 }
 
 /* Reads exactly n digits at *p. */
@@ -424,10 +436,13 @@ int time_from_unix(int64_t *out_ms, double seconds, const char *file,
 char *time_format_iso(char out[TIME_ISO_SIZE], int64_t ms)
 {
     int64_t days = floor_div(ms, TIME_MS_PER_DAY);
-    int64_t rest = ms - days * TIME_MS_PER_DAY;
+    int64_t rest = ms % TIME_MS_PER_DAY; /* days * TIME_MS_PER_DAY may not
+                                            fit near INT64_MIN */
     int64_t y;
     int m, d;
 
+    if (rest < 0)
+        rest += TIME_MS_PER_DAY;
     civil_from_days(days, &y, &m, &d);
     snprintf(out, TIME_ISO_SIZE, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
              (long long)y, m, d, (int)(rest / 3600000),

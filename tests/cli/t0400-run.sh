@@ -62,6 +62,16 @@ test_expect 'a missing command: error, exit 127, recorded as failed' '
     grep -q "lablog: error: cannot run '"'"'no-such-command-xyz'"'"'" e &&
     lablog exp list --status failed | grep -q "^nf "
 '
+test_expect 'a step that is NaN, infinite, negative, fractional or >= 2^63 is refused' '
+    for s in nan inf -inf 1e19 9223372036854775808 1e300 -1 1.5; do
+        lablog run --exp badstep -- sh -c "echo lablog: loss=1 step=$s" \
+            >/dev/null 2>e || return 1
+        grep -q "stdout:1: step must be a non-negative integer" e || return 1
+    done &&
+    lablog run --exp badstep -- sh -c "echo lablog: loss=1 step=9007199254740992" \
+        >/dev/null 2>e &&
+    grep -q ", 1 points logged" e
+'
 test_fails 2 "missing argument" lablog run --exp x
 test_fails 2 "--param and --tag only describe new experiments" lablog run --exp t1 --param a=1 -- true
 test_fails 2 "invalid experiment name" lablog run --exp "bad name" -- true

@@ -43,5 +43,37 @@ cp lablog.db t5.db
 drop_triggers t5.db
 sqlite3 t5.db "delete from entry where id = 4"
 test_fails 1 "entry 4 is missing" lablog --db t5.db verify
+# Holes: an attachment's bytes deleted, or replaced and re-keyed; a stored
+# field that reads back as less than is stored (the hash covers what is
+# read).
+sha=$(sqlite3 lablog.db "select sha256 from blob")
+other=$(printf other | sha256sum | cut -c1-64)
+cp lablog.db t6.db
+drop_triggers t6.db
+sqlite3 t6.db "delete from blob"
+test_fails 1 "entry 7 (attach): attachment ${sha%"${sha#????????????}"} is not in the log" \
+    lablog --db t6.db verify
+cp lablog.db t7.db
+drop_triggers t7.db
+sqlite3 t7.db "update blob set data = 'other', size = 5, sha256 = '$other'"
+test_fails 1 "entry 7 (attach): attachment ${sha%"${sha#????????????}"} is not in the log" \
+    lablog --db t7.db verify
+cp lablog.db t8.db
+drop_triggers t8.db
+sqlite3 t8.db "update entry set uid = uid || 'EXTRA' where id = 3"
+test_fails 1 "entry 3: its uid has 31 characters, not 26" lablog --db t8.db verify
+cp lablog.db t9.db
+drop_triggers t9.db
+sqlite3 t9.db "update entry set body = body || char(0) || 'hidden' where id = 3"
+test_fails 1 "entry 3: its body is not text or holds a NUL byte" lablog --db t9.db verify
+cp lablog.db t10.db
+drop_triggers t10.db
+sqlite3 t10.db "update entry set kind = 'notes' where id = 3"
+test_fails 1 "entry 3: 'notes' is not an entry kind" lablog --db t10.db verify
+cp lablog.db t11.db
+drop_triggers t11.db
+sqlite3 t11.db "update entry set ts = ts + 0.5 where id = 3"
+test_fails 1 "entry 3: its id, time, experiment or reference is not an integer" \
+    lablog --db t11.db verify
 test_expect 'the original still verifies' 'lablog verify >/dev/null'
 test_done

@@ -138,6 +138,30 @@ static void test_format_local(void)
     set_tz("UTC");
 }
 
+/* Times at the ends of int64 (from a damaged or crafted log) format and
+ * convert without overflow (the sanitizer build checks signed overflow). */
+static void test_extremes(void)
+{
+    char iso[TIME_ISO_SIZE], sh[TIME_SHORT_SIZE], date[TIME_DATE_SIZE];
+    static const int64_t times[] = { INT64_MIN, INT64_MIN + 1, -1, 0,
+                                     INT64_MAX - 1, INT64_MAX };
+    size_t i;
+
+    STR_EQ(time_format_iso(iso, INT64_MAX), "292278994-08-17T07:12:55.807Z");
+    STR_EQ(time_format_iso(iso, INT64_MIN), "-292275055-05-16T16:47:04.192Z");
+    set_tz("CET-1CEST,M3.5.0,M10.5.0/3");
+    for (i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+        int64_t start = time_day_start(times[i], 0);
+
+        OK(start <= times[i] || times[i] < 0);
+        OK(time_prev_workday(times[i]) <= start || times[i] < 0);
+        OK(time_weekday(times[i]) >= 0 && time_weekday(times[i]) <= 6);
+        OK(*time_format_short(sh, times[i]) != '\0');
+        OK(*time_format_date(date, times[i]) != '\0');
+    }
+    set_tz("UTC");
+}
+
 /* Every millisecond value formats and parses back to itself. */
 static void test_round_trip(void)
 {
@@ -284,6 +308,7 @@ int main(void)
     set_tz("UTC");
     RUN(test_periods_file);
     RUN(test_format_iso);
+    RUN(test_extremes);
     RUN(test_format_local);
     RUN(test_round_trip);
     RUN(test_parse_iso_messages);
