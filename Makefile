@@ -6,6 +6,7 @@
 #                   (plain and under ASan+UBSan), compile with clang too
 #   make demo       build the sample project into out/ and render it
 #   make bench      benchmarks (not part of 'make test')
+#   make fuzz       libFuzzer, each target FUZZ_SECONDS (default 60)
 
 # --- configuration ------------------------------------------------------
 PKG_CONFIG ?= pkg-config
@@ -61,6 +62,11 @@ RENDER_SRCS = $(wildcard src/plot/*.c src/slides/*.c) src/util/font.c \
 RENDER_OBJS = $(RENDER_SRCS:%.c=$(BUILD)/%.o)
 CORE_OBJS   = $(filter-out $(RENDER_OBJS),$(LIBOBJS))
 UNIT     = $(patsubst %.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))
+# Fuzz targets (tests/fuzz/fuzz_*.c). Linked with the replay main()
+# (tests/fuzz/replay.c) they run over their checked-in corpus in every
+# build of `make test`; `make fuzz` links them with libFuzzer instead.
+FUZZ     = $(patsubst %.c,$(BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_MAIN ?= $(BUILD)/tests/fuzz/replay.o
 SPEC     = $(patsubst %.c,$(BUILD)/%,$(wildcard tests/spec/spec_*.c))
 HARNESS  = $(BUILD)/tests/unit/harness.o
 
@@ -95,12 +101,16 @@ $(BUILD)/lablog-render.so: $(RENDER_OBJS)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(HARNESS) $(BUILD)/liblablog.a
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/tests/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_MAIN) \
+                            $(BUILD)/liblablog.a
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/.flags
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(WARN) -MMD -MP -c $< -o $@
 
--include $(OBJS:.o=.d) $(UNIT:=.d) $(SPEC:=.d)
+-include $(OBJS:.o=.d) $(UNIT:=.d) $(SPEC:=.d) $(FUZZ:=.d)
 
 # --- front doors ----------------------------------------------------------
 # test, demo and bench install what is missing first, then re-invoke make so
@@ -129,7 +139,7 @@ deps:
 	fi
 
 # Builds and runs the suite in one build directory.
-check: $(BUILD)/lablog $(BUILD)/lablog-render.so $(UNIT) $(SPEC)
+check: $(BUILD)/lablog $(BUILD)/lablog-render.so $(UNIT) $(SPEC) $(FUZZ)
 	@sh tests/run.sh $(BUILD)
 
 # float-cast-overflow is not part of gcc's "undefined" group (it is of
@@ -146,6 +156,19 @@ check-all: check-layers
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS='$(ASAN_CFLAGS)' \
 	    LDFLAGS='-fsanitize=$(SANITIZE)' check | tee build/test-asan.log
 	@sh tests/total.sh build/test.log build/test-asan.log
+
+# libFuzzer: clang, every target FUZZ_SECONDS each (tests/fuzz/run.sh),
+# starting from tests/fuzz/corpus/NAME; new inputs and crashes go to
+# build-fuzz/fuzz/. Not part of `make test` (which replays the corpora).
+FUZZ_SECONDS ?= 60
+FUZZ_SANITIZE = address,undefined,float-cast-overflow
+fuzz: deps
+	@$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz FUZZ_MAIN= \
+	    CFLAGS='-O1 -g -fsanitize=fuzzer-no-link,$(FUZZ_SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+	    LDFLAGS='-fsanitize=fuzzer,$(FUZZ_SANITIZE)' fuzz-build
+	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+fuzz-build: $(FUZZ)
 
 # Layer rule: which library headers each folder may include (DESIGN.md).
 check-layers:
@@ -173,10 +196,11 @@ install: all
 	install -m 644 templates/*.mustache $(DESTDIR)$(PREFIX)/share/lablog/templates/
 
 clean:
-	rm -rf build build-asan build-clang lablog out
+	rm -rf build build-asan build-clang build-fuzz lablog out
 
 FORCE:
 .SECONDARY:
-.PHONY: all test demo bench deps check check-all check-layers golden \
+.PHONY: all test demo bench deps check check-all check-layers golden fuzz \
+        fuzz-build \
         demo-run bench-run install clean FORCE
 .DELETE_ON_ERROR:

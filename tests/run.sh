@@ -51,6 +51,12 @@ for t in "$top/$build"/tests/unit/test_* "$top/$build"/tests/spec/spec_*; do
     [ -x "$t" ] || continue
     run_one "$(basename "$t")" "$t"
 done
+# Fuzz targets, replaying their corpus (no fuzzing; see tests/fuzz/).
+for t in "$top/$build"/tests/fuzz/fuzz_*; do
+    [ -x "$t" ] || continue
+    name=$(basename "$t")
+    run_one "$name" "$t" "$top/tests/fuzz/corpus/${name#fuzz_}"
+done
 for t in "$top"/tests/cli/t[0-9]*.sh; do
     [ -f "$t" ] || continue
     run_one "$(basename "$t" .sh)" sh "$t"

@@ -458,6 +458,30 @@ static int has_table(const char *md, size_t len)
     return 0;
 }
 
+/* cmark's Markdown writer puts the raw HTML comment "<!-- end list -->"
+ * after a list followed by a list or a code block, to keep them apart; in
+ * a document for renderers that pass raw HTML none may be left. An empty
+ * paragraph between them stops it: two lists in a row then read as one,
+ * a look, not a meaning, that changes. */
+static void separate_lists(cmark_node *doc)
+{
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *node = cmark_iter_get_node(it);
+        cmark_node *next = cmark_node_next(node);
+
+        if (ev == CMARK_EVENT_EXIT && next
+            && cmark_node_get_type(node) == CMARK_NODE_LIST
+            && (cmark_node_get_type(next) == CMARK_NODE_LIST
+                || cmark_node_get_type(next) == CMARK_NODE_CODE_BLOCK))
+            cmark_node_insert_after(node,
+                                    cmark_node_new(CMARK_NODE_PARAGRAPH));
+    }
+    cmark_iter_free(it);
+}
+
 /* The safe Markdown of md and its shape. The text is copied as written
  * only when it is plain paragraphs and nothing in it could act in the
  * document it lands in: a "<" could complete a tag with text after it; a
@@ -502,6 +526,7 @@ static void safe_markdown(struct buf *out, const char *md, size_t len,
         cmark_node_free(doc);
         return;
     }
+    separate_lists(doc);
     text = cmark_render_commonmark(doc, CMARK_OPT_DEFAULT, 0);
     if (cmark_node_get_type(first) == CMARK_NODE_THEMATIC_BREAK
         && strncmp(text, "-----", 5) == 0) {

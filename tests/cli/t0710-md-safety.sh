@@ -92,7 +92,8 @@ shapes=$(printf '%s\n' \
     '<div>⏎html block⏎</div>' \
     '<!-- a comment -->' \
     '---⏎after a rule' \
-    'text first⏎⏎```⏎code last⏎```')
+    'text first⏎⏎```⏎code last⏎```' \
+    '- one list⏎⏎⏎* another list⏎⏎    code after it')
 nshapes=0
 echo "$shapes" >shapes.txt
 while IFS= read -r line; do
