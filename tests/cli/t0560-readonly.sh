@@ -60,6 +60,12 @@ test_expect 'an archived copy alone in a read-only folder reads in full' '
     reads_all archive && ! test -s "$TMP/err" &&
     ro archive verify && grep -q "^ok" "$TMP/out"
 '
+odd='odd dir %41?#x'
+mkdir "$odd" && cp src/lablog.db "$odd/" && chmod 444 "$odd/lablog.db" &&
+    chmod 555 "$odd"
+test_expect 'the immutable read works from a folder whose name needs URI escapes' '
+    reads_all "$odd" && ! test -s "$TMP/err"
+'
 test_expect 'writing to it fails with one line, and it is unchanged' '
     before=$(sha256sum archive/lablog.db) &&
     ! ro archive note "third" &&
@@ -104,5 +110,5 @@ test_expect 'the same copy with write access reads the change' '
     mkdir rw && cp live/lablog.db live/lablog.db-wal rw/ &&
     chmod 644 rw/* && lablog --db rw/lablog.db log | grep -q "third note"
 '
-chmod 755 probe shared archive live
+chmod 755 probe shared archive live "$odd"
 test_done
