@@ -112,10 +112,12 @@ int cli_check_name(const char *name);
 int cli_date(int64_t *out_ms, const char *arg, const char *opt,
              const struct app *app);
 
-/* Builds an experiment's data (params from K=V items, tags, mode: "explore"
- * or "confirm"); *out is the caller's (free()). */
+/* Builds an experiment's data (params from K=V items, tags, the params
+ * that are seeds (may be NULL; each must be a param), mode: "explore" or
+ * "confirm"); *out is the caller's (free()). */
 int cli_exp_data(char **out, const struct opt_list *params,
-                 const struct opt_list *tags, const char *mode);
+                 const struct opt_list *tags, const struct opt_list *seeds,
+                 const char *mode);
 
 /* exp list / exp show output (cli/exp_print.c). */
 int exp_print_list(struct app *app, const char *status, const char *tag,

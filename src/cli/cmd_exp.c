@@ -37,11 +37,21 @@ static int cli_params(json_t *params, const struct opt_list *list)
 }
 
 int cli_exp_data(char **out, const struct opt_list *params,
-                 const struct opt_list *tags, const char *mode)
+                 const struct opt_list *tags, const struct opt_list *seeds,
+                 const char *mode)
 {
     json_t *data = json_object(), *p = json_object(), *t = json_array();
+    json_t *sp = json_array();
     size_t i;
     int rc = cli_params(p, params);
+
+    for (i = 0; rc == 0 && seeds && i < seeds->len; i++) {
+        if (!json_object_get(p, seeds->items[i]))
+            rc = ll_error(LL_EUSAGE, "--seed-param '%s' is not one of the "
+                          "--param keys", seeds->items[i]);
+        else
+            json_array_append_new(sp, json_string(seeds->items[i]));
+    }
 
     for (i = 0; rc == 0 && i < tags->len; i++) {
         rc = cli_check_name(tags->items[i]);
@@ -53,6 +63,10 @@ int cli_exp_data(char **out, const struct opt_list *params,
     }
     json_object_set_new(data, "params", p);
     json_object_set_new(data, "tags", t);
+    if (json_array_size(sp))
+        json_object_set_new(data, "seed_params", sp);
+    else
+        json_decref(sp);
     if (mode)
         json_object_set_new(data, "mode", json_string(mode));
     *out = rc ? NULL : json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
@@ -63,19 +77,20 @@ int cli_exp_data(char **out, const struct opt_list *params,
 static int exp_new(int argc, char **argv, struct app *app)
 {
     const char *hypothesis = NULL;
-    struct opt_list params = { 0 }, tags = { 0 };
+    struct opt_list params = { 0 }, tags = { 0 }, seeds = { 0 };
     int explore = 0, confirm = 0;
     const struct opt opts[] = {
         { OPT_STRING, 0, "hypothesis", &hypothesis, "TEXT", "what you expect and why" },
         { OPT_LIST, 0, "param", &params, "K=V", "a parameter of the run" },
+        { OPT_LIST, 0, "seed-param", &seeds, "K", "param K is a random seed: runs differing only in it are repeats (\"seed\" always is)" },
         { OPT_LIST, 0, "tag", &tags, "T", "a tag (groups experiments on slides)" },
         { OPT_FLAG, 0, "explore", &explore, NULL, "exploratory (the default)" },
         { OPT_FLAG, 0, "confirm", &confirm, NULL, "confirmatory: planned to test a claim" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
-        "exp new NAME [--hypothesis TEXT] [--param K=V]... [--tag T]... "
-        "[--explore|--confirm]",
+        "exp new NAME [--hypothesis TEXT] [--param K=V]... [--seed-param K]... "
+        "[--tag T]... [--explore|--confirm]",
         "Create a planned experiment.", opts, NULL, 0,
     };
     struct entry e;
@@ -94,7 +109,7 @@ static int exp_new(int argc, char **argv, struct app *app)
     if (rc == 0 && hypothesis)
         rc = cli_check_text(hypothesis, "hypothesis");
     if (rc == 0)
-        rc = cli_exp_data(&data, &params, &tags,
+        rc = cli_exp_data(&data, &params, &tags, &seeds,
                           confirm ? "confirm" : "explore");
     if (rc)
         goto cleanup;
@@ -108,6 +123,7 @@ cleanup:
     free(ops);
     opt_list_release(&params);
     opt_list_release(&tags);
+    opt_list_release(&seeds);
     return rc;
 }
 

@@ -161,7 +161,8 @@ static void generated_name(struct buf *out, char **cmd, int64_t now)
  * transaction. */
 static int start_run(struct run *r, const char *name, char **cmd,
                      const struct opt_list *params,
-                     const struct opt_list *tags)
+                     const struct opt_list *tags,
+                     const struct opt_list *seeds)
 {
     struct app *app = r->app;
     struct entry e;
@@ -172,7 +173,7 @@ static int start_run(struct run *r, const char *name, char **cmd,
         return rc;
     rc = store_exp_find(app->store, name, &r->exp);
     if (rc == LL_ENOTFOUND) {
-        rc = cli_exp_data(&exp_data, params, tags, "explore");
+        rc = cli_exp_data(&exp_data, params, tags, seeds, "explore");
         if (rc == 0) {
             cli_entry_init(&e, app, ENTRY_EXP);
             e.title = name;
@@ -180,7 +181,7 @@ static int start_run(struct run *r, const char *name, char **cmd,
             rc = store_append(app->store, &e);
             r->exp = e.id;
         }
-    } else if (rc == 0 && (params->len || tags->len)) {
+    } else if (rc == 0 && (params->len || tags->len || seeds->len)) {
         rc = ll_error(LL_EUSAGE, "experiment '%s' exists: --param and --tag "
                       "only describe new experiments", name);
     }
@@ -452,10 +453,11 @@ cleanup:
 int cmd_run(int argc, char **argv, struct app *app)
 {
     const char *exp_name = NULL;
-    struct opt_list params = { 0 }, tags = { 0 };
+    struct opt_list params = { 0 }, tags = { 0 }, seeds = { 0 };
     const struct opt opts[] = {
         { OPT_STRING, 0, "exp", &exp_name, "NAME", "experiment to create or continue (default: named after the command)" },
         { OPT_LIST, 0, "param", &params, "K=V", "a parameter (new experiments)" },
+        { OPT_LIST, 0, "seed-param", &seeds, "K", "param K is a random seed (new experiments)" },
         { OPT_LIST, 0, "tag", &tags, "T", "a tag (new experiments)" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
@@ -489,13 +491,14 @@ int cmd_run(int argc, char **argv, struct app *app)
     r.app = app;
     r.name = name.ptr;
     r.cmd = ops;
-    rc = start_run(&r, name.ptr, ops, &params, &tags);
+    rc = start_run(&r, name.ptr, ops, &params, &tags, &seeds);
     if (rc == 0)
         rc = execute(&r);
 cleanup:
     buf_release(&name);
     opt_list_release(&params);
     opt_list_release(&tags);
+    opt_list_release(&seeds);
     free(ops);
     return rc == OPT_HELP ? 0 : rc;
 }

@@ -18,40 +18,20 @@ size_t figure_pick_metrics(const struct view_exp *x, const char **names_out,
     return view_pick_metrics(x, VIEW_PICK_SERIES, names_out, max);
 }
 
-/* Whether key has more than one value across exps. */
-static int param_differs(const struct view_exp *const *exps, size_t nexps,
-                         const char *key)
-{
-    const char *first = view_exp_param(exps[0], key);
-    size_t i;
-
-    for (i = 1; i < nexps; i++) {
-        const char *other = view_exp_param(exps[i], key);
-
-        if (!first != !other || (first && strcmp(first, other) != 0))
-            return 1;
-    }
-    return 0;
-}
-
 const char *figure_group_param(const struct view_exp *const *exps,
                                size_t nexps)
 {
-    const char *seed = NULL;
-    size_t i;
+    const struct model_run *runs[256];
+    const char *keys[8];
+    size_t i, n = nexps < 256 ? nexps : 256;
 
-    if (nexps < 2)
+    if (n < 2)
         return NULL;
-    for (i = 0; i < exps[0]->nparams; i++) {
-        const char *key = exps[0]->params[i].key;
-
-        if (!param_differs(exps, nexps, key))
-            continue;
-        if (strcmp(key, "seed") != 0)
-            return key;
-        seed = key;
-    }
-    return seed;
+    for (i = 0; i < n; i++)
+        runs[i] = &exps[i]->run;
+    if (model_varying(runs, n, 0, keys, 8))
+        return keys[0];
+    return model_seed_param(runs, n);
 }
 
 static void chart_options(struct chart_opts *c, const struct figure_opts *o,

@@ -70,14 +70,19 @@ void context_duration(char out[32], int64_t ms)
 
 /* ---- experiments ------------------------------------------------------ */
 
-static int shares_tag(const struct view_exp *a, const struct view_exp *b)
+/* The experiments sharing a tag with x (x left out); caller frees. */
+static const struct model_run **siblings_of(const struct view *v,
+                                            const struct view_exp *x,
+                                            size_t *n_out)
 {
-    size_t i;
+    const struct model_run **sib = xcalloc(v->nexps + 1, sizeof(*sib));
+    size_t i, n = 0;
 
-    for (i = 0; i < a->ntags; i++)
-        if (view_exp_has_tag(b, a->tags[i]))
-            return 1;
-    return 0;
+    for (i = 0; i < v->nexps; i++)
+        if (&v->exps[i] != x && model_shares_tag(&x->run, &v->exps[i].run))
+            sib[n++] = &v->exps[i].run;
+    *n_out = n;
+    return sib;
 }
 
 char *context_distinct_params(const struct view *v, const struct view_exp *x)
@@ -85,39 +90,39 @@ char *context_distinct_params(const struct view *v, const struct view_exp *x)
     return context_distinct_params_max(v, x, SIZE_MAX);
 }
 
-char *context_distinct_params_max(const struct view *v,
-                                  const struct view_exp *x, size_t max)
+/* The params that tell x apart from its siblings, seeds too unless
+ * no_seeds, at most max, then ", …". */
+static char *distinct_params(const struct view *v, const struct view_exp *x,
+                             size_t max, int no_seeds)
 {
     struct buf out = BUF_INIT;
-    size_t i, j, shown = 0;
-    int siblings = 0;
+    size_t nsib, nk, i, shown = 0;
+    const struct model_run **sib = siblings_of(v, x, &nsib);
+    const char **keys = xcalloc(x->nparams + 1, sizeof(*keys));
 
-    for (j = 0; j < v->nexps; j++)
-        siblings += &v->exps[j] != x && shares_tag(x, &v->exps[j]);
-    for (i = 0; i < x->nparams; i++) {
-        const struct view_kv *p = &x->params[i];
-        int differs = !siblings;
-
-        for (j = 0; !differs && j < v->nexps; j++) {
-            const struct view_exp *y = &v->exps[j];
-            const char *other;
-
-            if (y == x || !shares_tag(x, y))
-                continue;
-            other = view_exp_param(y, p->key);
-            differs = !other || strcmp(other, p->value) != 0;
-        }
-        if (differs && shown == max) {
+    nk = model_distinct(&x->run, sib, nsib, keys, x->nparams);
+    for (i = 0; i < nk; i++) {
+        if (no_seeds && model_is_seed(&x->run, keys[i]))
+            continue;
+        if (shown == max) {
             buf_puts(&out, ", \xe2\x80\xa6"); /* U+2026 ellipsis */
             break;
         }
-        if (differs) {
-            buf_printf(&out, "%s%s=%s", out.len ? ", " : "", p->key,
-                       p->value);
-            shown++;
-        }
+        buf_printf(&out, "%s%s=%s", out.len ? ", " : "", keys[i],
+                   view_exp_param(x, keys[i]));
+        shown++;
     }
+    free(keys);
+    free(sib);
+    if (!out.ptr)
+        buf_puts(&out, "");
     return buf_detach(&out, NULL);
+}
+
+char *context_distinct_params_max(const struct view *v,
+                                  const struct view_exp *x, size_t max)
+{
+    return distinct_params(v, x, max, 0);
 }
 
 int context_load_metrics(struct view *v)
@@ -130,63 +135,45 @@ int context_load_metrics(struct view *v)
         int wanted = x->touched;
 
         for (j = 0; !wanted && j < v->nexps; j++)
-            wanted = v->exps[j].touched && shares_tag(x, &v->exps[j]);
+            wanted = v->exps[j].touched
+                     && model_shares_tag(&x->run, &v->exps[j].run);
         if (wanted)
             rc = view_exp_metrics(v, x);
     }
     return rc;
 }
 
-/* How many params of a and b differ (a key only one of them has counts). */
-static size_t params_apart(const struct view_exp *a, const struct view_exp *b)
+/* ", +0.07 vs lr=1e-5": how mine (one run, or the seeds of a setting,
+ * summarised in me) compares with the best other setting of its sweep. */
+static void comparison(struct buf *out, const struct view *v,
+                       struct view_exp *const *mine, size_t n,
+                       const char *metric, const struct model_summary *me)
 {
-    size_t i, n = 0;
+    struct view_compare c;
+    char delta[NUM_TEXT_SIZE];
 
-    for (i = 0; i < a->nparams; i++) {
-        const char *other = view_exp_param(b, a->params[i].key);
-
-        n += !other || strcmp(other, a->params[i].value) != 0;
-    }
-    for (i = 0; i < b->nparams; i++)
-        n += !view_exp_param(a, b->params[i].key);
-    return n;
+    view_compare_with(&c, v, mine, n, metric);
+    if (!c.found || !isfinite(me->mean))
+        return;
+    buf_printf(out, ", %s vs ", num_format_delta(delta, me->mean
+                                                 - c.s.mean));
+    if (c.key && (c.n > 1 || n > 1))
+        buf_printf(out, "%s=%s", c.key, c.value);
+    else
+        buf_puts(out, c.exp->name);
+    if (c.n > 1)
+        buf_printf(out, " (%zu seeds)", c.s.n);
+    if (model_within_noise(me, &c.s))
+        buf_puts(out, ", within seed noise");
 }
 
-/* The earlier sibling (shared tag) with the same metric to compare x
- * with, for "vs bon-n8": the one closest in params (a sweep's neighbour
- * with the same seed), the most recent among equals. */
-static const struct view_metric *sibling_metric(const struct view *v,
-                                                const struct view_exp *x,
-                                                const char *name,
-                                                const char **sibling_name)
-{
-    const struct view_metric *best = NULL;
-    size_t i, k, best_apart = (size_t)-1;
-
-    for (i = 0; i < v->nexps && &v->exps[i] != x; i++) {
-        const struct view_exp *y = &v->exps[i];
-        size_t apart;
-
-        if (!shares_tag(x, y))
-            continue;
-        apart = params_apart(x, y);
-        for (k = 0; k < y->nmetrics; k++) {
-            if (strcmp(y->metrics[k].name, name) == 0 && apart <= best_apart) {
-                best = &y->metrics[k];
-                best_apart = apart;
-                *sibling_name = y->name;
-            }
-        }
-    }
-    return best;
-}
-
+/* One key result of one run: "win_rate 0.71 (n=500), +0.09 vs bon-n8". */
 static void key_result(struct buf *out, const struct view *v,
-                       const struct view_exp *x, const struct view_metric *m)
+                       struct view_exp *x, const struct view_metric *m)
 {
     char value[NUM_TEXT_SIZE], delta[NUM_TEXT_SIZE];
-    const char *sib_name = NULL;
-    const struct view_metric *sib, *n;
+    const struct view_metric *n;
+    struct model_summary me;
 
     buf_printf(out, "%s%s %s", out->len ? ", " : "", m->name,
                num_format(value, m->last));
@@ -198,31 +185,79 @@ static void key_result(struct buf *out, const struct view *v,
     n = m->info.n_from ? view_exp_metric(x, m->info.n_from) : NULL;
     if (n && isfinite(n->last))
         buf_printf(out, " (n=%s)", num_format(value, n->last));
-    sib = sibling_metric(v, x, m->name, &sib_name);
-    if (m->has_prev && m->count > m->prev_count && isfinite(m->prev_last))
+    if (m->has_prev && m->count > m->prev_count && isfinite(m->prev_last)) {
         buf_printf(out, " (%s since last)",
                    num_format_delta(delta, m->last - m->prev_last));
-    else if (sib && isfinite(sib->last))
-        buf_printf(out, ", %s vs %s",
-                   num_format_delta(delta, m->last - sib->last), sib_name);
+        return;
+    }
+    if (view_exp_broken(x))
+        return; /* a failed run's numbers are not a result to compare */
+    model_summarize(&me, &m->last, 1);
+    comparison(out, v, &x, 1, m->name, &me);
 }
 
-char *context_key_results(const struct view *v, const struct view_exp *x)
+/* One key result of the seeds of a setting: "accuracy 0.652 ± 0.017
+ * (n=3), +0.07 vs lr=1e-5"; broken seeds are counted, not averaged. */
+static void key_result_seeds(struct buf *out, const struct view *v,
+                             struct view_exp *const *mine, size_t n,
+                             const char *metric)
 {
-    struct buf out = BUF_INIT;
-    const char *names[3];
+    char pm[2 * NUM_TEXT_SIZE];
+    struct model_summary me;
+    size_t broken = 0;
+
+    view_summary_last(&me, mine, n, metric, &broken);
+    buf_printf(out, "%s%s ", out->len ? ", " : "", metric);
+    if (me.n == 0) {
+        buf_printf(out, "- (%zu failed or diverged)", broken);
+        return;
+    }
+    buf_printf(out, "%s (n=%zu", num_format_pm(pm, me.mean, me.sd), me.n);
+    if (broken)
+        buf_printf(out, "; %zu failed or diverged, left out", broken);
+    buf_putc(out, ')');
+    comparison(out, v, mine, n, metric, &me);
+}
+
+/* The metrics key results show: the headline results, then the loss
+ * (loss and accuracy can disagree, so a loss is never left out for a
+ * second score). */
+static size_t key_metrics(const struct view_exp *x, const char **names)
+{
     size_t n = view_pick_metrics(x, VIEW_PICK_NO_LOSS, names, 2), i;
 
-    /* The headline results, then the loss: loss and accuracy can
-     * disagree, so a loss is never left out for a second score. */
     for (i = 0; i < x->nmetrics; i++)
         if (x->metrics[i].info.role == METRIC_LOSS) {
             names[n++] = x->metrics[i].name;
             break;
         }
-    for (i = 0; i < n; i++)
-        key_result(&out, v, x, view_exp_metric(x, names[i]));
+    return n;
+}
+
+/* Key results of mine[0..n): one run, or the seeds of one setting. */
+static char *key_results_of(const struct view *v, struct view_exp *const *mine,
+                            size_t n)
+{
+    struct buf out = BUF_INIT;
+    const char *names[3];
+    size_t nm = key_metrics(mine[0], names), i;
+
+    for (i = 0; i < nm; i++) {
+        if (n == 1)
+            key_result(&out, v, mine[0], view_exp_metric(mine[0], names[i]));
+        else
+            key_result_seeds(&out, v, mine, n, names[i]);
+    }
+    if (!out.ptr)
+        buf_puts(&out, "");
     return buf_detach(&out, NULL);
+}
+
+char *context_key_results(const struct view *v, const struct view_exp *x)
+{
+    struct view_exp *one = (struct view_exp *)x;
+
+    return key_results_of(v, &one, 1);
 }
 
 static json_t *metric_json(const struct view_metric *m)
@@ -625,6 +660,112 @@ static int has_news(const struct view *v)
            || v->decisions.len || v->retracted.len || v->attachments.len;
 }
 
+/* "3 finished", "2 finished, 1 failed": what happened to a setting's
+ * seeds in the period. */
+static void seeds_event(struct buf *out, const struct view *v,
+                        struct view_exp *const *mine, size_t n)
+{
+    const char *seen[16];
+    size_t counts[16], ns = 0, i, k;
+
+    for (i = 0; i < n; i++) {
+        const char *ev = context_exp_event(v, mine[i]);
+
+        for (k = 0; k < ns && strcmp(seen[k], ev) != 0; k++)
+            ;
+        if (k == ns && ns < 16) {
+            seen[ns] = ev;
+            counts[ns++] = 0;
+        }
+        if (k < ns)
+            counts[k]++;
+    }
+    for (k = 0; k < ns; k++)
+        buf_printf(out, "%s%zu %s", k ? ", " : "", counts[k], seen[k]);
+}
+
+/* One line of the period's results for the seeds of one setting. */
+static json_t *setting_json(const struct view *v, struct view_exp *const *mine,
+                            size_t n)
+{
+    json_t *o = json_object(), *names = json_array();
+    const struct model_run **runs = xcalloc(n + 1, sizeof(*runs));
+    struct buf b = BUF_INIT;
+    char name[256];
+    char *text;
+    size_t i, confirm = 0;
+
+    for (i = 0; i < n; i++) {
+        runs[i] = &mine[i]->run;
+        confirm += mine[i]->confirm != 0;
+        json_array_append_new(names, json_string(mine[i]->name));
+    }
+    model_common_name(name, sizeof(name), runs, n);
+    set_str(o, "name", *name ? name : mine[0]->name);
+    json_object_set_new(o, "setting", json_true());
+    json_object_set_new(o, "seeds", json_integer((json_int_t)n));
+    json_object_set_new(o, "members", names);
+    text = distinct_params(v, mine[0], 4, 1);
+    buf_printf(&b, "%s%s%zu seeds", text, *text ? ", " : "", n);
+    set_str(o, "distinct_params_short", b.ptr);
+    free(text);
+    buf_reset(&b);
+    seeds_event(&b, v, mine, n);
+    set_str(o, "event_text", b.ptr);
+    text = key_results_of(v, mine, n);
+    set_str(o, "key_results", text);
+    free(text);
+    buf_reset(&b);
+    for (i = 0; i < n; i++) {
+        const struct view_exp *x = mine[i];
+        const char *msg = x->nhistory ? x->history[x->nhistory - 1].message
+                                      : "";
+
+        if (view_exp_broken(x))
+            buf_printf(&b, "%s%s %s%s%s", b.len ? "; " : "", x->name,
+                       x->status, *msg ? ": " : "", msg);
+    }
+    set_str(o, "event_message", b.ptr);
+    json_object_set_new(o, "confirm", json_boolean(confirm == n));
+    json_object_set_new(o, "explore", json_boolean(confirm == 0));
+    buf_release(&b);
+    free(runs);
+    return o;
+}
+
+json_t *context_last(const struct view *v, json_t *exps)
+{
+    json_t *last = json_array();
+    struct view_exp **touched = xcalloc(v->nexps + 1, sizeof(*touched));
+    struct view_exp **mine = xcalloc(v->nexps + 1, sizeof(*mine));
+    char *done = xcalloc(v->nexps + 1, 1);
+    size_t nt = 0, i, j;
+
+    for (i = 0; i < v->nexps; i++)
+        if (v->exps[i].touched)
+            touched[nt++] = &v->exps[i];
+    for (i = 0; i < nt; i++) {
+        size_t n = 0;
+
+        if (done[i])
+            continue;
+        mine[n++] = touched[i];
+        for (j = i + 1; j < nt; j++)
+            if (!done[j] && view_exp_repeats(touched[i], touched[j])) {
+                mine[n++] = touched[j];
+                done[j] = 1;
+            }
+        if (n > 1)
+            json_array_append_new(last, setting_json(v, mine, n));
+        else
+            json_array_append(last, json_array_get(exps, i));
+    }
+    free(done);
+    free(mine);
+    free(touched);
+    return last;
+}
+
 json_t *context_view(const struct view *v, const struct context_opts *o)
 {
     json_t *c = json_object(), *exps = json_array(), *others = json_array();
@@ -658,6 +799,7 @@ json_t *context_view(const struct view *v, const struct context_opts *o)
             json_array_append_new(others, json_pack(
                 "{s:s,s:s}", "name", x->name, "status", x->status));
     }
+    json_object_set_new(c, "last", context_last(v, exps));
     json_object_set_new(c, "experiments", exps);
     json_object_set_new(c, "has_experiments", json_boolean(v->ntouched > 0));
     json_object_set_new(c, "has_other_experiments",

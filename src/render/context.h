@@ -65,6 +65,12 @@ char *context_distinct_params(const struct view *v, const struct view_exp *x);
 char *context_distinct_params_max(const struct view *v,
                                   const struct view_exp *x, size_t max);
 
+/* The period's results, one line each: an experiment touched in the
+ * period (its object from exps, context_exp_with()'s, in the same
+ * order), or the seeds of one setting together ("setting": true, with
+ * "seeds", "members" and mean ± sd key results). */
+json_t *context_last(const struct view *v, json_t *exps);
+
 /* Loads into v the metric summaries the context shows: those of the
  * experiments touched in the period and of their siblings (experiments
  * sharing a tag, which key results compare with). Returns 0, or the

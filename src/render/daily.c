@@ -234,7 +234,7 @@ static void fit_section(json_t *ctx, const char *const *keys, size_t budget)
 static void fit_slack(json_t *ctx)
 {
     static const char *const last[] = {
-        "experiments", "takeaways", "other_notes", "next_done",
+        "last", "takeaways", "other_notes", "next_done",
         "blockers_resolved", "questions_answered", "decisions", "retracted",
         NULL
     };

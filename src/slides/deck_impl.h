@@ -82,6 +82,8 @@ struct result {
     int group;                    /* shown as a group */
     const char *tag;              /* the tag they share, or NULL */
     const char *by;               /* the param the bars are grouped by */
+    const char *seed;             /* the seed param that varies, or NULL */
+    size_t nsettings;             /* settings among the members */
     double score;                 /* decision relevance */
     int64_t first_id;             /* for a stable order */
 };

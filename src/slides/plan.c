@@ -89,85 +89,17 @@ static int matters(const struct view_exp *x)
     return x->touched && (x->ended_in_period || x->ntakeaways > 0);
 }
 
-static int seed_like(const char *key)
-{
-    return strstr(key, "seed") != NULL;
-}
-
 size_t plan_varying_params(const struct result *r, const char **keys,
                            size_t max)
 {
-    size_t n = 0, i, j, k;
+    const struct model_run **runs = xcalloc(r->n + 1, sizeof(*runs));
+    size_t i, n;
 
-    for (i = 0; i < r->n; i++) {
-        for (k = 0; k < r->exps[i]->nparams && n < max; k++) {
-            const char *key = r->exps[i]->params[k].key;
-            const char *val = r->exps[i]->params[k].value;
-            int differs = 0, seen = 0;
-
-            for (j = 0; j < n; j++)
-                seen |= strcmp(keys[j], key) == 0;
-            for (j = 0; !seen && !differs && j < r->n; j++) {
-                const char *other = view_exp_param(r->exps[j], key);
-
-                differs = !other || strcmp(other, val) != 0;
-            }
-            if (!seen && differs)
-                keys[n++] = key;
-        }
-    }
+    for (i = 0; i < r->n; i++)
+        runs[i] = &r->exps[i]->run;
+    n = r->n > 1 ? model_varying(runs, r->n, 1, keys, max) : 0;
+    free(runs);
     return n;
-}
-
-/* The one non-seed param that varies, or NULL. */
-static const char *group_by(const struct result *r)
-{
-    const char *keys[32], *by = NULL;
-    size_t n = plan_varying_params(r, keys, 32), i, found = 0;
-
-    for (i = 0; i < n; i++)
-        if (!seed_like(keys[i])) {
-            by = keys[i];
-            found++;
-        }
-    return found == 1 ? by : NULL;
-}
-
-static int param_cmp(const char *a, const char *b)
-{
-    char *ea, *eb;
-    double x, y;
-
-    if (!a || !b)
-        return a ? 1 : b ? -1 : 0;
-    x = strtod(a, &ea);
-    y = strtod(b, &eb);
-    if (*a && *b && !*ea && !*eb && x != y)
-        return x < y ? -1 : 1;
-    return strcmp(a, b);
-}
-
-/* qsort context: the param the members are ordered by (file-scope,
- * because qsort has none; lablog is single-threaded). */
-static const char *sort_key;
-
-static int member_cmp(const void *pa, const void *pb)
-{
-    const struct view_exp *a = *(const struct view_exp *const *)pa;
-    const struct view_exp *b = *(const struct view_exp *const *)pb;
-    int c = 0;
-    size_t i;
-
-    if (sort_key)
-        c = param_cmp(view_exp_param(a, sort_key),
-                      view_exp_param(b, sort_key));
-    for (i = 0; c == 0 && i < a->nparams; i++)
-        if (seed_like(a->params[i].key))
-            c = param_cmp(a->params[i].value,
-                          view_exp_param(b, a->params[i].key));
-    if (c == 0)
-        c = a->id < b->id ? -1 : a->id > b->id;
-    return c;
 }
 
 /* How much a slide about x matters for decisions. */
@@ -192,105 +124,45 @@ static struct result *plan_add(struct plan *p)
     return r;
 }
 
-static void result_add(struct result *r, const struct view_exp *x)
+/* One result per group of the experiments that matter (model/group.h):
+ * a shared tag, else seeds and a one-param sweep, else one experiment.
+ * Experiments with results may join a group to be compared with. */
+static void plan_groups(struct plan *p, const struct view *v)
 {
-    r->exps = xrealloc(r->exps, (r->n + 1) * sizeof(*r->exps));
-    r->exps[r->n++] = x;
-}
+    unsigned char *lead = xcalloc(v->nexps + 1, 1);
+    unsigned char *member = xcalloc(v->nexps + 1, 1);
+    struct view_groups g;
+    size_t i, k;
 
-/* Members of a tag group: experiments with the tag that matter in the
- * period or have results to compare. */
-static void tag_members(struct result *r, const struct view *v,
-                        const char *tag)
-{
-    size_t j;
-
-    for (j = 0; j < v->nexps && r->n < MAX_GROUP; j++) {
-        const struct view_exp *y = &v->exps[j];
-
-        if (view_exp_has_tag(y, tag) && (matters(y) || y->nmetrics > 0))
-            result_add(r, y);
+    for (i = 0; i < v->nexps; i++) {
+        lead[i] = (unsigned char)matters(&v->exps[i]);
+        member[i] = lead[i] || v->exps[i].nmetrics > 0;
     }
-}
+    view_groups_build(&g, v, lead, member);
+    for (i = 0; i < g.len; i++) {
+        const struct view_group *vg = &g.items[i];
+        struct result *r = plan_add(p);
+        size_t n = vg->n < MAX_GROUP ? vg->n : MAX_GROUP;
 
-/* Number of params in which x and y differ (keys on either side). */
-static size_t param_diffs(const struct view_exp *x, const struct view_exp *y,
-                          const char **key)
-{
-    size_t i, n = 0;
-
-    for (i = 0; i < x->nparams; i++) {
-        const char *o = view_exp_param(y, x->params[i].key);
-
-        if (!o || strcmp(o, x->params[i].value) != 0) {
-            *key = x->params[i].key;
-            n++;
+        r->exps = xcalloc(n + 1, sizeof(*r->exps));
+        r->first_id = INT64_MAX;
+        for (k = 0; k < n; k++) {
+            r->exps[r->n++] = vg->exps[k];
+            if (lead[vg->exps[k] - v->exps] && vg->exps[k]->id < r->first_id)
+                r->first_id = vg->exps[k]->id;
         }
+        r->group = r->n > 1;
+        r->tag = vg->tag;
+        r->by = r->group ? vg->by : NULL;
+        r->seed = r->group ? vg->seed : NULL;
+        r->nsettings = vg->nsettings;
+        for (k = 0; k < r->n; k++)
+            r->score = fmax(r->score, exp_score(r->exps[k])
+                                          + (r->group ? 1 : 0));
     }
-    for (i = 0; i < y->nparams; i++)
-        if (!view_exp_param(x, y->params[i].key)) {
-            *key = y->params[i].key;
-            n++;
-        }
-    return n;
-}
-
-/* Experiments that matter and differ from x in the one param key only. */
-static void param_members(struct result *r, const struct view *v,
-                          const struct view_exp *x, const char *key,
-                          const char *taken)
-{
-    size_t j;
-    const char *k;
-
-    result_add(r, x);
-    for (j = 0; j < v->nexps && r->n < MAX_GROUP; j++) {
-        const struct view_exp *y = &v->exps[j];
-
-        if (y != x && !taken[j] && matters(y)
-            && param_diffs(x, y, &k) == 1 && strcmp(k, key) == 0)
-            result_add(r, y);
-    }
-}
-
-/* Forms x's result: its first tag shared with another experiment, else
- * experiments differing from it in one param, else x alone. */
-static void plan_one(struct plan *p, const struct view *v, size_t xi,
-                     char *taken)
-{
-    const struct view_exp *x = &v->exps[xi];
-    struct result *r = plan_add(p);
-    const char *key = NULL;
-    size_t i, j;
-
-    for (i = 0; i < x->ntags && r->n < 2; i++) {
-        r->n = 0;
-        tag_members(r, v, x->tags[i]);
-        r->tag = x->tags[i];
-    }
-    if (r->n < 2) {
-        r->n = 0;
-        r->tag = NULL;
-        for (j = 0; j < v->nexps && !key; j++)
-            if (j != xi && !taken[j] && matters(&v->exps[j])
-                && param_diffs(x, &v->exps[j], &key) != 1)
-                key = NULL;
-        if (key)
-            param_members(r, v, x, key, taken);
-        else
-            result_add(r, x);
-    }
-    r->group = r->n > 1;
-    r->by = r->group ? group_by(r) : NULL;
-    sort_key = r->by;
-    qsort(r->exps, r->n, sizeof(*r->exps), member_cmp);
-    r->first_id = x->id;
-    for (i = 0; i < r->n; i++) {
-        size_t k = (size_t)(r->exps[i] - v->exps);
-
-        taken[k] = 1;
-        r->score = fmax(r->score, exp_score(r->exps[i]) + (r->group ? 1 : 0));
-    }
+    view_groups_release(&g);
+    free(lead);
+    free(member);
 }
 
 static int result_cmp(const void *pa, const void *pb)
@@ -304,13 +176,10 @@ static int result_cmp(const void *pa, const void *pb)
 
 void plan_build(struct plan *p, const struct view *v, size_t max)
 {
-    char *taken = xcalloc(v->nexps + 1, 1);
     size_t i, k;
 
     p->placed = xcalloc(v->nexps + 1, 1);
-    for (i = 0; i < v->nexps; i++)
-        if (matters(&v->exps[i]) && !taken[i])
-            plan_one(p, v, i, taken);
+    plan_groups(p, v);
     if (p->nresults > 1)
         qsort(p->results, p->nresults, sizeof(*p->results), result_cmp);
     p->shown = p->nresults < max ? p->nresults : max;
@@ -321,7 +190,6 @@ void plan_build(struct plan *p, const struct view *v, size_t max)
     for (i = 0; i < v->nexps; i++)
         if (v->exps[i].touched && !p->placed[i])
             p->appendix[p->nappendix++] = &v->exps[i];
-    free(taken);
 }
 
 void plan_release(struct plan *p)
@@ -355,16 +223,13 @@ size_t plan_distinct_values(const struct result *r, const char *key,
 
 void result_title(struct buf *out, const struct result *r)
 {
-    const char *keys[32], *vals[MAX_GROUP];
-    size_t n = plan_varying_params(r, keys, 32), i, seeds = 0;
+    const char *vals[MAX_GROUP];
+    size_t seeds = r->seed ? plan_distinct_values(r, r->seed, vals) : 0, i;
 
     if (!r->group) {
         buf_puts(out, r->exps[0]->name);
         return;
     }
-    for (i = 0; i < n && !seeds; i++)
-        if (seed_like(keys[i]))
-            seeds = plan_distinct_values(r, keys[i], vals);
     if (r->tag)
         buf_puts(out, r->tag);
     else if (r->n <= 3)

@@ -157,7 +157,7 @@ static void group_params(struct buf *out, const struct result *r)
             buf_printf(out, "%s%s", j ? ", " : "", vals[j]);
     }
     for (i = 0, k = 0; i < r->exps[0]->nparams; i++) {
-        const struct view_kv *p = &r->exps[0]->params[i];
+        const struct model_kv *p = &r->exps[0]->params[i];
         int varies = 0;
 
         for (j = 0; j < n; j++)

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "model/kind.h"
+#include "model/status.h"
 
 struct buf;
 struct store;
@@ -41,12 +42,7 @@ enum store_mode {
 
 /* Entry kinds and their stored names: model/kind.h. */
 
-/* Experiment statuses, in the order they are usually reached. */
-#define EXP_PLANNED "planned"
-#define EXP_RUNNING "running"
-#define EXP_DONE "done"
-#define EXP_FAILED "failed"
-#define EXP_ABANDONED "abandoned"
+/* Experiment statuses and what they mean: model/status.h. */
 
 struct entry {
     int64_t id;           /* local id people type; set by store_append */

@@ -74,6 +74,27 @@ char *num_format_delta(char out[NUM_TEXT_SIZE], double v)
     return out;
 }
 
+char *num_format_pm(char *out, double mean, double sd)
+{
+    char a[NUM_TEXT_SIZE], b[NUM_TEXT_SIZE];
+    int decimals;
+
+    if (!(sd > 0) || !isfinite(sd) || !isfinite(mean)) {
+        strcpy(out, num_format(a, mean));
+        return out;
+    }
+    decimals = 1 - (int)floor(log10(sd));
+    if (decimals < 0 || decimals > 9 || fabs(mean) >= 1e6
+        || fabs(mean) < 1e-3) {
+        snprintf(out, 2 * NUM_TEXT_SIZE, "%s \xc2\xb1 %s",
+                 num_format(a, mean), format_digits(b, sd, 2));
+        return out;
+    }
+    snprintf(out, 2 * NUM_TEXT_SIZE, "%.*f \xc2\xb1 %.*f", decimals, mean,
+             decimals, sd);
+    return out;
+}
+
 int num_parse(const char *s, double *out)
 {
     const char *p = s + (*s == '+' || *s == '-');

@@ -16,6 +16,11 @@ char *num_format(char out[NUM_TEXT_SIZE], double v);
 /* Same with a leading sign for differences ("+0.09", "-1.2e-4", "±0"). */
 char *num_format_delta(char out[NUM_TEXT_SIZE], double v);
 
+/* "0.584 ± 0.011": a mean and its standard deviation, the sd to two
+ * significant digits and the mean to the same decimal place (out holds at
+ * least 2 * NUM_TEXT_SIZE bytes). sd 0 or not finite: the mean alone. */
+char *num_format_pm(char *out, double mean, double sd);
+
 /* Parses a metric value: a decimal number, or nan / inf / -inf / infinity
  * (any case). Returns 0, or -1 when s is not a number. */
 int num_parse(const char *s, double *out);

@@ -175,8 +175,8 @@ static const char *json_str(struct arena *a, json_t *obj, const char *key)
 
 static int kv_cmp(const void *a, const void *b)
 {
-    return strcmp(((const struct view_kv *)a)->key,
-                  ((const struct view_kv *)b)->key);
+    return strcmp(((const struct model_kv *)a)->key,
+                  ((const struct model_kv *)b)->key);
 }
 
 static void add_exp(struct fold *f, const struct entry *e, json_t *data)
@@ -186,6 +186,7 @@ static void add_exp(struct fold *f, const struct entry *e, json_t *data)
     struct view_exp *x;
     json_t *params = json_object_get(data, "params");
     json_t *tags = json_object_get(data, "tags");
+    json_t *seeds;
     const char *key;
     json_t *val;
     size_t i;
@@ -198,6 +199,7 @@ static void add_exp(struct fold *f, const struct entry *e, json_t *data)
     x->hypothesis = arena_strdup(a, e->body);
     x->created = e->ts;
     x->status = EXP_PLANNED;
+    x->state.status = EXP_PLANNED;
     x->confirm = json_is_string(json_object_get(data, "mode"))
                  && strcmp(json_string_value(json_object_get(data, "mode")),
                            "confirm") == 0;
@@ -214,6 +216,13 @@ static void add_exp(struct fold *f, const struct entry *e, json_t *data)
         if (json_is_string(json_array_get(tags, i)))
             x->tags[x->ntags++] =
                 arena_strdup(a, json_string_value(json_array_get(tags, i)));
+    seeds = json_object_get(data, "seed_params");
+    x->seed_params = arena_alloc(a, json_array_size(seeds)
+                                    * sizeof(*x->seed_params));
+    for (i = 0; i < json_array_size(seeds); i++)
+        if (json_is_string(json_array_get(seeds, i)))
+            x->seed_params[x->nseed_params++] =
+                arena_strdup(a, json_string_value(json_array_get(seeds, i)));
     if (view_in_period(v, e->ts))
         x->touched = 1;
 }
@@ -237,16 +246,12 @@ static void apply_status(struct fold *f, const struct entry *e, json_t *data)
     h->ts = e->ts;
     h->status = arena_strdup(a, e->title);
     h->message = arena_strdup(a, e->body);
-    x->status = h->status;
-    if (strcmp(e->title, EXP_RUNNING) == 0) {
-        if (!x->started)
-            x->started = e->ts;
-        x->finished = 0;
-    } else if (strcmp(e->title, EXP_PLANNED) != 0) {
-        x->finished = e->ts;
-        if (view_in_period(f->v, e->ts))
-            x->ended_in_period = 1;
-    }
+    model_status_step(&x->state, h->status, e->ts);
+    x->status = x->state.status;
+    x->started = x->state.started;
+    x->finished = x->state.finished;
+    if (model_status_ends(h->status) && view_in_period(f->v, e->ts))
+        x->ended_in_period = 1;
     if (json_object_get(data, "command")) {
         x->command = json_str(a, data, "command");
         x->cwd = json_str(a, data, "cwd");
@@ -292,10 +297,23 @@ static void add_item(struct fold *f, const struct entry *e, json_t *data)
     f->p->items[f->p->nitems++] = it;
 }
 
-/* Points each item at its experiment, now that v->exps no longer moves. */
+/* Points each item at its experiment, now that v->exps no longer moves,
+ * and each experiment's run (model/group.h) at its fields. */
 static void resolve_exps(struct view *v, struct view_priv *p)
 {
     size_t i;
+
+    for (i = 0; i < v->nexps; i++) {
+        struct view_exp *x = &v->exps[i];
+
+        x->run.name = x->name;
+        x->run.params = x->params;
+        x->run.nparams = x->nparams;
+        x->run.tags = x->tags;
+        x->run.ntags = x->ntags;
+        x->run.seed_params = x->seed_params;
+        x->run.nseed_params = x->nseed_params;
+    }
 
     for (i = 0; i < p->nitems; i++)
         if (p->item_exps[i])
@@ -683,6 +701,179 @@ int view_points(const struct view *v, const struct view_exp *exp,
 int view_blob(const struct view *v, const char *sha256, struct buf *out)
 {
     return store_blob_get(v->store, sha256, out);
+}
+
+/* ---- groups ------------------------------------------------------------ */
+
+void view_groups_build(struct view_groups *out, const struct view *v,
+                       const unsigned char *lead,
+                       const unsigned char *member)
+{
+    const struct model_run **runs = xcalloc(v->nexps + 1, sizeof(*runs));
+    struct model_groups g;
+    size_t i, k;
+
+    for (i = 0; i < v->nexps; i++)
+        runs[i] = &v->exps[i].run;
+    model_group_runs(&g, runs, v->nexps, lead, member);
+    out->len = g.len;
+    out->items = xcalloc(g.len + 1, sizeof(*out->items));
+    for (i = 0; i < g.len; i++) {
+        struct view_group *vg = &out->items[i];
+
+        vg->exps = xcalloc(g.items[i].n + 1, sizeof(*vg->exps));
+        for (k = 0; k < g.items[i].n; k++)
+            vg->exps[k] = &v->exps[g.items[i].members[k]];
+        vg->n = g.items[i].n;
+        vg->tag = g.items[i].tag;
+        vg->by = g.items[i].by;
+        vg->seed = g.items[i].seed;
+        vg->nsettings = g.items[i].nsettings;
+    }
+    model_groups_release(&g);
+    free(runs);
+}
+
+void view_groups_release(struct view_groups *g)
+{
+    size_t i;
+
+    for (i = 0; i < g->len; i++)
+        free(g->items[i].exps);
+    free(g->items);
+    g->items = NULL;
+    g->len = 0;
+}
+
+size_t view_setting_of(const struct view_exp *x,
+                       struct view_exp *const *exps, size_t n,
+                       struct view_exp **out, size_t max)
+{
+    size_t i, count = 0;
+
+    for (i = 0; i < n && count < max; i++)
+        if (exps[i] == x || model_same_setting(&x->run, &exps[i]->run))
+            out[count++] = exps[i];
+    return count;
+}
+
+int view_exp_broken(const struct view_exp *exp)
+{
+    size_t i;
+
+    if (model_status_broken(exp->status))
+        return 1;
+    for (i = 0; i < exp->nmetrics; i++)
+        if (metric_is_result(&exp->metrics[i].info)
+            && exp->metrics[i].count && !isfinite(exp->metrics[i].last))
+            return 1;
+    return 0;
+}
+
+void view_summary_last(struct model_summary *out,
+                       struct view_exp *const *exps, size_t n,
+                       const char *metric, size_t *broken_out)
+{
+    double *vals = xcalloc(n + 1, sizeof(*vals));
+    size_t i, count = 0, broken = 0;
+
+    for (i = 0; i < n; i++) {
+        const struct view_metric *m = view_exp_metric(exps[i], metric);
+
+        if (!m || !m->count)
+            continue;
+        if (view_exp_broken(exps[i]))
+            broken++;
+        else
+            vals[count++] = m->last;
+    }
+    if (broken_out)
+        *broken_out = broken;
+    model_summarize(out, vals, count);
+    free(vals);
+}
+
+int view_exp_repeats(const struct view_exp *a, const struct view_exp *b)
+{
+    const struct model_run *pair[2] = { &a->run, &b->run };
+
+    return a != b && model_same_setting(&a->run, &b->run)
+           && model_seed_param(pair, 2) != NULL;
+}
+
+static int in_list(struct view_exp *const *list, size_t n,
+                   const struct view_exp *x)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (list[i] == x)
+            return 1;
+    return 0;
+}
+
+void view_compare_with(struct view_compare *out, const struct view *v,
+                       struct view_exp *const *mine, size_t n,
+                       const char *metric)
+{
+    struct view_exp **cand = xcalloc(v->nexps + 1, sizeof(*cand));
+    struct view_exp **set = xcalloc(v->nexps + 1, sizeof(*set));
+    const struct view_exp *x = mine[0];
+    struct metric_info mi;
+    size_t ncand = 0, i, j, best_apart = (size_t)-1;
+
+    memset(out, 0, sizeof(*out));
+    view_metric_info(v, metric, &mi);
+    /* The closest siblings in params: sweep mates when there are any. */
+    for (i = 0; i < v->nexps; i++) {
+        struct view_exp *y = &v->exps[i];
+        const struct view_metric *m = view_exp_metric(y, metric);
+        size_t apart;
+
+        if (in_list(mine, n, y) || !m || !m->count || view_exp_broken(y)
+            || !model_shares_tag(&x->run, &y->run))
+            continue;
+        apart = model_params_apart(&x->run, &y->run, NULL);
+        if (apart == 0)
+            continue; /* a seed of the same setting */
+        if (apart < best_apart) {
+            best_apart = apart;
+            ncand = 0;
+        }
+        if (apart == best_apart)
+            cand[ncand++] = y;
+    }
+    /* Their settings, summarised; the best one wins. */
+    for (i = 0; i < ncand; i++) {
+        struct model_summary s;
+        size_t ns = 0;
+        int first = 1;
+
+        for (j = 0; j < ncand; j++)
+            if (j == i || model_same_setting(&cand[i]->run, &cand[j]->run)) {
+                first &= j >= i;
+                set[ns++] = cand[j];
+            }
+        if (!first)
+            continue; /* summarised with an earlier member */
+        view_summary_last(&s, set, ns, metric, NULL);
+        if (s.n == 0)
+            continue;
+        if (!out->found || metric_better(&mi, s.mean, out->s.mean)) {
+            out->found = 1;
+            out->s = s;
+            out->exp = cand[i];
+            out->n = ns;
+        }
+    }
+    if (out->found && best_apart == 1) {
+        model_params_apart(&x->run, &out->exp->run, &out->key);
+        out->value = view_exp_param(out->exp, out->key);
+        if (!out->value)
+            out->key = NULL;
+    }
+    free(cand);
+    free(set);
 }
 
 /* ---- building -------------------------------------------------------- */

@@ -22,7 +22,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/group.h"
 #include "model/metric.h"
+#include "model/status.h"
+#include "model/summary.h"
 #include "store/store.h"
 
 struct view_status {
@@ -30,11 +33,6 @@ struct view_status {
     int64_t ts;
     const char *status;  /* planned, running, done, failed, abandoned */
     const char *message; /* "" when none */
-};
-
-struct view_kv {
-    const char *key;
-    const char *value;
 };
 
 struct view_metric {
@@ -58,11 +56,12 @@ struct view_exp {
     const char *hypothesis;   /* current text; "" when none */
     int hypothesis_amended;
     int confirm;              /* 1 confirmatory, 0 exploratory */
-    struct view_kv *params;   /* in key order */
+    struct model_kv *params;   /* in key order */
     size_t nparams;
     const char **tags;
     size_t ntags;
     const char *status;       /* derived from the status entries */
+    struct model_status state; /* the derivation (model/status.h) */
     int64_t created;          /* ts of the exp entry */
     struct view_status *history; /* status entries, oldest first */
     size_t nhistory;
@@ -74,6 +73,10 @@ struct view_exp {
     int exit_code, signal;
     struct view_metric *metrics; /* by name; filled per view_opts.metrics */
     size_t nmetrics;
+    const char **seed_params; /* params declared seeds (--seed-param) */
+    size_t nseed_params;
+    struct model_run run;     /* the fields above, as model/group.h reads
+                                 them */
     int touched;      /* created, changed, noted or measured in the period */
     int ended_in_period; /* reached done/failed/abandoned in the period */
     size_t nnotes;    /* notes about it in the period (not retracted) */
@@ -217,5 +220,75 @@ int view_exp_has_tag(const struct view_exp *exp, const char *tag);
 
 /* The value of a param of exp, or NULL. */
 const char *view_exp_param(const struct view_exp *exp, const char *key);
+
+/* ---- groups (model/group.h over the view's experiments) --------------- */
+
+struct view_group {
+    struct view_exp **exps; /* members: by the varying param, then seed */
+    size_t n;
+    const char *tag;        /* the tag they share, or NULL */
+    const char *by;         /* the one param other than seeds that varies */
+    const char *seed;       /* the seed param that varies, or NULL */
+    size_t nsettings;       /* distinct settings (seeds of one count once) */
+};
+
+struct view_groups {
+    struct view_group *items;
+    size_t len;
+};
+
+/*
+ * Groups v's experiments (model_group_runs()): lead[i] and member[i] say,
+ * per v->exps[i], whether it may start a group and whether it may be in
+ * one. Release with view_groups_release().
+ */
+void view_groups_build(struct view_groups *out, const struct view *v,
+                       const unsigned char *lead,
+                       const unsigned char *member);
+void view_groups_release(struct view_groups *g);
+
+/* The experiments among exps[0..n) of x's setting (only seeds differ),
+ * x included, in order: up to max written to out. Returns how many. */
+size_t view_setting_of(const struct view_exp *x,
+                       struct view_exp *const *exps, size_t n,
+                       struct view_exp **out, size_t max);
+
+/* Whether exp's results are not results: it failed or was abandoned
+ * (model_status_broken()), or a result of it diverged (its last value is
+ * NaN or inf). Such runs are listed, never averaged in. */
+int view_exp_broken(const struct view_exp *exp);
+
+/* The last values of metric over exps (a setting's seeds) as mean ± sd,
+ * leaving out experiments without the metric and broken ones, which are
+ * counted in *broken_out (may be NULL). */
+void view_summary_last(struct model_summary *out,
+                       struct view_exp *const *exps, size_t n,
+                       const char *metric, size_t *broken_out);
+
+/* What a result is compared with (the daily's "+0.07 vs lr=1e-5"). */
+struct view_compare {
+    int found;
+    struct model_summary s;     /* the other setting's last values */
+    const struct view_exp *exp; /* its first member */
+    size_t n;                   /* its members */
+    const char *key;            /* the param telling it apart (sweep
+                                   mates), or NULL */
+    const char *value;          /* that param's value there */
+};
+
+/*
+ * The setting mine[0..n) (one run, or the seeds of one setting) is
+ * compared with for metric: the best other setting of its sweep --
+ * siblings (a shared tag) differing in one param other than seeds --
+ * summarised over its seeds, never a seed of the same setting; else the
+ * closest sibling in params. Broken runs (view_exp_broken()) are never
+ * compared with. out->found is 0 when there is nothing to compare with.
+ */
+void view_compare_with(struct view_compare *out, const struct view *v,
+                       struct view_exp *const *mine, size_t n,
+                       const char *metric);
+
+/* Whether a and b are repeats: the same setting with different seeds. */
+int view_exp_repeats(const struct view_exp *a, const struct view_exp *b);
 
 #endif

@@ -64,7 +64,7 @@ test_expect 'retracted notes leave the body; amended ones are marked' '
 test_expect '--since widens the period' '
     lablog daily --format text --since 2026-11-16 >out &&
     grep -q "^LAST (since Mon 2026-11-16 00:00)" out &&
-    grep -q "^- bon-n8 (n=8) finished in 2h 55m: win_rate 0.62, loss 1.18" out
+    grep -q "^- bon-n8 (n=8) finished in 2h 55m: win_rate 0.62, -0.09 vs bon-n100, loss 1.18" out
 '
 test_expect 'Monday looks back to Friday; an empty period says so' '
     LABLOG_NOW=2026-11-23T09:00:00Z lablog daily --format text >out &&

@@ -89,6 +89,64 @@ test_expect 'n_from shows the count of examples beside the result' '
     grep -q "^- run-a .*acc 0.6 (n=300)" out
 '
 
+# ---- seeds: summarised together, compared with other settings -------------
+
+cd "$TMP" && mkdir seeds && cd seeds || exit 1
+export LABLOG_NOW=2026-11-19T09:00:00Z
+lablog init --name seeds >/dev/null 2>&1
+for lr in 0.1 0.3 0.03; do
+    for s in 0 1 2; do
+        lablog exp new lr$lr-s$s --param lr=$lr --param seed=$s --tag sweep >/dev/null
+        lablog exp start lr$lr-s$s >/dev/null
+    done
+done
+acc() { # lr seed -> a value, seeds 0.01 apart
+    case $1 in 0.1) b=90 ;; 0.3) b=95 ;; *) b=80 ;; esac
+    case $2 in 0) d=0 ;; 1) d=-1 ;; *) d=1 ;; esac
+    echo "0.$((b + d))"
+}
+for lr in 0.1 0.3 0.03; do
+    for s in 0 1 2; do
+        lablog metric --exp lr$lr-s$s --step 0 acc=0.5 >/dev/null
+        lablog metric --exp lr$lr-s$s --step 1 acc=$(acc $lr $s) >/dev/null
+        lablog exp done lr$lr-s$s >/dev/null
+    done
+done
+export LABLOG_NOW=2026-11-20T09:00:00Z
+test_expect 'the seeds of one setting are one line: mean ± sd (n)' '
+    lablog daily --format text >out &&
+    grep -q "^- lr0.3 (lr=0.3, 3 seeds) 3 finished: acc 0.950 ± 0.010 (n=3), +0.05 vs lr=0.1 (3 seeds)" out &&
+    grep -q "^- lr0.1 (lr=0.1, 3 seeds) 3 finished: acc 0.900 ± 0.010 (n=3), -0.05 vs lr=0.3 (3 seeds)" out &&
+    test "$(grep -c "^- lr" out)" = 3
+'
+test_expect 'no run is ever compared with a seed of its own setting' '
+    lablog daily --format text >out &&
+    ! grep -q "vs lr[0-9.]*-s[0-9]" out &&
+    lablog exp new lr0.3-s3 --param lr=0.3 --param seed=3 --tag sweep >/dev/null &&
+    lablog metric --exp lr0.3-s3 --step 0 acc=0.97 >/dev/null &&
+    LABLOG_NOW=2026-11-21T09:00:00Z lablog daily --format text --since 2026-11-20T09:00:00Z >out &&
+    grep -q "^- lr0.3-s3 (lr=0.3, seed=3) planned: acc 0.97, +0.07 vs lr=0.1 (3 seeds)" out
+'
+test_expect 'a failed seed is listed, never averaged in' '
+    lablog exp new lr1.0-s0 --param lr=1.0 --param seed=0 --tag sweep >/dev/null &&
+    lablog exp new lr1.0-s1 --param lr=1.0 --param seed=1 --tag sweep >/dev/null &&
+    lablog metric --exp lr1.0-s0 --step 0 acc=0.85 >/dev/null &&
+    lablog metric --exp lr1.0-s1 --step 0 acc=0.25 >/dev/null &&
+    lablog exp fail lr1.0-s1 -m "loss went NaN" >/dev/null &&
+    LABLOG_NOW=2026-11-21T09:00:00Z lablog daily --format text --since 2026-11-20T09:00:00Z >out &&
+    grep -q "^- lr1.0 (lr=1.0, 2 seeds) 1 planned, 1 failed: acc 0.85 (n=1; 1 failed or diverged, left out), .* - lr1.0-s1 failed: loss went NaN" out
+'
+test_expect '--seed-param declares another param a seed' '
+    lablog exp new rng-a --param lr=0.5 --param rng=1 --seed-param rng --tag other >/dev/null &&
+    lablog exp new rng-b --param lr=0.5 --param rng=2 --seed-param rng --tag other >/dev/null &&
+    lablog metric --exp rng-a --step 0 acc=0.6 >/dev/null &&
+    lablog metric --exp rng-b --step 0 acc=0.7 >/dev/null &&
+    LABLOG_NOW=2026-11-21T09:00:00Z lablog daily --format text --since 2026-11-20T09:00:00Z >out &&
+    grep -q "^- rng (2 seeds) 2 planned: acc 0.650 ± 0.071 (n=2)" out
+'
+test_fails 2 "--seed-param 'rng' is not one of the --param keys" lablog exp new rng-c --param lr=1 --seed-param rng
+cd "$TMP" || exit 1
+
 # ---- the sample project -----------------------------------------------------
 
 sh "$LABLOG_TOP/samples/build.sh" "$TMP/sample" >/dev/null 2>&1
@@ -96,8 +154,8 @@ export LABLOG_DB="$TMP/sample/lablog.db" LABLOG_NOW=2026-11-20T17:00:00Z
 test_expect 'the sample daily since 11-01 shows no bookkeeping value' '
     lablog daily --format text --since 2026-11-01 >out &&
     ! grep -q "n_examples [0-9]" out &&
-    grep -q "^- zero-shot .*win_rate 0.541 (n=500), over_refusal 0.12" out &&
-    grep -q "^- ft-lr3e-5-s0 .*accuracy 0.6673.*loss 0.4992" out
+    grep -q "^- zero-shot .*win_rate 0.541 (n=500), -0.062 vs few-shot, over_refusal 0.12" out &&
+    grep -q "^- ft-lr3e-5 (lr=3e-5, 3 seeds) 3 finished: accuracy 0.652 ± 0.018 (n=3), .*loss 0.514 ± 0.064" out
 '
 unset LABLOG_DB
 test_done

@@ -7,8 +7,11 @@
 #include <stdlib.h>
 
 #include "harness.h"
+#include "model/group.h"
 #include "model/kind.h"
 #include "model/metric.h"
+#include "model/status.h"
+#include "model/summary.h"
 
 static void test_kind_names_round_trip(void)
 {
@@ -196,6 +199,221 @@ static void test_metric_better(void)
     DBL_EQ(metric_best(&acc, 0.1, 0.9), 0.9, 0);
 }
 
+/* ---- groups ------------------------------------------------------------ */
+
+/* A run with up to 4 params (sorted by key) and one tag. */
+struct fake {
+    struct model_kv kv[4];
+    const char *tags[1];
+    const char *seeds[1];
+    struct model_run run;
+};
+
+static void fake(struct fake *f, const char *name, const char *tag,
+                 const char *seed_param, const char *k1, const char *v1,
+                 const char *k2, const char *v2)
+{
+    memset(f, 0, sizeof(*f));
+    f->run.name = name;
+    f->run.params = f->kv;
+    if (k1) {
+        f->kv[f->run.nparams].key = k1;
+        f->kv[f->run.nparams++].value = v1;
+    }
+    if (k2) {
+        f->kv[f->run.nparams].key = k2;
+        f->kv[f->run.nparams++].value = v2;
+    }
+    f->tags[0] = tag;
+    f->run.tags = f->tags;
+    f->run.ntags = tag != NULL;
+    f->seeds[0] = seed_param;
+    f->run.seed_params = f->seeds;
+    f->run.nseed_params = seed_param != NULL;
+}
+
+static void test_seeds_and_settings(void)
+{
+    struct fake a, b, c, d, e;
+    const struct model_run *runs[5];
+    const char *keys[8], *k = NULL;
+    size_t setting[5];
+
+    fake(&a, "lr0.1-s0", "sweep", NULL, "lr", "0.1", "seed", "0");
+    fake(&b, "lr0.1-s1", "sweep", NULL, "lr", "0.1", "seed", "1");
+    fake(&c, "lr0.3-s0", "sweep", NULL, "lr", "0.3", "seed", "0");
+    fake(&d, "rng-1", "other", "rng", "lr", "0.1", "rng", "1");
+    fake(&e, "seedling", "sweep", NULL, "lr", "0.1", "seedling", "x");
+    OK(model_is_seed(&a.run, "seed"));
+    OK(!model_is_seed(&a.run, "rng"));
+    OK(model_is_seed(&d.run, "rng"));
+    /* Only "seed" itself, not any name containing it. */
+    OK(!model_is_seed(&e.run, "seedling"));
+    STR_EQ(model_param(&a.run, "lr"), "0.1");
+    OK(model_param(&a.run, "nope") == NULL);
+    OK(model_same_setting(&a.run, &b.run));
+    OK(!model_same_setting(&a.run, &c.run));
+    INT_EQ(model_params_apart(&a.run, &c.run, &k), 1);
+    STR_EQ(k, "lr");
+    INT_EQ(model_params_apart(&a.run, &e.run, NULL), 1);
+    OK(model_shares_tag(&a.run, &c.run));
+    OK(!model_shares_tag(&a.run, &d.run));
+    runs[0] = &a.run;
+    runs[1] = &b.run;
+    runs[2] = &c.run;
+    INT_EQ(model_varying(runs, 3, 1, keys, 8), 2);
+    STR_EQ(keys[0], "lr");
+    STR_EQ(keys[1], "seed");
+    INT_EQ(model_varying(runs, 3, 0, keys, 8), 1);
+    STR_EQ(model_sweep_param(runs, 3), "lr");
+    STR_EQ(model_seed_param(runs, 3), "seed");
+    OK(model_seed_param(runs, 1) == NULL);
+    INT_EQ(model_settings(runs, 3, setting), 2);
+    INT_EQ(setting[0], 0);
+    INT_EQ(setting[1], 0);
+    INT_EQ(setting[2], 1);
+    /* Distinct params: what siblings do not share. */
+    INT_EQ(model_distinct(&c.run, runs, 2, keys, 8), 2);
+    STR_EQ(keys[0], "lr");
+    STR_EQ(keys[1], "seed"); /* b has another seed */
+    INT_EQ(model_distinct(&c.run, runs, 1, keys, 8), 1);
+    INT_EQ(model_distinct(&a.run, runs + 1, 2, keys, 8), 2);
+}
+
+static void test_param_order_and_names(void)
+{
+    struct fake a, b, c, d;
+    const struct model_run *runs[4];
+    char name[64];
+
+    OK(model_param_cmp("0.03", "0.1") < 0);
+    OK(model_param_cmp("0.1", "0.3") < 0);
+    OK(model_param_cmp("3e-5", "1e-4") < 0);
+    OK(model_param_cmp("10", "9") > 0);
+    OK(model_param_cmp("abc", "abd") < 0);
+    OK(model_param_cmp("1", "abc") < 0);
+    OK(model_param_cmp(NULL, "1") < 0);
+    OK(model_param_cmp("0.10", "0.1") > 0); /* equal numbers: as text */
+    fake(&a, "lr0.1-s1", "t", NULL, "lr", "0.1", "seed", "1");
+    fake(&b, "lr0.03-s0", "t", NULL, "lr", "0.03", "seed", "0");
+    fake(&c, "lr0.1-s0", "t", NULL, "lr", "0.1", "seed", "0");
+    fake(&d, "lr0.3-s0", "t", NULL, "lr", "0.3", "seed", "0");
+    runs[0] = &a.run;
+    runs[1] = &b.run;
+    runs[2] = &c.run;
+    runs[3] = &d.run;
+    model_sort_runs(runs, 4, "lr");
+    STR_EQ(runs[0]->name, "lr0.03-s0");
+    STR_EQ(runs[1]->name, "lr0.1-s0");
+    STR_EQ(runs[2]->name, "lr0.1-s1");
+    STR_EQ(runs[3]->name, "lr0.3-s0");
+    model_common_name(name, sizeof(name), runs + 1, 2);
+    STR_EQ(name, "lr0.1");
+    model_common_name(name, sizeof(name), runs, 4);
+    STR_EQ(name, "");
+    fake(&a, "ft-lr3e-5-s0", "t", NULL, NULL, NULL, NULL, NULL);
+    fake(&b, "ft-lr3e-5-s1", "t", NULL, NULL, NULL, NULL, NULL);
+    runs[0] = &a.run;
+    runs[1] = &b.run;
+    model_common_name(name, sizeof(name), runs, 2);
+    STR_EQ(name, "ft-lr3e-5");
+    fake(&a, "bon-n8", "t", NULL, NULL, NULL, NULL, NULL);
+    fake(&b, "bon-n100", "t", NULL, NULL, NULL, NULL, NULL);
+    model_common_name(name, sizeof(name), runs, 2);
+    STR_EQ(name, "bon");
+    model_common_name(name, 4, runs, 1);
+    STR_EQ(name, "bon");
+}
+
+static void test_group_runs(void)
+{
+    struct fake f[6];
+    const struct model_run *runs[6];
+    unsigned char lead[6] = { 1, 1, 1, 1, 1, 0 };
+    unsigned char member[6] = { 1, 1, 1, 1, 1, 1 };
+    struct model_groups g;
+    size_t i;
+
+    fake(&f[0], "b-lr0.3-s0", "sweep", NULL, "lr", "0.3", "seed", "0");
+    fake(&f[1], "b-lr0.1-s0", "sweep", NULL, "lr", "0.1", "seed", "0");
+    fake(&f[2], "b-lr0.1-s1", "sweep", NULL, "lr", "0.1", "seed", "1");
+    fake(&f[3], "zero", NULL, NULL, "shots", "0", NULL, NULL);
+    fake(&f[4], "few", NULL, NULL, "shots", "4", NULL, NULL);
+    fake(&f[5], "b-lr0.03-s0", "sweep", NULL, "lr", "0.03", "seed", "0");
+    for (i = 0; i < 6; i++)
+        runs[i] = &f[i].run;
+    model_group_runs(&g, runs, 6, lead, member);
+    INT_EQ(g.len, 2);
+    /* The tag group, sorted by lr then seed; a member that may not lead
+     * joins. */
+    STR_EQ(g.items[0].tag, "sweep");
+    STR_EQ(g.items[0].by, "lr");
+    STR_EQ(g.items[0].seed, "seed");
+    INT_EQ(g.items[0].n, 4);
+    INT_EQ(g.items[0].nsettings, 3);
+    INT_EQ(g.items[0].members[0], 5);
+    INT_EQ(g.items[0].members[1], 1);
+    INT_EQ(g.items[0].members[2], 2);
+    INT_EQ(g.items[0].members[3], 0);
+    /* Untagged runs differing in one param. */
+    OK(g.items[1].tag == NULL);
+    STR_EQ(g.items[1].by, "shots");
+    INT_EQ(g.items[1].n, 2);
+    model_groups_release(&g);
+    INT_EQ(g.len, 0);
+}
+
+static void test_summary(void)
+{
+    struct model_summary s, t;
+    const double vals[] = { 0.94, 0.95, NAN, 0.96 };
+
+    model_summarize(&s, vals, 4);
+    INT_EQ(s.n, 3);
+    INT_EQ(s.nonfinite, 1);
+    DBL_EQ(s.mean, 0.95, 1e-12);
+    DBL_EQ(s.sd, 0.01, 1e-12);
+    DBL_EQ(s.min, 0.94, 0);
+    DBL_EQ(s.max, 0.96, 0);
+    model_summarize(&t, vals, 1);
+    DBL_EQ(t.sd, 0, 0);
+    t.mean = 0.945;
+    OK(model_within_noise(&s, &t));
+    t.mean = 0.9;
+    OK(!model_within_noise(&s, &t));
+    model_summarize(&t, vals + 2, 1);
+    INT_EQ(t.n, 0);
+    OK(isnan(t.mean));
+}
+
+static void test_status(void)
+{
+    struct model_status st = MODEL_STATUS_INIT;
+
+    STR_EQ(st.status, EXP_PLANNED);
+    model_status_step(&st, EXP_RUNNING, 100);
+    INT_EQ(st.started, 100);
+    INT_EQ(st.finished, 0);
+    model_status_step(&st, EXP_FAILED, 200);
+    INT_EQ(st.finished, 200);
+    INT_EQ(st.ended_at, 200);
+    model_status_step(&st, EXP_RUNNING, 300);
+    INT_EQ(st.started, 100);
+    INT_EQ(st.finished, 0);
+    INT_EQ(st.ended_at, 200);
+    model_status_step(&st, EXP_DONE, 400);
+    STR_EQ(st.status, EXP_DONE);
+    INT_EQ(st.finished, 400);
+    OK(model_status_ends(EXP_ABANDONED));
+    OK(!model_status_ends(EXP_RUNNING));
+    OK(model_status_broken(EXP_FAILED));
+    OK(!model_status_broken(EXP_DONE));
+    OK(!model_status_known("paused"));
+    model_status_step(&st, "paused", 500);
+    STR_EQ(st.status, "paused");
+    INT_EQ(st.finished, 400);
+}
+
 int main(void)
 {
     RUN(test_kind_names_round_trip);
@@ -203,5 +421,10 @@ int main(void)
     RUN(test_metric_roles_by_name);
     RUN(test_metric_info_declared);
     RUN(test_metric_better);
+    RUN(test_seeds_and_settings);
+    RUN(test_param_order_and_names);
+    RUN(test_group_runs);
+    RUN(test_summary);
+    RUN(test_status);
     return harness_finish("test_model");
 }
