@@ -52,13 +52,12 @@ SRCS     = $(sort $(wildcard src/*.c src/*/*.c))
 OBJS     = $(SRCS:%.c=$(BUILD)/%.o)
 LIBOBJS  = $(filter-out $(BUILD)/src/main.o,$(OBJS))
 # What lablog-render.so holds: everything that needs cairo, libharu, cmark
-# or fontconfig, and the four commands built on them.
+# or fontconfig, behind one table of entry points (src/plugin/plugin.h);
+# the commands that call it, and their option parsing, are in the program.
 RENDER_SRCS = $(wildcard src/plot/*.c src/slides/*.c) src/util/font.c \
               src/render/daily.c src/render/report.c \
               src/render/report_plots.c src/render/html.c \
-              src/render/mrkdwn.c src/render/post.c \
-              src/cli/cmd_daily.c src/cli/cmd_report.c \
-              src/cli/cmd_slides.c src/cli/cmd_plot.c
+              src/render/mrkdwn.c src/render/post.c src/plugin/plugin.c
 RENDER_OBJS = $(RENDER_SRCS:%.c=$(BUILD)/%.o)
 CORE_OBJS   = $(filter-out $(RENDER_OBJS),$(LIBOBJS))
 UNIT     = $(patsubst %.c,$(BUILD)/%,$(wildcard tests/unit/test_*.c))

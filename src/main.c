@@ -4,7 +4,6 @@
  * each command needs (the log, the clock, the author), the one-line error
  * report and the final check that output was really written.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -17,9 +16,9 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/timeutil.h"
+#include "util/version.h"
 #include "util/xalloc.h"
 
-#define LABLOG_VERSION "0.1.0"
 
 const struct cmd lablog_commands[] = {
     { "init", cmd_init, CMD_NO_DB, "Start a log (lablog.db) in this directory" },
@@ -44,10 +43,10 @@ const struct cmd lablog_commands[] = {
     { "search", cmd_search, CMD_NEEDS_DB, "Full-text search" },
     { "export", cmd_export, CMD_NEEDS_DB, "Export the log as JSON" },
     { "verify", cmd_verify, CMD_NEEDS_DB, "Check the log's integrity" },
-    { "daily", NULL, CMD_NEEDS_DB | CMD_WRITES | CMD_RENDER, "Last / Next / Blockers daily update" },
-    { "report", NULL, CMD_NEEDS_DB | CMD_RENDER, "Research-log report (Markdown/HTML)" },
-    { "slides", NULL, CMD_NEEDS_DB | CMD_WRITES | CMD_RENDER, "Weekly meeting deck (PDF)" },
-    { "plot", NULL, CMD_NEEDS_DB | CMD_RENDER, "Plot metrics (PNG, SVG, PDF)" },
+    { "daily", cmd_daily, CMD_NEEDS_DB | CMD_WRITES | CMD_RENDER, "Last / Next / Blockers daily update" },
+    { "report", cmd_report, CMD_NEEDS_DB | CMD_RENDER, "Research-log report (Markdown/HTML)" },
+    { "slides", cmd_slides, CMD_NEEDS_DB | CMD_WRITES | CMD_RENDER, "Weekly meeting deck (PDF)" },
+    { "plot", cmd_plot, CMD_NEEDS_DB | CMD_RENDER, "Plot metrics (PNG, SVG, PDF)" },
     { "hub", cmd_hub, CMD_NO_DB, "Set up a shared lab store (PostgreSQL)" },
     { "help", cmd_help, CMD_NO_DB, "Show help for a command" },
     { NULL, NULL, 0, NULL },
@@ -75,48 +74,6 @@ static void print_overview(FILE *out)
           "command's status.\n", out);
 }
 
-/*
- * The rendering commands live in lablog-render.so beside the executable
- * (build tree) or in ../lib/lablog/ (installed), so that commands which do
- * not draw never load cairo, libharu and cmark. *fn_out is the command's
- * function; the plugin stays loaded for the rest of the process.
- */
-static int resolve(const struct cmd *c, cmd_fn **fn_out)
-{
-    static const char *const places[] = { "/lablog-render.so",
-                                          "/../lib/lablog/lablog-render.so" };
-    static void *plugin;
-    char exe[4096], symbol[64];
-    struct buf path = BUF_INIT;
-    ssize_t n;
-    size_t i;
-    void *sym;
-
-    *fn_out = c->fn;
-    if (c->fn)
-        return 0;
-    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    exe[n > 0 ? n : 0] = '\0';
-    if (strrchr(exe, '/'))
-        *strrchr(exe, '/') = '\0';
-    for (i = 0; !plugin && i < sizeof(places) / sizeof(places[0]); i++) {
-        buf_reset(&path);
-        buf_printf(&path, "%s%s", exe, places[i]);
-        plugin = dlopen(path.ptr, RTLD_NOW | RTLD_LOCAL);
-    }
-    buf_release(&path);
-    if (!plugin)
-        return ll_error(LL_EIO, "cannot load lablog-render.so, needed by "
-                        "'%s' (is lablog installed completely?): %s",
-                        c->name, dlerror());
-    snprintf(symbol, sizeof(symbol), "cmd_%s", c->name);
-    sym = dlsym(plugin, symbol);
-    if (!sym)
-        return ll_error(LL_EIO, "lablog-render.so has no '%s'", symbol);
-    memcpy(fn_out, &sym, sizeof(sym));
-    return 0;
-}
-
 int cmd_help(int argc, char **argv, struct app *app)
 {
     const struct cmd *c;
@@ -129,11 +86,8 @@ int cmd_help(int argc, char **argv, struct app *app)
     }
     for (c = lablog_commands; c->name; c++) {
         if (strcmp(c->name, argv[1]) == 0 && c->fn != cmd_help) {
-            cmd_fn *fn;
-            int rc = resolve(c, &fn);
-
             args[0] = argv[1];
-            return rc ? rc : fn(2, args, app);
+            return c->fn(2, args, app);
         }
     }
     return ll_error(LL_EUSAGE, "no command '%s' (see 'lablog help')", argv[1]);
@@ -231,17 +185,15 @@ static void ensure_std_fds(void)
 static int run_command(const struct cmd *c, int argc, char **argv,
                        struct app *app)
 {
-    cmd_fn *fn;
-    int rc = resolve(c, &fn);
+    int rc;
 
-    if (rc)
-        return rc;
     if (c->flags & CMD_NEEDS_DB) {
         rc = open_log(app, c->flags);
         if (rc)
             return rc;
     }
-    rc = fn(argc, argv, app);
+    rc = c->fn(argc, argv, app);
+    cli_render_cleanup();
     store_close(app->store);
     app->store = NULL;
     return rc;

@@ -24,13 +24,24 @@ out=$(
     only_in curl/ 'src/render/post.c'
     only_in libpq-fe.h 'src/sync/pq.c'
     only_in openssl/ 'src/util/sha256.c'
-    grep -rln '#include "store/' src/render src/slides src/plot 2>/dev/null |
+    grep -rln '#include "store/' src/render src/slides src/plot src/plugin 2>/dev/null |
         sed 's/$/: renderers must not include store\//'
     grep -rln '#include "cli/' src --include='*.c' --include='*.h' |
         grep -v '^src/cli/' | grep -v '^src/main.c$' |
         sed 's/$/: only main.c may include cli\//'
     grep -rln '#include "\(view\|render\|slides\|plot\|cli\|ingest\)/' src/util src/store src/sync 2>/dev/null |
         sed 's/$/: lower layer includes an upper one/'
+    # Renderers are pure functions of the view: none includes another's
+    # folder (plot/ draws charts for both); plugin/ is their one table.
+    grep -rln '#include "slides/' src/render src/plot 2>/dev/null |
+        sed 's/$/: a renderer includes slides\//'
+    grep -rln '#include "render/' src/slides src/plot 2>/dev/null |
+        sed 's/$/: a renderer includes render\//'
+    grep -rln '#include "plugin/' src --include='*.c' --include='*.h' |
+        grep -v '^src/plugin/\|^src/cli/' |
+        sed 's/$/: only cli\/ loads the plugin (plugin\/)/'
+    grep -rln '\(store_[a-z_]*(\|->store\b\)' src/render src/slides src/plot 2>/dev/null |
+        sed 's/$/: renderers must not reach the store/'
     # model/ is what the data means: no SQL, no I/O, no layer above it.
     grep -rln '#include "\(store\|view\|render\|slides\|plot\|cli\|ingest\)/' src/model 2>/dev/null |
         sed 's/$/: model\/ includes only util\/ and model\//'

@@ -41,14 +41,14 @@ enum cmd_flags {
     CMD_NO_DB = 0,        /* opens no log itself (init, help) */
     CMD_NEEDS_DB = 1 << 0, /* find and open the log for reading */
     CMD_WRITES = 1 << 1,   /* ... for writing */
-    CMD_RENDER = 1 << 2    /* fn lives in lablog-render.so (see main.c) */
+    CMD_RENDER = 1 << 2    /* renders: loads lablog-render.so (cli_render) */
 };
 
 typedef int cmd_fn(int argc, char **argv, struct app *app);
 
 struct cmd {
     const char *name;
-    cmd_fn *fn;           /* NULL for CMD_RENDER: looked up in the plugin */
+    cmd_fn *fn;
     int flags;            /* enum cmd_flags */
     const char *summary;  /* one line for 'lablog help' */
 };
@@ -123,6 +123,15 @@ int cli_exp_data(char **out, const struct opt_list *params,
 int exp_print_list(struct app *app, const char *status, const char *tag,
                    int json);
 int exp_print_show(struct app *app, const char *name, int json);
+
+/* The render plugin's table (plugin/plugin.h), loaded on first use for
+ * command (named in the message when it cannot be loaded). */
+struct render_plugin;
+int cli_render(const struct render_plugin **out, const char *command);
+
+/* Releases the plugin's caches if it was loaded; main.c calls it at
+ * exit. */
+void cli_render_cleanup(void);
 
 /* Writes bytes to path atomically (temp file + rename), or to stdout when
  * path is NULL or "-". */

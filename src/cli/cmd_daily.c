@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "render/daily.h"
-#include "render/post.h"
+#include "model/period.h"
+#include "plugin/plugin.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/timeutil.h"
@@ -86,14 +86,14 @@ static int find_webhook(struct buf *url)
     return rc;
 }
 
-/* The default period starts just after the last recorded update, else at
- * the start of the previous working day. */
+/* The default period (model/period.h): just after the last recorded
+ * update, else the start of the previous working day. */
 static int default_since(struct app *app, int64_t *since_out)
 {
     int64_t last = 0;
     int rc = store_last_ts(app->store, ENTRY_UPDATE, 0, &last);
 
-    *since_out = last ? last + 1 : time_prev_workday(app->now);
+    *since_out = period_daily_since(app->now, last);
     return rc;
 }
 
@@ -129,21 +129,22 @@ static int record_update(struct app *app, const struct buf *text,
     return rc;
 }
 
-static int post_update(const char *url, const struct buf *text)
+static int post_update(const struct render_plugin *rp, const char *url,
+                       const struct buf *text)
 {
     struct post_result res = POST_RESULT_INIT;
-    int rc = post_slack(url, text->ptr, &res);
+    int rc = rp->post_slack(url, text->ptr, &res);
 
-    post_result_release(&res);
-    post_cleanup();
+    rp->post_result_release(&res);
     return rc;
 }
 
-static int print_context(struct view *v, const struct daily_opts *o)
+static int print_context(const struct render_plugin *rp,
+                         const struct view *v, const struct daily_opts *o)
 {
     json_t *ctx = NULL;
     char *text;
-    int rc = daily_context(&ctx, v, o);
+    int rc = rp->daily_context(&ctx, v, o);
 
     if (rc)
         return rc;
@@ -182,7 +183,8 @@ int cmd_daily(int argc, char **argv, struct app *app)
         "the installed defaults (see templates/README.md).",
         0,
     };
-    struct view_opts vo = { 0, 0, VIEW_METRICS_NONE };
+    struct view_opts vo = { .metrics = VIEW_METRICS_TOUCHED };
+    const struct render_plugin *rp = NULL;
     struct daily_opts o;
     struct buf text = BUF_INIT, url = BUF_INIT;
     struct view *v = NULL;
@@ -209,6 +211,8 @@ int cmd_daily(int argc, char **argv, struct app *app)
     if (rc == 0 && (post || record))
         rc = store_check_writable(app->store);
     if (rc == 0)
+        rc = cli_render(&rp, "daily");
+    if (rc == 0)
         rc = view_build(&v, app->store, &vo);
     if (rc)
         goto cleanup;
@@ -216,10 +220,10 @@ int cmd_daily(int argc, char **argv, struct app *app)
     o.now = app->now;
     o.author = app->author;
     if (json) {
-        rc = print_context(v, &o);
+        rc = print_context(rp, v, &o);
         goto cleanup;
     }
-    rc = daily_render(&text, v, &o);
+    rc = rp->daily_render(&text, v, &o);
     if (rc)
         goto cleanup;
     cli_write_output(NULL, text.ptr, text.len);
@@ -230,7 +234,7 @@ int cmd_daily(int argc, char **argv, struct app *app)
      * record fails after a post (a full disk), say so: running it again
      * would post twice. */
     if (post)
-        rc = post_update(url.ptr, &text);
+        rc = post_update(rp, url.ptr, &text);
     if (rc == 0 && (post || record)) {
         rc = record_update(app, &text, o.format, post, vo.since);
         if (rc && post) {

@@ -150,7 +150,7 @@ static int print_entry(void *ctx, const struct entry *e)
 
 static int printer_init(struct printer *p, struct app *app, int json)
 {
-    struct view_opts o = { 0, 0, VIEW_METRICS_NONE };
+    struct view_opts o = { .metrics = VIEW_METRICS_NONE };
 
     memset(p, 0, sizeof(*p));
     p->json = json;

@@ -275,7 +275,7 @@ static void info_row(const struct view *v, const char *name, json_t *list)
 
 static int show_infos(struct app *app, const char *only, int json)
 {
-    struct view_opts vo = { 0, 0, VIEW_METRICS_NONE };
+    struct view_opts vo = { .metrics = VIEW_METRICS_NONE };
     struct view *v = NULL;
     struct names n = { NULL, 0, 0 };
     const struct metric_decls *d;

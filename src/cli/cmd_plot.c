@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "plot/figure.h"
+#include "plugin/plugin.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/num.h"
@@ -85,7 +85,8 @@ int cmd_plot(int argc, char **argv, struct app *app)
         "NaN and inf points show as gaps with a marker.",
         opts, NULL, 0,
     };
-    struct view_opts vo = { 0, 0, VIEW_METRICS_NONE };
+    struct view_opts vo = { .metrics = VIEW_METRICS_NAMED };
+    const struct render_plugin *rp = NULL;
     struct figure_opts fo = { 0 };
     struct view *v = NULL;
     struct view_exp *exps[64];
@@ -123,14 +124,16 @@ int cmd_plot(int argc, char **argv, struct app *app)
     if (rc == 0 && group && !bar)
         rc = ll_error(LL_EUSAGE, "--group-by needs --bar");
     if (rc == 0)
+        rc = cli_render(&rp, "plot");
+    vo.names = names;
+    vo.nnames = nexps;
+    if (rc == 0)
         rc = view_build(&v, app->store, &vo);
     for (i = 0; rc == 0 && i < nexps; i++) {
         exps[i] = view_exp_find(v, names[i]);
         if (!exps[i])
             rc = ll_error(LL_ENOTFOUND, "unknown experiment '%s' (see "
                           "'lablog exp list')", names[i]);
-        else
-            rc = view_exp_metrics(v, exps[i]);
     }
     if (rc)
         goto cleanup;
@@ -138,12 +141,12 @@ int cmd_plot(int argc, char **argv, struct app *app)
     fo.x_time = strcmp(x_arg, "time") == 0;
     fo.title = title;
     if (bar)
-        rc = figure_bar(&img, v, (const struct view_exp *const *)exps, nexps,
+        rc = rp->figure_bar(&img, v, (const struct view_exp *const *)exps, nexps,
                         metrics[0], group,
                         strcmp(bar, "best") == 0 ? FIGURE_BAR_BEST
                                                  : FIGURE_BAR_LAST, &fo);
     else
-        rc = figure_line(&img, v, (const struct view_exp *const *)exps, nexps,
+        rc = rp->figure_line(&img, v, (const struct view_exp *const *)exps, nexps,
                          metrics, nmetrics, &fo);
     if (rc == 0)
         rc = cli_write_output(path ? path : "plot.png", img.ptr, img.len);
@@ -153,6 +156,5 @@ cleanup:
     free(exps_copy);
     free(metrics_copy);
     free(ops);
-    plot_cleanup();
     return rc == OPT_HELP ? 0 : rc;
 }

@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
-#include "plot/chart.h"
-#include "render/report.h"
+#include "model/period.h"
+#include "plugin/plugin.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "view/view.h"
@@ -77,12 +77,12 @@ static int write_report(const struct report *r, const char *output,
     return rc;
 }
 
-static int print_context(struct report *r, struct view *v,
-                         const struct report_opts *o)
+static int print_context(const struct render_plugin *rp, struct report *r,
+                         const struct view *v, const struct report_opts *o)
 {
     json_t *ctx = NULL;
     char *text;
-    int rc = report_context(&ctx, r, v, o);
+    int rc = rp->report_context(&ctx, r, v, o);
 
     if (rc)
         return rc;
@@ -134,7 +134,8 @@ int cmd_report(int argc, char **argv, struct app *app)
         "templates/README.md).",
         0,
     };
-    struct view_opts vo = { 0, 0, VIEW_METRICS_NONE };
+    struct view_opts vo = { .metrics = VIEW_METRICS_TOUCHED };
+    const struct render_plugin *rp = NULL;
     struct report_opts o;
     struct report r = REPORT_INIT;
     struct buf dir = BUF_INIT, files_dir = BUF_INIT;
@@ -153,14 +154,16 @@ int cmd_report(int argc, char **argv, struct app *app)
         rc = cli_date(&vo.since, since_arg, "--since", app);
     if (rc == 0 && until_arg)
         rc = cli_date(&vo.until, until_arg, "--until", app);
-    if (rc == 0 && vo.until && vo.since >= vo.until)
-        rc = ll_error(LL_EUSAGE, "--since must be before --until");
+    if (rc == 0)
+        rc = period_check(vo.since, vo.until);
     if (rc == 0 && title)
         rc = cli_check_text(title, "--title");
     if (rc == 0 && output) {
         split_output(output, &dir, &files_dir);
         rc = check_dir(dir.ptr, output);
     }
+    if (rc == 0)
+        rc = cli_render(&rp, "report");
     if (rc == 0)
         rc = view_build(&v, app->store, &vo);
     if (rc)
@@ -173,18 +176,18 @@ int cmd_report(int argc, char **argv, struct app *app)
     o.files_dir = output ? files_dir.ptr : NULL;
     /* Plots only where they land: beside the file, or embedded. */
     if (output || self_contained)
-        o.plots = report_plots;
+        o.plots = rp->report_plots;
     if (json)
-        rc = print_context(&r, v, &o);
+        rc = print_context(rp, &r, v, &o);
     else
-        rc = report_render(&r, v, &o);
+        rc = rp->report_render(&r, v, &o);
     if (rc == 0 && !json)
         rc = output ? write_report(&r, output, dir.ptr, files_dir.ptr)
                     : cli_write_output(NULL, r.text.ptr, r.text.len);
 cleanup:
-    report_release(&r);
+    if (rp)
+        rp->report_release(&r);
     view_free(v);
-    plot_cleanup();
     buf_release(&dir);
     buf_release(&files_dir);
     free(ops);

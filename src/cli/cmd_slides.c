@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `lablog slides`: the weekly meeting deck as a 16:9 PDF (slides/deck.h).
- * The period starts where the last recorded deck ended (else seven days
- * back), and every deck made is logged as a deck entry, so the next one
- * picks up from there. The PDF is built in memory and written atomically
- * in the same transaction that logs it: a failed write logs nothing.
+ * The period starts where the last deck recorded as presented on an
+ * earlier day ended, else seven days back (model/period.h), so rendering
+ * the deck again gives the same period. With --record the deck is logged,
+ * in the same transaction that writes the file: a failed write logs
+ * nothing.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -12,26 +13,44 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "plot/chart.h"
-#include "render/context.h"
-#include "slides/deck.h"
+#include "plugin/plugin.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/timeutil.h"
+#include "model/period.h"
 #include "view/view.h"
 
 /* The most minutes a meeting may have. */
 #define MAX_MINUTES 600
 
-/* The default start: just after the last deck made before until (0: no
- * end), else the start of the day a week before until (or now). */
+/* The end of the newest deck recorded before a cutoff (model/period.h):
+ * its data's "until", else its time. */
+static int last_deck_fn(void *ctx, const struct entry *e)
+{
+    int64_t *until = ctx;
+    json_t *data = json_loads(e->data, 0, NULL);
+    const char *text = json_string_value(json_object_get(data, "until"));
+
+    if (!text || time_parse_iso(until, text, NULL, 0) != 0) {
+        ll_error_clear();
+        *until = e->ts;
+    }
+    json_decref(data);
+    return 0;
+}
+
+/* The default start (model/period.h): where the last deck recorded on an
+ * earlier day ended, else a week back. */
 static int default_since(struct app *app, int64_t until, int64_t *since_out)
 {
-    int64_t last = 0;
-    int rc = store_last_ts(app->store, ENTRY_DECK, until, &last);
+    struct entry_filter f = ENTRY_FILTER_ALL;
+    int64_t end = until ? until : app->now, last = 0;
+    int rc;
 
-    *since_out = last ? last + 1 : time_day_start(until ? until : app->now,
-                                                  7);
+    f.kind = ENTRY_DECK;
+    f.until = period_deck_cutoff(end);
+    rc = store_entries(app->store, &f, last_deck_fn, &last);
+    *since_out = period_deck_since(end, last);
     return rc;
 }
 
@@ -66,23 +85,24 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* Logs the deck and writes the file in one transaction: when the write
- * fails the entry is rolled back. */
-static int record_and_write(struct app *app, const char *title,
-                            const char *path, const struct buf *pdf,
-                            int pages, int64_t since, int64_t until)
+/* Writes the file and, with record, logs the deck as presented in the same
+ * transaction: when the write fails the entry is rolled back. */
+static int write_deck(struct app *app, int record, const char *title,
+                      const char *path, const struct buf *pdf, int pages,
+                      int64_t since, int64_t until)
 {
     char a[TIME_ISO_SIZE], b[TIME_ISO_SIZE];
-    json_t *data = json_pack("{s:s,s:s,s:i,s:s}", "since",
+    json_t *data = json_pack("{s:s,s:s,s:i,s:s,s:b}", "since",
                              time_format_iso(a, since), "until",
                              time_format_iso(b, until), "pages", pages,
-                             "file", base_name(path));
+                             "file", base_name(path), "presented", 1);
     char *data_text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
     struct buf body = BUF_INIT;
     struct entry e;
-    int rc = store_begin_write(app->store);
+    int rc = record ? store_begin_write(app->store) : 0;
 
-    if (rc == 0) {
+    e.id = 0;
+    if (rc == 0 && record) {
         buf_printf(&body, "%d page%s: %s", pages, pages == 1 ? "" : "s",
                    base_name(path));
         cli_entry_init(&e, app, ENTRY_DECK);
@@ -93,14 +113,21 @@ static int record_and_write(struct app *app, const char *title,
     }
     if (rc == 0)
         rc = cli_write_output(path, pdf->ptr, pdf->len);
-    if (rc == 0)
+    if (rc == 0 && record)
         rc = store_commit(app->store);
-    if (rc)
+    if (rc && record)
         store_rollback(app->store);
-    else
-        fprintf(stderr, "wrote %s (%d page%s); recorded as entry %lld\n",
+    if (rc == 0) {
+        fprintf(stderr, "wrote %s (%d page%s)",
                 strcmp(path, "-") ? path : "the deck to stdout", pages,
-                pages == 1 ? "" : "s", (long long)e.id);
+                pages == 1 ? "" : "s");
+        if (record)
+            fprintf(stderr, "; recorded as entry %lld: the next deck "
+                    "starts here\n", (long long)e.id);
+        else
+            fputs(" (not recorded: --record when it is presented)\n",
+                  stderr);
+    }
     buf_release(&body);
     free(data_text);
     json_decref(data);
@@ -125,9 +152,8 @@ static int check_args(struct app *app, const char *since_arg,
         rc = cli_date(&vo->since, since_arg, "--since", app);
     else if (rc == 0)
         rc = default_since(app, vo->until, &vo->since);
-    if (rc == 0 && vo->until && vo->since >= vo->until)
-        rc = ll_error(LL_EUSAGE, "the period is empty: --since is not "
-                      "before --until");
+    if (rc == 0)
+        rc = period_check(vo->since, vo->until);
     return rc;
 }
 
@@ -136,29 +162,34 @@ int cmd_slides(int argc, char **argv, struct app *app)
     const char *since_arg = NULL, *until_arg = NULL, *output = NULL;
     const char *title = NULL;
     int64_t minutes = DECK_DEFAULT_MINUTES;
+    int record = 0;
     const struct opt opts[] = {
-        { OPT_STRING, 0, "since", &since_arg, "DATE", "start of the period (default: the last deck, else 7 days ago)" },
+        { OPT_STRING, 0, "since", &since_arg, "DATE", "start of the period (default: where the last deck recorded on an earlier day ended, else 7 days ago)" },
         { OPT_STRING, 0, "until", &until_arg, "DATE", "end of the period, exclusive (default: now)" },
         { OPT_STRING, 'o', "output", &output, "FILE", "write the PDF here (default: deck-YYYY-MM-DD.pdf; - for stdout)" },
         { OPT_INT, 0, "minutes", &minutes, "N", "meeting length for the agenda (default 30)" },
         { OPT_STRING, 0, "title", &title, "TEXT", "deck title (default: the project name)" },
+        { OPT_FLAG, 0, "record", &record, NULL, "log the deck as presented: the next deck starts where it ends" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
         "slides [--since DATE] [--until DATE] [-o FILE] [--minutes N] "
-        "[--title TEXT]",
+        "[--title TEXT] [--record]",
         "Build the weekly meeting deck: a 16:9 PDF with an agenda, TL;DR, "
         "results with plots, next steps, questions and blockers.",
         opts,
         "Without -o the deck goes to deck-YYYY-MM-DD.pdf in the working\n"
-        "directory, dated by the end of the period. Every deck made is logged\n"
-        "(see 'lablog log --kind deck'), and the next one starts where it\n"
-        "ended. The agenda shares --minutes among its items; next steps\n"
-        "logged with --minutes keep theirs while they fit in half the "
-        "meeting.",
+        "directory, dated by the end of the period. Render it as often as you\n"
+        "like: the period stays the same. The deck you present is logged with\n"
+        "--record (see 'lablog log --kind deck'), and the next one starts\n"
+        "where it ended -- from the next day on, so re-recording the same\n"
+        "meeting keeps its period. The agenda shares --minutes among its\n"
+        "items; next steps logged with --minutes keep theirs while they fit\n"
+        "in half the meeting.",
         0,
     };
-    struct view_opts vo = { 0, 0, VIEW_METRICS_TOUCHED };
+    struct view_opts vo = { .metrics = VIEW_METRICS_TOUCHED };
+    const struct render_plugin *rp = NULL;
     struct deck_opts o;
     struct buf pdf = BUF_INIT, path = BUF_INIT, name = BUF_INIT;
     struct view *v = NULL;
@@ -171,9 +202,9 @@ int cmd_slides(int argc, char **argv, struct app *app)
     if (rc == 0 && !title)
         rc = project_name(app, &name);
     if (rc == 0)
-        rc = view_build(&v, app->store, &vo);
+        rc = cli_render(&rp, "slides");
     if (rc == 0)
-        rc = context_load_metrics(v);
+        rc = view_build(&v, app->store, &vo);
     if (rc)
         goto cleanup;
     memset(&o, 0, sizeof(o));
@@ -181,7 +212,7 @@ int cmd_slides(int argc, char **argv, struct app *app)
     o.author = app->author;
     o.now = app->now;
     o.minutes = (int)minutes;
-    rc = deck_build(&pdf, &pages, v, &o);
+    rc = rp->deck_build(&pdf, &pages, v, &o);
     if (rc)
         goto cleanup;
     if (output)
@@ -189,14 +220,13 @@ int cmd_slides(int argc, char **argv, struct app *app)
     else
         buf_printf(&path, "deck-%s.pdf", time_format_date(date, vo.until
                    ? vo.until - 1 : app->now));
-    rc = record_and_write(app, o.title, path.ptr, &pdf, pages, vo.since,
-                          vo.until ? vo.until : app->now);
+    rc = write_deck(app, record, o.title, path.ptr, &pdf, pages, vo.since,
+                    vo.until ? vo.until : app->now);
 cleanup:
     view_free(v);
     buf_release(&pdf);
     buf_release(&path);
     buf_release(&name);
     free(ops);
-    plot_cleanup();
     return rc == OPT_HELP ? 0 : rc;
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "render/context.h"
+#include "view/context.h"
 #include "util/err.h"
 #include "util/num.h"
 #include "util/timeutil.h"
@@ -28,7 +28,7 @@ int exp_print_list(struct app *app, const char *status, const char *tag,
     static const char *const statuses[] = { EXP_PLANNED, EXP_RUNNING,
                                             EXP_DONE, EXP_FAILED,
                                             EXP_ABANDONED };
-    struct view_opts o = { 0, 0, VIEW_METRICS_NONE };
+    struct view_opts o = { .metrics = VIEW_METRICS_NONE };
     struct view *v = NULL;
     json_t *list = json_array();
     size_t i, known = 0;
@@ -152,7 +152,7 @@ static void print_exp(const struct view *v, const struct view_exp *x)
 
 int exp_print_show(struct app *app, const char *name, int json)
 {
-    struct view_opts o = { 0, 0, VIEW_METRICS_NONE };
+    struct view_opts o = { .metrics = VIEW_METRICS_NONE };
     struct view *v = NULL;
     struct view_exp *x;
     int rc = view_build(&v, app->store, &o);

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "render/context.h"
+#include "view/context.h"
 #include "render/escape.h"
 #include "render/html.h"
 #include "render/mrkdwn.h"
@@ -24,29 +24,9 @@
 #define TRIMMED_NOTE "\n_(trimmed: the update was too long for Slack; " \
                      "run `lablog report` for the full log)_\n"
 
-static const char *const format_names[] = { "slack", "text", "markdown" };
 static const char *const template_names[] = {
     "daily.slack.mustache", "daily.text.mustache", "daily.md.mustache"
 };
-
-int daily_format_parse(enum daily_format *out, const char *name)
-{
-    if (strcmp(name, "slack") == 0)
-        *out = DAILY_SLACK;
-    else if (strcmp(name, "text") == 0)
-        *out = DAILY_TEXT;
-    else if (strcmp(name, "markdown") == 0 || strcmp(name, "md") == 0)
-        *out = DAILY_MD;
-    else
-        return ll_error(LL_EUSAGE, "unknown --format '%s' (slack, text or "
-                        "markdown)", name);
-    return 0;
-}
-
-const char *daily_format_name(enum daily_format f)
-{
-    return format_names[f];
-}
 
 /* ---- conversions ------------------------------------------------------- */
 
@@ -272,7 +252,8 @@ static void fit_total(struct buf *out, size_t from)
 
 /* ---- rendering --------------------------------------------------------- */
 
-int daily_context(json_t **out, struct view *v, const struct daily_opts *o)
+int daily_context(json_t **out, const struct view *v,
+                  const struct daily_opts *o)
 {
     static context_text_fn *const markups[] = {
         markup_slack, markup_text, html_safe_markdown_item
@@ -282,11 +263,8 @@ int daily_context(json_t **out, struct view *v, const struct daily_opts *o)
     };
     struct context_opts co;
     json_t *ctx;
-    int rc = context_load_metrics(v);
 
     *out = NULL;
-    if (rc)
-        return rc;
     memset(&co, 0, sizeof(co));
     co.now = o->now;
     co.author = o->author;
@@ -310,7 +288,8 @@ static void end_line(struct buf *out, size_t from)
     buf_putc(out, '\n');
 }
 
-int daily_render(struct buf *out, struct view *v, const struct daily_opts *o)
+int daily_render(struct buf *out, const struct view *v,
+                 const struct daily_opts *o)
 {
     static tmpl_escape_fn *const escapes[] = {
         escape_slack, escape_text, escape_md_inline

@@ -61,11 +61,12 @@ const char *daily_format_name(enum daily_format f);
 /*
  * The template context of the update: context_view() with note bodies in
  * the format's form, "format" set to the format's name and, for slack, the
- * length limits applied. Loads the metric summaries it needs into v
- * (context_load_metrics). On success *out is the caller's (json_decref());
- * returns 0 or the store's error.
+ * length limits applied. v's metric summaries must be loaded
+ * (VIEW_METRICS_TOUCHED). On success *out is the caller's (json_decref());
+ * returns 0.
  */
-int daily_context(json_t **out, struct view *v, const struct daily_opts *o);
+int daily_context(json_t **out, const struct view *v,
+                  const struct daily_opts *o);
 
 /*
  * Renders the update for v's period and appends it to out (ending with one
@@ -73,6 +74,7 @@ int daily_context(json_t **out, struct view *v, const struct daily_opts *o);
  * LL_EIO), of the template itself (LL_EINPUT, "PATH:LINE: ..."), or of the
  * store. On failure out may hold part of the output.
  */
-int daily_render(struct buf *out, struct view *v, const struct daily_opts *o);
+int daily_render(struct buf *out, const struct view *v,
+                 const struct daily_opts *o);
 
 #endif

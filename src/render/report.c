@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "render/context.h"
+#include "view/context.h"
 #include "render/escape.h"
 #include "render/html.h"
 #include "render/templates.h"
@@ -23,18 +23,6 @@
 static const char *const template_names[] = {
     "report.md.mustache", "report.html.mustache"
 };
-
-int report_format_parse(enum report_format *out, const char *name)
-{
-    if (strcmp(name, "md") == 0 || strcmp(name, "markdown") == 0)
-        *out = REPORT_MD;
-    else if (strcmp(name, "html") == 0)
-        *out = REPORT_HTML;
-    else
-        return ll_error(LL_EUSAGE, "unknown --format '%s' (md or html)",
-                        name);
-    return 0;
-}
 
 void report_images_add(struct report_images *imgs, const char *name,
                        const char *caption, const char *mime,
@@ -291,7 +279,7 @@ static void add_project_attachments(json_t *ctx)
     json_object_set_new(ctx, "project_attachments", mine);
 }
 
-int report_context(json_t **out, struct report *r, struct view *v,
+int report_context(json_t **out, struct report *r, const struct view *v,
                    const struct report_opts *o)
 {
     static context_text_fn *const markups[] = {
@@ -301,11 +289,9 @@ int report_context(json_t **out, struct report *r, struct view *v,
     struct context_opts co;
     json_t *ctx = NULL, *exps;
     size_t i;
-    int rc = context_load_metrics(v);
+    int rc = 0;
 
     *out = NULL;
-    if (rc)
-        return rc;
     memset(&co, 0, sizeof(co));
     co.now = o->now;
     co.author = o->author;
@@ -336,7 +322,7 @@ int report_context(json_t **out, struct report *r, struct view *v,
     return 0;
 }
 
-int report_render(struct report *r, struct view *v,
+int report_render(struct report *r, const struct view *v,
                   const struct report_opts *o)
 {
     static tmpl_escape_fn *const escapes[] = { escape_md_inline, escape_html };

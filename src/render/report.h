@@ -103,11 +103,12 @@ int report_format_parse(enum report_format *out, const char *name);
 /*
  * The template context of the report: context_view() with bodies in the
  * format's form, "format", and per experiment "plots" and, on attachments,
- * "image" and "src". Loads the metric summaries it needs into v. *out is
+ * "image" and "src". v's metric summaries must be loaded
+ * (VIEW_METRICS_TOUCHED). *out is
  * the caller's (json_decref()); image files, if any, are added to r.
  * Returns 0, or the error of reading a blob or of o->plots.
  */
-int report_context(json_t **out, struct report *r, struct view *v,
+int report_context(json_t **out, struct report *r, const struct view *v,
                    const struct report_opts *o);
 
 /*
@@ -117,7 +118,7 @@ int report_context(json_t **out, struct report *r, struct view *v,
  * (LL_EINPUT "PATH:LINE: ..."), of the store or of o->plots. Release r
  * with report_release() in every case.
  */
-int report_render(struct report *r, struct view *v,
+int report_render(struct report *r, const struct view *v,
                   const struct report_opts *o);
 
 void report_release(struct report *r);

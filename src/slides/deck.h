@@ -49,7 +49,7 @@ struct deck_opts {
  * Builds the deck of v's period and appends the PDF to out; *pages_out
  * receives the page count. v's metric summaries must be loaded for the
  * experiments touched in the period and their siblings
- * (context_load_metrics()).
+ * (VIEW_METRICS_TOUCHED).
  *
  * Returns 0, or on failure leaves out unchanged and returns the code with
  * its message: LL_ENOTFOUND when no TrueType font is found (util/font.h),

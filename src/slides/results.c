@@ -13,7 +13,7 @@
 
 #include "plot/chart.h"
 #include "plot/figure.h"
-#include "render/context.h"
+#include "view/context.h"
 #include "slides/deck_impl.h"
 #include "util/err.h"
 #include "util/num.h"

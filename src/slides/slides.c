@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/context.h"
+#include "view/context.h"
 #include "slides/deck_impl.h"
 #include "util/timeutil.h"
 

@@ -878,6 +878,44 @@ void view_compare_with(struct view_compare *out, const struct view *v,
 
 /* ---- building -------------------------------------------------------- */
 
+/* Whether o asks for x's metric summaries. */
+static int metrics_wanted(const struct view *v, const struct view_exp *x,
+                          const struct view_opts *o)
+{
+    size_t i;
+
+    switch (o->metrics) {
+    case VIEW_METRICS_ALL:
+        return 1;
+    case VIEW_METRICS_NAMED:
+        for (i = 0; i < o->nnames; i++)
+            if (strcmp(o->names[i], x->name) == 0)
+                return 1;
+        return 0;
+    case VIEW_METRICS_TOUCHED:
+        if (x->touched)
+            return 1;
+        for (i = 0; i < v->nexps; i++)
+            if (v->exps[i].touched
+                && model_shares_tag(&x->run, &v->exps[i].run))
+                return 1;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static int load_metrics(struct view *v, const struct view_opts *o)
+{
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; rc == 0 && i < v->nexps; i++)
+        if (metrics_wanted(v, &v->exps[i], o))
+            rc = view_exp_metrics(v, &v->exps[i]);
+    return rc;
+}
+
 int view_build(struct view **out, struct store *s, const struct view_opts *o)
 {
     struct view *v = xcalloc(1, sizeof(*v));
@@ -904,12 +942,7 @@ int view_build(struct view **out, struct store *s, const struct view_opts *o)
     if (v->next_open.len)
         qsort(v->next_open.items, v->next_open.len,
               sizeof(struct view_item *), by_priority);
-    for (i = 0; rc == 0 && i < v->nexps; i++) {
-        struct view_exp *x = &v->exps[i];
-
-        if (o->metrics == VIEW_METRICS_TOUCHED && x->touched)
-            rc = view_exp_metrics(v, x);
-    }
+    rc = load_metrics(v, o);
     if (rc)
         goto fail;
     for (i = 0; i < v->nexps; i++)

@@ -110,15 +110,23 @@ struct view_list {
     size_t len;
 };
 
+/* Which experiments' metric summaries view_build() loads: a view is a
+ * complete snapshot, so renderers say up front what they show. */
 enum view_metrics {
-    VIEW_METRICS_NONE,    /* no metric summaries (fast: exp list) */
-    VIEW_METRICS_TOUCHED  /* for experiments touched in the period */
+    VIEW_METRICS_NONE,    /* none (fast: exp list, log) */
+    VIEW_METRICS_TOUCHED, /* experiments touched in the period and their
+                             siblings (a shared tag), which results are
+                             compared with: the period renderers */
+    VIEW_METRICS_NAMED,   /* the experiments named in view_opts.names */
+    VIEW_METRICS_ALL      /* every experiment */
 };
 
 struct view_opts {
     int64_t since;             /* period start (inclusive); 0: the beginning */
     int64_t until;             /* period end (exclusive); 0: no end */
     enum view_metrics metrics;
+    const char *const *names;  /* VIEW_METRICS_NAMED: experiment names */
+    size_t nnames;
 };
 
 struct view {
@@ -162,7 +170,9 @@ void view_free(struct view *v);
 /* Finds an experiment by name; NULL when it does not exist at until. */
 struct view_exp *view_exp_find(const struct view *v, const char *name);
 
-/* Fills exp->metrics (as of until, with the change since `since`). */
+/* Fills exp->metrics (as of until, with the change since `since`) when
+ * view_opts did not: for the commands that decide late (exp show). Not
+ * for renderers, which get a const view. */
 int view_exp_metrics(struct view *v, struct view_exp *exp);
 
 /* Streams the points of one metric of exp in step order (see store.h). */

@@ -183,7 +183,7 @@ log_state >before
 test_fails 1 "cannot write 'missing/r.md': No such file or directory" lablog report -o missing/r.md
 test_fails 2 "invalid date 'someday'" lablog report --since someday
 test_fails 2 "invalid date 'never'" lablog report --until never
-test_fails 2 '--since must be before --until' lablog report --since 2026-11-19 --until 2026-11-18
+test_fails 2 'the period is empty: --since is not before --until' lablog report --since 2026-11-19 --until 2026-11-18
 test_fails 2 "unknown --format 'pdf' (md or html)" lablog report --format pdf
 test_fails 1 "cannot read template 'nope.mustache': No such file or directory" lablog report --template nope.mustache
 printf '# {{title}}\n{{#experiments}}\n{{/notes}}\n' >bad.mustache

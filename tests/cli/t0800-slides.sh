@@ -46,10 +46,17 @@ cd "$TMP/sample" || exit 1
 export LABLOG_DB="$TMP/sample/lablog.db" LABLOG_AUTHOR="Ada Researcher"
 export LABLOG_NOW=2026-11-20T10:00:00Z
 
-test_expect 'slides writes deck-DATE.pdf by default and logs it' '
+test_expect 'slides writes deck-DATE.pdf by default and logs nothing' '
     lablog slides 2>err &&
     test -s deck-2026-11-20.pdf &&
-    grep -q "wrote deck-2026-11-20.pdf" err &&
+    grep -q "wrote deck-2026-11-20.pdf (.*) (not recorded: --record when it is presented)" err &&
+    test "$(lablog log --kind deck | wc -l)" -eq 0
+'
+test_expect '--record logs the deck as presented' '
+    cmp_pdf=$(md5sum <deck-2026-11-20.pdf) &&
+    lablog slides --record 2>err &&
+    grep -q "recorded as entry [0-9]*: the next deck starts here" err &&
+    test "$(md5sum <deck-2026-11-20.pdf)" = "$cmp_pdf" &&
     lablog log --kind deck >log.txt &&
     test $(wc -l <log.txt) -eq 1 &&
     grep -q "deck  *refusal-calibration" log.txt
@@ -225,19 +232,30 @@ test_expect 'non-ASCII text survives: notes, title, author' '
     grep -q "^Author: *Zoë Ångström$" i1.txt
 '
 
-test_expect 'the default period starts a week back, then at the last deck' '
+test_expect 'the default period starts a week back, and rendering again keeps it' '
     info s1.pdf |
         grep -q "^Subject: *Weekly meeting, 2026-11-13 – 2026-11-20 09:00$" &&
     lablog slides -o s2.pdf 2>/dev/null &&
     text s2.pdf >s2.txt &&
-    grep -q "No logged activity" s2.txt &&
-    test "$(pages s2.pdf)" -eq 2 &&
+    grep -q "café" s2.txt &&
+    ! grep -q "No logged activity" s2.txt &&
+    test "$(lablog log --kind deck | wc -l)" -eq 0
+'
+test_expect 'a recorded deck keeps its period that day; the next deck starts at its end' '
+    LABLOG_NOW=2026-11-20T10:00:00Z lablog slides --record -o r1.pdf 2>/dev/null &&
+    LABLOG_NOW=2026-11-20T10:30:00Z lablog slides --record -o r2.pdf 2>/dev/null &&
+    text r2.pdf >r2.txt &&
+    grep -q "café" r2.txt &&
+    info r2.pdf |
+        grep -q "^Subject: *Weekly meeting, 2026-11-13 – 2026-11-20 10:30$" &&
     LABLOG_NOW=2026-11-21T09:00:00Z lablog note "news about γ" >/dev/null &&
     LABLOG_NOW=2026-11-22T09:00:00Z lablog slides -o s3.pdf 2>/dev/null &&
     text s3.pdf >s3.txt &&
     ! grep -q "No logged activity" s3.txt &&
     ! grep -q "café" s3.txt &&
-    test "$(lablog log --kind deck | wc -l)" -eq 3
+    info s3.pdf |
+        grep -q "^Subject: *Weekly meeting, 2026-11-20 10:30 – 2026-11-22 09:00$" &&
+    test "$(lablog log --kind deck | wc -l)" -eq 2
 '
 
 test_expect 'an empty period is still a valid deck that says so' '

@@ -10,8 +10,8 @@
  * All functions return a new reference the caller releases with
  * json_decref().
  */
-#ifndef LABLOG_RENDER_CONTEXT_H
-#define LABLOG_RENDER_CONTEXT_H
+#ifndef LABLOG_VIEW_CONTEXT_H
+#define LABLOG_VIEW_CONTEXT_H
 
 #include <jansson.h>
 #include <stdint.h>
@@ -70,12 +70,6 @@ char *context_distinct_params_max(const struct view *v,
  * order), or the seeds of one setting together ("setting": true, with
  * "seeds", "members" and mean ± sd key results). */
 json_t *context_last(const struct view *v, json_t *exps);
-
-/* Loads into v the metric summaries the context shows: those of the
- * experiments touched in the period and of their siblings (experiments
- * sharing a tag, which key results compare with). Returns 0, or the
- * store's error with its message. */
-int context_load_metrics(struct view *v);
 
 /* "3h 12m", "45s", "2d 4h". */
 void context_duration(char out[32], int64_t ms);

@@ -4,7 +4,7 @@
  * names here are an interface: templates in labs' config folders use them,
  * so renaming one is a breaking change (templates/README.md).
  */
-#include "render/context.h"
+#include "view/context.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -123,24 +123,6 @@ char *context_distinct_params_max(const struct view *v,
                                   const struct view_exp *x, size_t max)
 {
     return distinct_params(v, x, max, 0);
-}
-
-int context_load_metrics(struct view *v)
-{
-    size_t i, j;
-    int rc = 0;
-
-    for (i = 0; rc == 0 && i < v->nexps; i++) {
-        struct view_exp *x = &v->exps[i];
-        int wanted = x->touched;
-
-        for (j = 0; !wanted && j < v->nexps; j++)
-            wanted = v->exps[j].touched
-                     && model_shares_tag(&x->run, &v->exps[j].run);
-        if (wanted)
-            rc = view_exp_metrics(v, x);
-    }
-    return rc;
 }
 
 /* ", +0.07 vs lr=1e-5": how mine (one run, or the seeds of a setting,
