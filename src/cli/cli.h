@@ -59,7 +59,7 @@ extern const struct cmd lablog_commands[];
 cmd_fn cmd_init, cmd_exp, cmd_note, cmd_metric, cmd_ingest, cmd_run;
 cmd_fn cmd_metric_info;
 cmd_fn cmd_next, cmd_done, cmd_block, cmd_unblock, cmd_ask, cmd_answer;
-cmd_fn cmd_decide, cmd_amend, cmd_retract, cmd_attach;
+cmd_fn cmd_decide, cmd_amend, cmd_retract, cmd_attach, cmd_samples;
 cmd_fn cmd_log, cmd_show, cmd_search, cmd_export, cmd_verify;
 cmd_fn cmd_daily, cmd_report, cmd_slides, cmd_plot, cmd_help;
 cmd_fn cmd_hub;

@@ -36,6 +36,7 @@ struct csv_parser {
     size_t n;               /* its length */
     const char *file;       /* for messages */
     size_t lineno;          /* for messages */
+    int raw_bytes;          /* cells may hold invalid UTF-8 */
 };
 
 struct csv_parser *csv_new(void)
@@ -207,7 +208,7 @@ static int split(struct csv_parser *p, size_t from)
 {
     size_t i = from, field, start;
     const char *nul = memchr(p->line, '\0', p->n);
-    size_t bad = utf8_invalid_at(p->line, p->n);
+    size_t bad = p->raw_bytes ? p->n : utf8_invalid_at(p->line, p->n);
     int rc;
 
     if (nul)
@@ -303,6 +304,11 @@ int csv_parse_header(struct csv_parser *p, const char *line, size_t len,
     p->ncolumns = p->len;
     p->format = detect_format(p);
     return 0;
+}
+
+void csv_set_raw_bytes(struct csv_parser *p, int on)
+{
+    p->raw_bytes = on;
 }
 
 size_t csv_column_count(const struct csv_parser *p)

@@ -86,6 +86,12 @@ void csv_free(struct csv_parser *p);
 int csv_parse_header(struct csv_parser *p, const char *line, size_t len,
                      const char *file, size_t lineno);
 
+/* Raw-bytes mode, for text that is data (model outputs): lines need not be
+ * valid UTF-8 and cells keep their bytes. A record may then also span
+ * lines: a quoted field may hold newlines when the caller passes the whole
+ * record as one "line". Off by default. */
+void csv_set_raw_bytes(struct csv_parser *p, int on);
+
 /* The number of columns of the header, 0 before one was parsed. */
 size_t csv_column_count(const struct csv_parser *p);
 

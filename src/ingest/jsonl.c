@@ -45,6 +45,7 @@ struct jsonl_parser {
     size_t slot_cap;            /* slots allocated */
     uint32_t gen;               /* number of the current parse, never 0 */
     int ok;                     /* the last parse succeeded */
+    int raw_bytes;              /* strings may hold invalid UTF-8 */
     const char *line;           /* the line being parsed */
     size_t n;                   /* its length */
     const char *file;           /* for messages */
@@ -152,6 +153,12 @@ static int unicode_escape(const struct jsonl_parser *p, size_t *i, char *out)
 
     if (!hex4(p, *i + 2, &cp))
         return fail(p, *i, "invalid \\u escape");
+    if (p->raw_bytes && cp >= 0xDC80 && cp <= 0xDCFF) {
+        /* Python's surrogateescape: the byte that was not UTF-8. */
+        *i += 6;
+        out[0] = (char)(cp - 0xDC00);
+        return 1;
+    }
     if (cp >= 0xDC00 && cp <= 0xDFFF)
         return fail(p, *i, "unpaired surrogate in \\u escape");
     if (cp >= 0xD800 && cp <= 0xDBFF) {
@@ -580,7 +587,7 @@ static int finish(const struct jsonl_parser *p, size_t i)
 
 static int parse_object(struct jsonl_parser *p)
 {
-    size_t bad = utf8_invalid_at(p->line, p->n);
+    size_t bad = p->raw_bytes ? p->n : utf8_invalid_at(p->line, p->n);
     size_t i;
     int rc;
 
@@ -624,6 +631,11 @@ int jsonl_parse(const struct jsonl_field **fields_out, size_t *count_out,
     *fields_out = p->fields;
     *count_out = p->len;
     return 0;
+}
+
+void jsonl_set_raw_bytes(struct jsonl_parser *p, int on)
+{
+    p->raw_bytes = on;
 }
 
 const struct jsonl_field *jsonl_find(const struct jsonl_parser *p,

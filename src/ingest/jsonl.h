@@ -85,6 +85,12 @@ int jsonl_parse(const struct jsonl_field **fields_out, size_t *count_out,
                 struct jsonl_parser *p, const char *line, size_t len,
                 const char *file, size_t lineno);
 
+/* Raw-bytes mode, for text that is data (model outputs): the line need not
+ * be valid UTF-8, strings keep invalid bytes as they are, and a lone
+ * \uDC80..\uDCFF escape (Python's "surrogateescape" spelling of a byte that
+ * is not UTF-8) decodes to that byte. Off by default. */
+void jsonl_set_raw_bytes(struct jsonl_parser *p, int on);
+
 /* The field named key in the object last parsed successfully, or NULL.
  * Constant time. */
 const struct jsonl_field *jsonl_find(const struct jsonl_parser *p,

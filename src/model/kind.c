@@ -69,6 +69,10 @@ static const struct kind_info kinds[ENTRY_KIND_COUNT] = {
                             "metric declarations", KIND_RECORD, 0, NULL,
                             "title: the metric; direction higher|lower, "
                             "chance, bookkeeping, primary, n_from, reset" },
+    [ENTRY_SAMPLES] = { "samples", "samples set", "a", "samples sets",
+                        KIND_RECORD, 0, NULL, "title: file name; body: "
+                        "caption; exp; attempt, digest, fields, format, "
+                        "name, pieces, rows, scored, sha256, size" },
     [ENTRY_UNKNOWN] = { NULL, "entry of an unknown kind", "an",
                         "entries of unknown kinds", KIND_RECORD, 0, NULL,
                         "kept verbatim" },

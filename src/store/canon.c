@@ -19,6 +19,18 @@
  *
  *   be64(exp) || be64(len(metric)) || metric || be64(step) ||
  *   be64(value as IEEE-754 bits; every NaN as 0x7ff8000000000000) || be64(ts)
+ *
+ * Samples set (one per samples entry; its data.digest is SHA-256 over
+ * "lablog-samples-1" || 0x00, then each piece of the set in seq order,
+ * encoded as):
+ *
+ *   be64(len(bytes)) || bytes || be64(row, 0 when not a row) ||
+ *   be64(len(sid)) || sid || be64(score as IEEE-754 bits; none as
+ *   0x7ff8000000000000)
+ *
+ * No local number (entry id, experiment id, seq) is part of it, so a set
+ * verifies the same in any copy of the log. data.sha256 is SHA-256 of the
+ * concatenated bytes alone: the file's own hash.
  */
 #include "store/internal.h"
 
@@ -70,6 +82,28 @@ void canon_entry_hash(unsigned char out[SHA256_LEN],
     field_str(&h, e->body);
     field_str(&h, e->data);
     sha256_final(&h, out);
+}
+
+void canon_samples_start(struct sha256 *h)
+{
+    static const char tag[] = "lablog-samples-1";
+
+    sha256_init(h);
+    sha256_update(h, tag, sizeof(tag)); /* with its NUL */
+}
+
+void canon_sample_piece(struct sha256 *h, const void *bytes, size_t len,
+                        int64_t row, const char *sid, size_t sid_len,
+                        int has_score, double score)
+{
+    uint64_t bits = UINT64_C(0x7ff8000000000000);
+
+    if (has_score && !isnan(score))
+        memcpy(&bits, &score, sizeof(bits));
+    field(h, bytes, len);
+    sha256_update_u64(h, (uint64_t)row);
+    field(h, sid ? sid : "", sid ? sid_len : 0);
+    sha256_update_u64(h, bits);
 }
 
 void canon_point(struct sha256 *h, int64_t exp, const char *metric,

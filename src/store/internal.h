@@ -64,6 +64,15 @@ void canon_entry_hash(unsigned char out[SHA256_LEN],
 void canon_point(struct sha256 *h, int64_t exp, const char *metric,
                  int64_t step, double value, int64_t ts);
 
+/* The digest of a samples set: start, then every piece in seq order. */
+void canon_samples_start(struct sha256 *h);
+void canon_sample_piece(struct sha256 *h, const void *bytes, size_t len,
+                        int64_t row, const char *sid, size_t sid_len,
+                        int has_score, double score);
+
+/* samples.c: checks every samples set against its entry (verify.c). */
+int samples_verify(struct store *s, int64_t *sets_out, int64_t *rows_out);
+
 /* Fills e from a row of "SELECT id, uid, ts, author, kind, exp, ref, title,
  * body, data, (exp name)" starting at column 0. */
 void store_row_entry(sqlite3_stmt *st, struct entry *e);

@@ -107,9 +107,46 @@ static const char schema_v1[] =
     "  WHEN EXISTS (SELECT 1 FROM blob WHERE sha256 = NEW.sha256)\n"
     "  BEGIN SELECT RAISE(IGNORE); END;\n";
 
+/*
+ * Version 2: samples (lablog samples add).
+ *
+ * A samples file is stored as its pieces, in order: each row of the file
+ * (a JSONL line, a CSV record, with its line ending) is one piece, and so
+ * are the bytes between rows (a CSV header, blank lines). Concatenated in
+ * seq order the pieces are the file, byte for byte, so the file is not
+ * also kept in blob: the pieces are the attachment, and their columns are
+ * the index (by row number, by id, by score). The samples entry that wrote
+ * them records their count and a digest (canon.c), and verify recomputes
+ * it. Like every log table, the pieces are append-only.
+ */
+static const char schema_v2[] =
+    "CREATE TABLE sample(\n"
+    "  entry INTEGER NOT NULL,  -- the samples entry that wrote it\n"
+    "  seq   INTEGER NOT NULL,  -- position in the file, from 0\n"
+    "  row   INTEGER,           -- row number from 1; NULL: not a row\n"
+    "  sid   TEXT,              -- the row's id (its row number if none)\n"
+    "  score REAL,              -- score/reward; NULL when none or NaN\n"
+    "  bytes BLOB NOT NULL,     -- exactly as in the file\n"
+    "  PRIMARY KEY(entry, seq)\n"
+    ");\n"
+    "CREATE INDEX sample_row ON sample(entry, row) WHERE row IS NOT NULL;\n"
+    "CREATE INDEX sample_sid ON sample(entry, sid, seq)\n"
+    "  WHERE row IS NOT NULL;\n"
+    "CREATE INDEX sample_score ON sample(entry, score, seq)\n"
+    "  WHERE score IS NOT NULL;\n"
+    "CREATE TRIGGER sample_no_update BEFORE UPDATE ON sample\n"
+    "  BEGIN SELECT RAISE(ABORT, 'lablog log is append-only'); END;\n"
+    "CREATE TRIGGER sample_no_delete BEFORE DELETE ON sample\n"
+    "  BEGIN SELECT RAISE(ABORT, 'lablog log is append-only'); END;\n"
+    "CREATE TRIGGER sample_no_replace BEFORE INSERT ON sample\n"
+    "  WHEN EXISTS (SELECT 1 FROM sample\n"
+    "               WHERE entry = NEW.entry AND seq = NEW.seq)\n"
+    "  BEGIN SELECT RAISE(ABORT, 'lablog log is append-only'); END;\n";
+
 /* migrations[N] takes a log from user_version N to N + 1. */
 static const char *const migrations[] = {
     schema_v1,
+    schema_v2,
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -140,6 +140,46 @@ int store_metric_next_step(struct store *s, int64_t exp, const char *metric,
 int store_blob_put(struct store *s, const void *data, size_t len,
                    char hex_out[65]);
 
+/*
+ * Samples sets (store/samples.c): a file of model outputs, kept as its
+ * pieces in order (each row, and the bytes between rows such as a CSV
+ * header), so the pieces are the file byte for byte and each row is
+ * indexed by row number, id and score. Inside a write transaction:
+ * store_samples_begin(), store_samples_add() for every piece in file
+ * order, store_samples_sums() for what the entry must record, then
+ * store_samples_finish() with the samples entry (kind ENTRY_SAMPLES) whose
+ * data holds those sums as "digest", "sha256", "size", "pieces" and
+ * "rows" (verify checks them).
+ */
+struct store_samples;
+
+int store_samples_begin(struct store *s, struct store_samples **out);
+/*
+ * Adds the next piece: len bytes exactly as in the file (line ending
+ * included). row is the row number (from 1) or 0 for bytes that are not a
+ * row; sid (sid_len bytes, may be invalid UTF-8) is the row's id, NULL for
+ * none; has_score says whether score is given (a NaN score is kept as
+ * none in the index).
+ */
+int store_samples_add(struct store_samples *w, int64_t row, const char *sid,
+                      size_t sid_len, int has_score, double score,
+                      const void *bytes, size_t len);
+
+struct samples_sums {
+    char sha256[65];     /* SHA-256 of the bytes: the file's hash */
+    char digest[65];     /* the set's digest (canon.c) */
+    int64_t size;        /* bytes */
+    int64_t pieces;      /* pieces added */
+    int64_t rows;        /* of which rows */
+    int64_t scored;      /* rows with a (non-NaN) score */
+};
+
+void store_samples_sums(struct store_samples *w, struct samples_sums *out);
+/* Appends e (its data as described above) and frees w. */
+int store_samples_finish(struct store_samples *w, struct entry *e);
+/* Frees w without writing (the caller rolls back). NULL is ok. */
+void store_samples_free(struct store_samples *w);
+
 /* ---- reading ----------------------------------------------------------- */
 
 /* Callback for entries; return non-zero to stop (that value is returned). */
@@ -211,6 +251,61 @@ typedef int store_point_fn(void *ctx, int64_t step, double value, int64_t ts);
 /* Streams the points of one series in step order. */
 int store_points(struct store *s, int64_t exp, const char *metric,
                  store_point_fn *fn, void *ctx);
+
+/* One row of a samples set. Strings and bytes are borrowed: valid only
+ * during the callback. */
+struct sample_row {
+    int64_t seq;       /* piece number in the file */
+    int64_t row;       /* row number, from 1 */
+    const char *sid;   /* its id (the row number when the file gave none) */
+    size_t sid_len;
+    int has_score;     /* score is set */
+    double score;
+    const char *bytes; /* the row as in the file, when asked for; else NULL */
+    size_t len;
+};
+
+typedef int store_sample_fn(void *ctx, const struct sample_row *r);
+
+enum samples_order {
+    SAMPLES_IN_ORDER, /* file order */
+    SAMPLES_WORST,    /* lowest score first (rows without one left out) */
+    SAMPLES_BEST      /* highest score first (rows without one left out) */
+};
+
+struct samples_query {
+    enum samples_order order;
+    int64_t limit;  /* at most this many rows; 0: all */
+    int64_t row;    /* only this row number; 0: any */
+    const char *sid; /* only rows with this id (NUL-terminated); NULL: any */
+    int with_bytes; /* fill sample_row.bytes */
+};
+
+/* Calls fn for the rows of the samples set written by entry that match q.
+ * Ties in score keep file order. */
+int store_samples_rows(struct store *s, int64_t entry,
+                       const struct samples_query *q, store_sample_fn *fn,
+                       void *ctx);
+
+/* Score summary of a set's rows: how many are scored, their mean, min and
+ * max (NaN when none is scored). */
+int store_samples_scores(struct store *s, int64_t entry, int64_t *n_out,
+                         double *mean_out, double *min_out, double *max_out);
+
+/* Appends the bytes of piece seq of a set to out (LL_ENOTFOUND when there
+ * is none): the CSV header is piece 0. */
+int store_samples_piece(struct store *s, int64_t entry, int64_t seq,
+                        struct buf *out);
+
+typedef int store_bytes_fn(void *ctx, const void *bytes, size_t len);
+
+/* Streams the file of a samples set, byte for byte, in pieces. */
+int store_samples_bytes(struct store *s, int64_t entry, store_bytes_fn *fn,
+                        void *ctx);
+
+/* Streams a stored blob by hex digest in chunks (for attach --get). */
+int store_blob_stream(struct store *s, const char *hex, store_bytes_fn *fn,
+                      void *ctx);
 
 /* Reads a stored blob by hex digest into out (appended). */
 int store_blob_get(struct store *s, const char *hex, struct buf *out);

@@ -382,6 +382,7 @@ int store_verify(struct store *s, struct buf *summary)
 {
     struct verify v = { 0 };
     char head[SHA256_HEX_LEN + 1];
+    int64_t sets = 0, rows = 0;
     int rc;
 
     v.s = s;
@@ -397,6 +398,8 @@ int store_verify(struct store *s, struct buf *summary)
         rc = check_blobs(&v);
     if (rc == 0)
         rc = check_attachments(&v);
+    if (rc == 0)
+        rc = samples_verify(s, &sets, &rows);
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     free(v.batches);
     free(v.attachments);
@@ -404,8 +407,11 @@ int store_verify(struct store *s, struct buf *summary)
         return rc;
     sha256_hex(head, v.head);
     buf_printf(summary, "ok: %lld entries, %lld points in %zu batches, %lld "
-               "attachments; head %.16s", (long long)v.entries,
-               (long long)v.points, v.nbatches, (long long)v.blobs,
-               v.entries ? head : "(empty)");
+               "attachments", (long long)v.entries, (long long)v.points,
+               v.nbatches, (long long)v.blobs);
+    if (sets)
+        buf_printf(summary, ", %lld samples in %lld set%s", (long long)rows,
+                   (long long)sets, sets == 1 ? "" : "s");
+    buf_printf(summary, "; head %.16s", v.entries ? head : "(empty)");
     return 0;
 }
