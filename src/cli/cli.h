@@ -133,6 +133,18 @@ int cli_render(const struct render_plugin **out, const char *command);
  * exit. */
 void cli_render_cleanup(void);
 
+/* An example named on the command line as EXP:ID (note --sample). */
+struct cli_sample {
+    char *exp;      /* the experiment's name */
+    char *id;       /* the example's id */
+    char set_uid[27]; /* uid of the samples set it is in (EXP's newest) */
+};
+
+/* Resolves EXP:ID: the experiment exists, has samples, and its newest set
+ * has a row with that id. Release with cli_sample_release(). */
+int cli_sample_ref(struct app *app, const char *arg, struct cli_sample *out);
+void cli_sample_release(struct cli_sample *s);
+
 /* Writes bytes to path atomically (temp file + rename), or to stdout when
  * path is NULL or "-". */
 int cli_write_output(const char *path, const char *data, size_t len);

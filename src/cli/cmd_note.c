@@ -50,19 +50,21 @@ cleanup:
 
 int cmd_note(int argc, char **argv, struct app *app)
 {
-    const char *exp = NULL;
+    const char *exp = NULL, *sample = NULL;
     int takeaway = 0;
     const struct opt opts[] = {
         { OPT_STRING, 0, "exp", &exp, "NAME", "the experiment it is about (default $LABLOG_EXP)" },
         { OPT_FLAG, 't', "takeaway", &takeaway, NULL, "mark it as a takeaway" },
+        { OPT_STRING, 0, "sample", &sample, "EXP:ID", "the example it is about (of EXP's newest samples)" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
-        "note [TEXT|-] [--exp NAME] [--takeaway]",
+        "note [TEXT|-] [--exp NAME] [--takeaway] [--sample EXP:ID]",
         "Record an observation in Markdown. '-' (or no TEXT) reads it from "
         "stdin.",
         opts, NULL, 0,
     };
+    struct cli_sample ref;
     json_t *data = NULL;
     char **ops = NULL;
     int nops;
@@ -76,12 +78,26 @@ int cmd_note(int argc, char **argv, struct app *app)
                       "stdin)");
         goto cleanup;
     }
+    data = json_object();
     if (takeaway)
-        data = json_pack("{s:b}", "takeaway", 1);
-    rc = text_entry(app, ENTRY_NOTE, nops ? ops[0] : "-", exp, data,
-                    "note text");
+        json_object_set_new(data, "takeaway", json_true());
+    if (sample) {
+        rc = cli_sample_ref(app, sample, &ref);
+        if (rc == 0 && exp && strcmp(exp, ref.exp) != 0)
+            rc = ll_error(LL_EUSAGE, "--exp %s and --sample %s name "
+                          "different experiments", exp, sample);
+        if (rc)
+            goto cleanup;
+        exp = ref.exp;
+        json_object_set_new(data, "sample", json_string(ref.id));
+        json_object_set_new(data, "sample_set", json_string(ref.set_uid));
+    }
+    rc = text_entry(app, ENTRY_NOTE, nops ? ops[0] : "-", exp,
+                    json_object_size(data) ? data : NULL, "note text");
 cleanup:
     json_decref(data);
+    if (sample)
+        cli_sample_release(&ref);
     free(ops);
     return rc == OPT_HELP ? 0 : rc;
 }

@@ -563,6 +563,58 @@ cleanup:
     return rc == OPT_HELP ? 0 : rc;
 }
 
+/* ---- note --sample EXP:ID ------------------------------------------------------ */
+
+static int count_one(void *ctx, const struct sample_row *r)
+{
+    (void)r;
+    (*(int64_t *)ctx)++;
+    return 0;
+}
+
+int cli_sample_ref(struct app *app, const char *arg, struct cli_sample *out)
+{
+    const char *colon = strchr(arg, ':');
+    struct samples_query q = { SAMPLES_IN_ORDER, 1, 0, NULL, 0 };
+    struct view_samples_set set;
+    struct arena arena = ARENA_INIT;
+    int64_t exp, hits = 0;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (!colon || colon == arg || !colon[1])
+        return ll_error(LL_EUSAGE, "--sample expects EXP:ID (an experiment "
+                        "and the id of one of its samples), not '%s'", arg);
+    out->exp = strndup(arg, (size_t)(colon - arg));
+    out->id = strdup(colon + 1);
+    rc = cli_check_text(out->id, "sample id");
+    if (rc == 0)
+        rc = store_exp_find(app->store, out->exp, &exp);
+    if (rc == 0)
+        rc = view_samples_latest(app->store, &arena, exp, out->exp, &set);
+    if (rc == 0) {
+        q.sid = out->id;
+        rc = store_samples_rows(app->store, set.entry, &q, count_one, &hits);
+    }
+    if (rc == 0 && hits == 0)
+        rc = ll_error(LL_ENOTFOUND, "'%s' has no sample with id '%s' (see "
+                      "'lablog samples show %s')", out->exp, out->id,
+                      out->exp);
+    if (rc == 0)
+        snprintf(out->set_uid, sizeof(out->set_uid), "%s", set.uid);
+    arena_release(&arena);
+    if (rc)
+        cli_sample_release(out);
+    return rc;
+}
+
+void cli_sample_release(struct cli_sample *s)
+{
+    free(s->exp);
+    free(s->id);
+    s->exp = s->id = NULL;
+}
+
 /* ---- the group ---------------------------------------------------------------- */
 
 int cmd_samples(int argc, char **argv, struct app *app)

@@ -236,6 +236,20 @@ test_expect '--set picks an older set' '
     lablog samples show base --set 4 --row 1 --json | grep -q "\"q0\""
 '
 
+test_expect 'note --sample ties a note to one example of the newest set' '
+    lablog note --sample base:z1 "Right answer, wrong reason" >nid &&
+    lablog show "$(cat nid)" >n && grep -q "exp:     base" n &&
+    grep -q "\"sample\":\"z1\"" n && grep -q "\"sample_set\":\"" n
+'
+test_fails 1 "'base' has no sample with id 'q0'" lablog note --sample base:q0 "x" --takeaway
+lablog samples add --exp base a.jsonl >/dev/null 2>&1
+test_expect 'note --sample after re-adding finds the id again' '
+    lablog note --sample base:q3 --takeaway "Confident and right" >/dev/null
+'
+test_fails 2 "--sample expects EXP:ID" lablog note --sample base "x"
+test_fails 2 "name different experiments" lablog note --exp tuned --sample base:q3 "x"
+test_fails 1 "unknown experiment 'nope'" lablog note --sample nope:q1 "x"
+
 # Tampering with a stored sample is caught.
 test_expect 'verify names a changed sample' '
     cp lablog.db t.db &&
