@@ -44,7 +44,7 @@ DEB_PKGS    = pkg-config libsqlite3-dev libcmark-dev libhpdf-dev \
               libcairo2-dev libfontconfig-dev libfreetype-dev \
               libcurl4-openssl-dev libjansson-dev libssl-dev \
               fonts-dejavu-core poppler-utils sqlite3 clang python3 \
-              libpq-dev postgresql cmark
+              libpq-dev postgresql python3-scipy chromium cmark
 BENCH_PKGS  = gnuplot-nox
 
 # --- sources and objects ------------------------------------------------
@@ -56,7 +56,8 @@ LIBOBJS  = $(filter-out $(BUILD)/src/main.o,$(OBJS))
 # the commands that call it, and their option parsing, are in the program.
 RENDER_SRCS = $(wildcard src/plot/*.c src/slides/*.c) src/util/font.c \
               src/render/daily.c src/render/report.c \
-              src/render/report_plots.c src/render/html.c \
+              src/render/report_plots.c src/render/report_samples.c \
+              src/render/html.c \
               src/render/mrkdwn.c src/render/post.c src/plugin/plugin.c
 RENDER_OBJS = $(RENDER_SRCS:%.c=$(BUILD)/%.o)
 CORE_OBJS   = $(filter-out $(RENDER_OBJS),$(LIBOBJS))

@@ -6,6 +6,7 @@
 #   report/small.md report/small.html report/small-thursday.md
 #   daily/sample.slack.txt daily/sample.text.txt daily/sample.md
 #   report/sample.md report/sample.html
+#   samples/report.md samples/report.html
 #
 # The small project is built by tests/golden/small-project.sh in a
 # temporary directory with a fixed clock, author, time zone and an empty
@@ -51,4 +52,15 @@ lablog report -o "$tmp/sample/report.md"
 lablog report -o "$tmp/sample/report.html"
 normalize_machine "$top" <"$tmp/sample/report.md" >"$gold/report/sample.md"
 normalize_machine "$top" <"$tmp/sample/report.html" >"$gold/report/sample.html"
+# The samples project: examples in the report.
+mkdir -p "$gold/samples" "$tmp/samples"
+(
+    cd "$tmp/samples" &&
+    unset LABLOG_DB &&
+    . "$gold/samples-project.sh" &&
+    build_samples_project &&
+    LABLOG_NOW=2026-11-20T09:00:00Z lablog report -o report.md &&
+    LABLOG_NOW=2026-11-20T09:00:00Z lablog report -o report.html &&
+    cp report.md report.html "$gold/samples/"
+)
 echo "golden.sh: wrote $(cd "$gold" && ls daily/* report/* | tr '\n' ' ')"

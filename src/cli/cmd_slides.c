@@ -161,8 +161,8 @@ int cmd_slides(int argc, char **argv, struct app *app)
 {
     const char *since_arg = NULL, *until_arg = NULL, *output = NULL;
     const char *title = NULL;
-    int64_t minutes = DECK_DEFAULT_MINUTES;
-    int record = 0;
+    int64_t minutes = DECK_DEFAULT_MINUTES, samples = 3;
+    int record = 0, no_samples = 0;
     const struct opt opts[] = {
         { OPT_STRING, 0, "since", &since_arg, "DATE", "start of the period (default: where the last deck recorded on an earlier day ended, else 7 days ago)" },
         { OPT_STRING, 0, "until", &until_arg, "DATE", "end of the period, exclusive (default: now)" },
@@ -170,11 +170,13 @@ int cmd_slides(int argc, char **argv, struct app *app)
         { OPT_INT, 0, "minutes", &minutes, "N", "meeting length for the agenda (default 30)" },
         { OPT_STRING, 0, "title", &title, "TEXT", "deck title (default: the project name)" },
         { OPT_FLAG, 0, "record", &record, NULL, "log the deck as presented: the next deck starts where it ends" },
+        { OPT_INT, 0, "samples", &samples, "N", "examples side by side on the samples slides (1-4, default 3)" },
+        { OPT_FLAG, 0, "no-samples", &no_samples, NULL, "no samples slides" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
         "slides [--since DATE] [--until DATE] [-o FILE] [--minutes N] "
-        "[--title TEXT] [--record]",
+        "[--title TEXT] [--record] [--samples N | --no-samples]",
         "Build the weekly meeting deck: a 16:9 PDF with an agenda, TL;DR, "
         "results with plots, next steps, questions and blockers.",
         opts,
@@ -199,6 +201,9 @@ int cmd_slides(int argc, char **argv, struct app *app)
 
     if (rc == 0)
         rc = check_args(app, since_arg, until_arg, title, minutes, &vo);
+    if (rc == 0 && (samples < 1 || samples > 4))
+        rc = ll_error(LL_EUSAGE, "--samples must be between 1 and 4, not "
+                      "%lld", (long long)samples);
     if (rc == 0 && !title)
         rc = project_name(app, &name);
     if (rc == 0)
@@ -212,6 +217,7 @@ int cmd_slides(int argc, char **argv, struct app *app)
     o.author = app->author;
     o.now = app->now;
     o.minutes = (int)minutes;
+    o.samples = no_samples ? 0 : (int)samples;
     rc = rp->deck_build(&pdf, &pages, v, &o);
     if (rc)
         goto cleanup;

@@ -13,6 +13,7 @@
 #include "view/context.h"
 #include "render/escape.h"
 #include "render/html.h"
+#include "render/report_samples.h"
 #include "render/templates.h"
 #include "util/err.h"
 #include "util/xalloc.h"
@@ -310,7 +311,11 @@ int report_context(json_t **out, struct report *r, const struct view *v,
         rc = place_attachments(json_object_get(exp, "attachments"), r, v, o);
         if (rc == 0 && x)
             rc = add_plots(exp, r, v, x, o);
+        if (rc == 0 && x)
+            rc = report_samples_exp(exp, v, x, markups[o->format]);
     }
+    if (rc == 0)
+        rc = report_samples_compare(ctx, v);
     if (rc == 0)
         rc = place_attachments(json_object_get(ctx, "attachments"), r, v, o);
     if (rc) {

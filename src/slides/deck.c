@@ -192,6 +192,8 @@ static int build_slides(struct deck *d)
     agenda_release(&a);
     slide_tldr(d);
     rc = slides_results(d);
+    if (rc == 0)
+        rc = slides_samples(d, d->o->samples);
     if (rc == 0) {
         slide_next(d);
         if (d->v->questions_open.len)

@@ -7,6 +7,10 @@
  *   agenda     the items below with minutes adding up to the meeting's
  *              length (slides/layout.h, layout_agenda)
  *   TL;DR      the period's takeaways, then its decisions
+ *   samples    per tag group whose runs have samples, its best run against
+ *              its baseline: the largest changes side by side (input, both
+ *              outputs, scores, a note tied to one); per experiment, the
+ *              examples notes are tied to (o->samples columns, 0: none)
  *   results    one slide per experiment or group of experiments that
  *              matters in the period (it finished, or has takeaways), most
  *              decision-relevant first: hypothesis, explore/confirm badge,
@@ -43,6 +47,8 @@ struct deck_opts {
     const char *author; /* who presents (title slide, PDF author) */
     int64_t now;        /* when it is made (title slide, PDF dates) */
     int minutes;        /* meeting length for the agenda, > 0 */
+    int samples;        /* examples side by side on the samples slides;
+                           0: no samples slides */
 };
 
 /*

@@ -321,4 +321,8 @@ void slide_appendix(struct deck *d);
  * (other plot failures leave a note on the slide). */
 int slides_results(struct deck *d);
 
+/* samples.c: the samples slides, ncols examples side by side (0: none);
+ * 0, or a database error. */
+int slides_samples(struct deck *d, int ncols);
+
 #endif

@@ -243,3 +243,33 @@ void wrap_release(struct wrap *w)
     free(w->lines);
     memset(w, 0, sizeof(*w));
 }
+
+void wrap_safe(struct buf *out, const char *s, size_t len, size_t max_chars,
+               size_t *chars_out, size_t *shown_out)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, chars = 0, shown = 0;
+
+    while (i < len) {
+        uint32_t cp;
+        size_t n = decode(u + i, len - i, &cp);
+
+        if (!max_chars || chars < max_chars) {
+            if (n == 0)
+                buf_printf(out, "\\x%02x", u[i]);
+            else if (cp == '\n' || cp == '\t' || !hidden(cp))
+                buf_put(out, s + i, n);
+            else if (cp < 0x100)
+                buf_printf(out, "\\x%02x", cp);
+            else
+                buf_printf(out, "\\u%04x", cp);
+            shown++;
+        }
+        i += n ? n : 1;
+        chars++;
+    }
+    if (chars_out)
+        *chars_out = chars;
+    if (shown_out)
+        *shown_out = shown;
+}

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
+
 /* Display columns of a code point (0, 1 or 2). */
 int wrap_char_width(uint32_t cp);
 
@@ -47,6 +49,15 @@ struct wrap {
  */
 void wrap_text(struct wrap *w, const char *s, size_t len, size_t width,
                size_t max_chars, size_t max_lines);
+
+/*
+ * Appends s made safe as wrap_text() does (escapes for control, format and
+ * bad bytes) but unwrapped: newlines and tabs stay. At most max_chars
+ * characters (0: all); *chars_out (if not NULL) receives the number of
+ * characters of the whole input, *shown_out those appended.
+ */
+void wrap_safe(struct buf *out, const char *s, size_t len, size_t max_chars,
+               size_t *chars_out, size_t *shown_out);
 
 /* Frees the lines; w is WRAP_INIT afterwards. */
 void wrap_release(struct wrap *w);

@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
+#include "view/view.h"
 
 /* ---- sets ---------------------------------------------------------------- */
 
@@ -526,4 +527,385 @@ void view_samples_diff_release(struct view_samples_diff *d)
     free(d->pairs);
     d->pairs = NULL;
     d->npairs = 0;
+}
+
+/* ---- snapshots for renderers ------------------------------------------------ */
+
+static const char *arena_bytes(struct arena *a, const char *s, size_t len)
+{
+    char *p = arena_alloc(a, len + 1);
+
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+/* Copies a parsed row into e, fields in display order. */
+static void copy_example(struct arena *a, struct view_example *e,
+                         const struct view_sample_row *r, const char *why)
+{
+    static const int first[] = { ROLE_INPUT, ROLE_OUTPUT, ROLE_TARGET };
+    const struct sample_fields *f = r->fields;
+    size_t i, j, n = 0;
+
+    memset(e, 0, sizeof(*e));
+    e->why = why;
+    e->row = r->row;
+    e->sid = arena_bytes(a, r->sid, r->sid_len);
+    e->sid_len = r->sid_len;
+    e->has_id = f->role[ROLE_ID] >= 0;
+    e->has_score = r->has_score;
+    e->score = r->score;
+    if (f->role[ROLE_LABEL] >= 0) {
+        const struct sample_field *l = &f->items[f->role[ROLE_LABEL]];
+
+        e->label_key = arena_bytes(a, l->key, l->key_len);
+        e->label = arena_bytes(a, l->text, l->len);
+    }
+    e->fields = arena_alloc(a, (f->len + 1) * sizeof(*e->fields));
+    for (j = 0; j < 3 + f->len; j++) {
+        const struct sample_field *it;
+        int role;
+
+        if (j < 3) {
+            if (f->role[first[j]] < 0)
+                continue;
+            i = (size_t)f->role[first[j]];
+            role = first[j];
+        } else {
+            int r2;
+
+            i = j - 3;
+            for (r2 = 0, role = -1; r2 < ROLE_COUNT; r2++)
+                if (f->role[r2] == (int)i)
+                    role = r2;
+            if (role >= 0)
+                continue; /* a role: shown above or in the headline */
+        }
+        it = &f->items[i];
+        e->fields[n].key = arena_bytes(a, it->key, it->key_len);
+        e->fields[n].key_len = it->key_len;
+        e->fields[n].kind = it->kind;
+        e->fields[n].text = arena_bytes(a, it->text, it->len);
+        e->fields[n].len = it->len;
+        e->fields[n].role = role;
+        n++;
+    }
+    e->nfields = n;
+}
+
+struct collect {
+    struct arena *a;
+    struct view_example *items;
+    size_t len, cap;
+    const char *why;
+};
+
+static int collect_row(void *ctx, const struct view_sample_row *r)
+{
+    struct collect *c = ctx;
+    size_t i;
+
+    for (i = 0; i < c->len; i++)
+        if (c->items[i].row == r->row)
+            return 0;
+    XGROW(c->items, c->len + 1, c->cap);
+    copy_example(c->a, &c->items[c->len++], r, c->why);
+    return 0;
+}
+
+struct note_ref {
+    const struct view_item *item;
+    char *sid;
+};
+
+struct note_scan {
+    const struct view *v;
+    const char *set_uid;
+    struct note_ref *refs;
+    size_t len, cap;
+};
+
+static int scan_note(void *ctx, const struct entry *e)
+{
+    struct note_scan *n = ctx;
+    json_t *d;
+    const char *sid, *set;
+    const struct view_item *it;
+
+    if (!strstr(e->data, "\"sample\""))
+        return 0;
+    it = view_item_find(n->v, e->id);
+    if (!it || it->retracted || !view_in_period(n->v, e->ts))
+        return 0;
+    d = json_loads(e->data, 0, NULL);
+    sid = json_string_value(json_object_get(d, "sample"));
+    set = json_string_value(json_object_get(d, "sample_set"));
+    if (sid && set && strcmp(set, n->set_uid) == 0) {
+        XGROW(n->refs, n->len + 1, n->cap);
+        n->refs[n->len].item = it;
+        n->refs[n->len].sid = xstrdup(sid);
+        n->len++;
+    }
+    json_decref(d);
+    return 0;
+}
+
+/* Ties the notes to their examples, fetching those not chosen yet. */
+static int add_noted(struct store *s, const struct view_exp_samples *vs,
+                     struct collect *c, struct note_scan *n)
+{
+    size_t i, j;
+    int rc = 0;
+
+    for (i = 0; rc == 0 && i < n->len; i++) {
+        struct view_example *e = NULL;
+
+        for (j = 0; j < c->len && !e; j++)
+            if (strcmp(c->items[j].sid, n->refs[i].sid) == 0)
+                e = &c->items[j];
+        if (!e) {
+            struct view_samples_sel sel = { PICK_ID, 0, 0, NULL, NULL };
+            size_t before = c->len;
+
+            sel.value = n->refs[i].sid;
+            c->why = "noted";
+            rc = view_samples_select(s, &vs->set, &sel, collect_row, c);
+            if (rc || c->len == before)
+                continue; /* the id left the set: nothing to show */
+            e = &c->items[before];
+            /* Only the first row with that id. */
+            c->len = before + 1;
+        }
+        {
+            const struct view_item **grown = arena_alloc(
+                c->a, (e->nnotes + 1) * sizeof(*grown));
+
+            if (e->nnotes)
+                memcpy(grown, e->notes, e->nnotes * sizeof(*grown));
+            grown[e->nnotes++] = n->refs[i].item;
+            e->notes = grown;
+        }
+    }
+    return rc;
+}
+
+int view_exp_samples(const struct view *v, const struct view_exp *x,
+                     const struct view_samples_opts *o,
+                     struct view_exp_samples **out)
+{
+    struct view_samples_opts dflt = VIEW_SAMPLES_OPTS_INIT;
+    struct arena *a = xcalloc(1, sizeof(*a));
+    struct view_exp_samples *vs = arena_alloc(a, sizeof(*vs));
+    struct collect c = { a, NULL, 0, 0, NULL };
+    struct note_scan n = { v, NULL, NULL, 0, 0 };
+    struct entry_filter f = ENTRY_FILTER_ALL;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if (!o)
+        o = &dflt;
+    vs->priv = a;
+    rc = view_samples_latest(v->store, a, x->id, x->name, &vs->set);
+    if (rc == LL_ENOTFOUND) {
+        ll_error_clear();
+        arena_release(a);
+        free(a);
+        return 0;
+    }
+    if (rc == 0 && o->worst > 0 && vs->set.scored) {
+        struct view_samples_sel sel = { PICK_WORST, 0, 0, NULL, NULL };
+
+        sel.n = o->worst;
+        c.why = "lowest score";
+        rc = view_samples_select(v->store, &vs->set, &sel, collect_row, &c);
+    }
+    if (rc == 0 && o->random > 0) {
+        struct view_samples_sel sel = { PICK_RANDOM, 0, 0, NULL, NULL };
+        size_t before = c.len;
+
+        /* Draw as many more as were chosen already, so that rows drawn
+         * twice still leave `random` new ones. */
+        sel.n = o->random + (int64_t)c.len;
+        sel.seed = o->seed;
+        c.why = "random draw";
+        rc = view_samples_select(v->store, &vs->set, &sel, collect_row, &c);
+        if (c.len > before + (size_t)o->random)
+            c.len = before + (size_t)o->random;
+    }
+    if (rc == 0) {
+        n.set_uid = vs->set.uid;
+        f.exp = x->id;
+        f.kind = ENTRY_NOTE;
+        rc = store_entries(v->store, &f, scan_note, &n);
+    }
+    if (rc == 0)
+        rc = add_noted(v->store, vs, &c, &n);
+    for (i = 0; i < n.len; i++)
+        free(n.refs[i].sid);
+    free(n.refs);
+    if (rc) {
+        free(c.items);
+        arena_release(a);
+        free(a);
+        return rc;
+    }
+    /* Noted examples first: they are what someone wrote about. */
+    vs->examples = arena_alloc(a, (c.len + 1) * sizeof(*vs->examples));
+    for (i = 0; i < c.len; i++)
+        if (c.items[i].nnotes)
+            vs->examples[vs->nexamples++] = c.items[i];
+    for (i = 0; i < c.len; i++)
+        if (!c.items[i].nnotes)
+            vs->examples[vs->nexamples++] = c.items[i];
+    free(c.items);
+    *out = vs;
+    return 0;
+}
+
+void view_exp_samples_free(struct view_exp_samples *s)
+{
+    struct arena *a;
+
+    if (!s)
+        return;
+    a = s->priv;
+    arena_release(a);
+    free(a);
+}
+
+/* ---- best against baseline ----------------------------------------------------- */
+
+struct member {
+    const struct view_exp *x;
+    struct view_samples_set set;
+};
+
+static int is_baseline(const struct view_exp *x)
+{
+    return view_exp_has_tag(x, "baseline") || strstr(x->name, "baseline")
+           || strstr(x->name, "zero-shot");
+}
+
+static int fetch_into(struct store *s, struct arena *a,
+                      const struct view_samples_set *set, int64_t row,
+                      struct view_example *out)
+{
+    struct collect c = { a, NULL, 0, 0, "pair" };
+    struct view_samples_sel sel = { PICK_ROW, 0, 0, NULL, NULL };
+    int rc;
+
+    sel.n = row;
+    rc = view_samples_select(s, set, &sel, collect_row, &c);
+    if (rc == 0 && c.len)
+        *out = c.items[0];
+    else
+        memset(out, 0, sizeof(*out));
+    free(c.items);
+    return rc;
+}
+
+int view_samples_compare(const struct view *v, size_t limit,
+                         struct view_samples_cmps *out)
+{
+    struct arena *a = xcalloc(1, sizeof(*a));
+    struct member *m = NULL;
+    struct view_samples_cmp *items = NULL;
+    size_t nm = 0, cap = 0, ncmp = 0, cap_cmp = 0, i, j, t;
+    int rc = 0;
+
+    memset(out, 0, sizeof(*out));
+    for (i = 0; rc == 0 && i < v->nexps; i++) {
+        const struct view_exp *x = &v->exps[i];
+        struct view_samples_set set;
+
+        if (!x->touched || !x->ntags)
+            continue;
+        rc = view_samples_latest(v->store, a, x->id, x->name, &set);
+        if (rc == LL_ENOTFOUND) {
+            ll_error_clear();
+            rc = 0;
+            continue;
+        }
+        if (rc)
+            break;
+        XGROW(m, nm + 1, cap);
+        m[nm].x = x;
+        m[nm].set = set;
+        nm++;
+    }
+    /* Each tag once, in the order its first member appears. */
+    for (i = 0; rc == 0 && i < nm; i++) {
+        for (t = 0; rc == 0 && t < m[i].x->ntags; t++) {
+            const char *tag = m[i].x->tags[t];
+            struct member *base = NULL, *best = NULL;
+            int seen = 0, count = 0;
+            struct view_samples_cmp *c;
+
+            for (j = 0; j < i && !seen; j++)
+                seen = view_exp_has_tag(m[j].x, tag);
+            if (seen)
+                continue;
+            for (j = i; j < nm; j++) {
+                if (!view_exp_has_tag(m[j].x, tag))
+                    continue;
+                count++;
+                if (!base || (is_baseline(m[j].x) && !is_baseline(base->x)))
+                    base = &m[j];
+            }
+            if (count < 2)
+                continue;
+            for (j = i; j < nm; j++)
+                if (&m[j] != base && view_exp_has_tag(m[j].x, tag)
+                    && m[j].set.scored
+                    && (!best || m[j].set.mean > best->set.mean))
+                    best = &m[j];
+            if (!best)
+                continue;
+            XGROW(items, ncmp + 1, cap_cmp);
+            c = &items[ncmp];
+            memset(c, 0, sizeof(*c));
+            c->tag = tag;
+            c->baseline = base->x;
+            c->best = best->x;
+            c->set_a = base->set;
+            c->set_b = best->set;
+            rc = view_samples_diff(v->store, &c->set_a, &c->set_b, NULL,
+                                   limit, &c->diff);
+            if (rc)
+                break;
+            ncmp++;
+            c->a = arena_alloc(a, (c->diff.npairs + 1) * sizeof(*c->a));
+            c->b = arena_alloc(a, (c->diff.npairs + 1) * sizeof(*c->b));
+            for (j = 0; rc == 0 && j < c->diff.npairs; j++) {
+                rc = fetch_into(v->store, a, &c->set_a,
+                                c->diff.pairs[j].row_a, &c->a[j]);
+                if (rc == 0)
+                    rc = fetch_into(v->store, a, &c->set_b,
+                                    c->diff.pairs[j].row_b, &c->b[j]);
+            }
+        }
+    }
+    free(m);
+    out->items = items;
+    out->len = ncmp;
+    out->priv = a;
+    if (rc)
+        view_samples_cmps_release(out);
+    return rc;
+}
+
+void view_samples_cmps_release(struct view_samples_cmps *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->len; i++)
+        view_samples_diff_release(&c->items[i].diff);
+    free(c->items);
+    if (c->priv) {
+        arena_release(c->priv);
+        free(c->priv);
+    }
+    memset(c, 0, sizeof(*c));
 }

@@ -129,4 +129,87 @@ int view_samples_diff(struct store *s, const struct view_samples_set *a,
 
 void view_samples_diff_release(struct view_samples_diff *d);
 
+/* ---- a snapshot for renderers ------------------------------------------ */
+
+struct view;
+struct view_exp;
+struct view_item;
+
+/* One field of an example, copied (owned by the snapshot). */
+struct view_example_field {
+    const char *key;
+    size_t key_len;
+    enum sample_kind kind;
+    const char *text;     /* as stored: may hold any bytes */
+    size_t len;
+    int role;             /* enum sample_role, or -1 */
+};
+
+struct view_example {
+    const char *why;      /* "lowest score", "random draw", "noted" */
+    int64_t row;
+    const char *sid;
+    size_t sid_len;
+    int has_id;           /* the file gave an id (else sid is the row) */
+    int has_score;
+    double score;
+    const char *label_key; /* the label field's name, or NULL */
+    const char *label;     /* its text */
+    struct view_example_field *fields; /* input, output, target, others */
+    size_t nfields;
+    const struct view_item **notes; /* notes tied to it (in the period) */
+    size_t nnotes;
+};
+
+struct view_exp_samples {
+    struct view_samples_set set;  /* the experiment's newest set */
+    struct view_example *examples;
+    size_t nexamples;
+    void *priv;                   /* the arena */
+};
+
+struct view_samples_opts {
+    int64_t worst;   /* the lowest scores (default 2) */
+    int64_t random;  /* seeded random draws besides them (default 1) */
+    uint64_t seed;   /* the draw: 0, so the same report twice is the same */
+};
+
+#define VIEW_SAMPLES_OPTS_INIT { 2, 1, 0 }
+
+/*
+ * The chosen examples of x's newest samples set, and every example a note
+ * of the period is tied to (note --sample), with those notes. *out is NULL
+ * (and 0 returned) when x has no samples; otherwise the caller's, freed
+ * with view_exp_samples_free().
+ */
+int view_exp_samples(const struct view *v, const struct view_exp *x,
+                     const struct view_samples_opts *o,
+                     struct view_exp_samples **out);
+
+void view_exp_samples_free(struct view_exp_samples *s);
+
+/* The diff of a group's best run against its baseline, for renderers. */
+struct view_samples_cmp {
+    const char *tag;                    /* the group: experiments with it */
+    const struct view_exp *baseline;    /* tagged baseline, named so, or the
+                                           group's first */
+    const struct view_exp *best;        /* highest mean sample score */
+    struct view_samples_set set_a, set_b;
+    struct view_samples_diff diff;
+    struct view_example *a, *b;         /* the top pairs' rows, npairs each */
+};
+
+struct view_samples_cmps {
+    struct view_samples_cmp *items;
+    size_t len;
+    void *priv;
+};
+
+/* For each tag shared by two or more touched experiments with samples:
+ * best against baseline, with the `limit` largest changes. */
+int view_samples_compare(const struct view *v, size_t limit,
+                         struct view_samples_cmps *out);
+
+void view_samples_cmps_release(struct view_samples_cmps *c);
+
 #endif
