@@ -196,7 +196,7 @@ int store_samples_rows(struct store *s, int64_t entry,
         buf_puts(&sql, " AND score IS NOT NULL ORDER BY score, seq");
     else if (q->order == SAMPLES_BEST)
         buf_puts(&sql, " AND score IS NOT NULL ORDER BY score DESC, seq");
-    else
+    else if (!q->row) /* one row: ORDER BY would pull in the whole set */
         buf_puts(&sql, " ORDER BY seq");
     if (q->limit > 0)
         buf_puts(&sql, " LIMIT ?4");

@@ -143,11 +143,107 @@ def bench_deck(d):
     print("sample deck (slides with plots): %.2f s (median of %d)" % (t, REPEAT))
 
 
+SAMPLES = 100_000
+
+
+def write_samples(d):
+    """100k rows of about 2 KB: id, prompt, response, score, one more field."""
+    import random
+    rng = random.Random(0)
+    words = ("the model answers the question about the plot with a long and "
+             "careful chain of thought before it settles on ").split()
+    path = os.path.join(d, "samples.jsonl")
+    with open(path, "w") as f:
+        for i in range(SAMPLES):
+            prompt = " ".join(rng.choice(words) for _ in range(120))
+            response = " ".join(rng.choice(words) for _ in range(190))
+            f.write('{"id": "ex-%d", "prompt": "%s", "response": "%s", '
+                    '"score": %.4f, "temperature": 0.7}\n'
+                    % (i, prompt, response, rng.random()))
+    return path
+
+
+def peak_rss_mb(args):
+    """Runs args under /usr/bin/time -v; returns (seconds, peak RSS in MB)."""
+    t = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-v"] + args, env=ENV, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       text=True)
+    secs = time.perf_counter() - t
+    for line in p.stderr.splitlines():
+        if "Maximum resident set size" in line:
+            return secs, int(line.split()[-1]) / 1024
+    return secs, float("nan")
+
+
+def cpu_time(args, repeat=5):
+    """Median user+system CPU seconds of a command: on a loaded shared
+    machine the wall time mostly measures the neighbours."""
+    import resource
+    cpus = []
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        run(args)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime
+                    + after.ru_stime - before.ru_stime)
+    return statistics.median(cpus)
+
+
+def bench_samples(d):
+    path = write_samples(d)
+    size = os.path.getsize(path)
+    points = os.path.join(d, "same-n-points.jsonl")
+    with open(points, "w") as f:
+        for s in range(SAMPLES):
+            f.write('{"step": %d, "loss": %r}\n' % (s, 1.0 / (s + 1)))
+    have_time = os.path.exists("/usr/bin/time")
+    adds, rss = [], []
+    for _ in range(REPEAT):
+        db = fresh_log(d, "s.db")
+        if have_time:
+            secs, mb = peak_rss_mb([LABLOG, "--db", db, "samples", "add",
+                                    "--exp", "e", path])
+            rss.append(mb)
+        else:
+            secs = timed([LABLOG, "--db", db, "samples", "add", "--exp", "e",
+                          path])
+        adds.append(secs)
+    add = statistics.median(adds)
+    ing = median_time(lambda _: [LABLOG, "--db", os.path.join(d, "i.db"),
+                                 "ingest", "--exp", "e", points],
+                      setup=lambda: fresh_log(d, "i.db"))
+    db = os.path.join(d, "s.db")
+    worst = median_time(lambda _: [LABLOG, "--db", db, "samples", "show", "e",
+                                   "--worst", "10"], repeat=5)
+    rand = median_time(lambda _: [LABLOG, "--db", db, "samples", "show", "e",
+                                  "--random", "10", "--seed", "1"], repeat=5)
+    worst_cpu = cpu_time([LABLOG, "--db", db, "samples", "show", "e",
+                          "--worst", "10"])
+    ver = median_time(lambda _: [LABLOG, "--db", db, "verify"], repeat=REPEAT)
+    print("samples add of %d rows (%.0f MB, ~%d B a row), median of %d"
+          % (SAMPLES, size / 1e6, size // SAMPLES, REPEAT))
+    print("  lablog samples add              %9.0f rows/s  (%.2f s, %.0f MB/s%s)"
+          % (SAMPLES / add, add, size / 1e6 / add,
+             ", peak RSS %.0f MB" % max(rss) if rss else ""))
+    print("  lablog ingest, %d points     %9.0f points/s  (%.2f s), same run"
+          % (SAMPLES, SAMPLES / ing, ing))
+    print("  samples show --worst 10         %.3f s wall, %.3f s CPU  (goal < 0.2 s)"
+          % (worst, worst_cpu))
+    print("  samples show --random 10        %.3f s" % rand)
+    print("  verify (every sample re-hashed) %.2f s" % ver)
+
+
 def main():
     if not os.path.exists(RAW):
         sys.exit("bench: build %s first (make bench)" % RAW)
     with tempfile.TemporaryDirectory() as d:
+        only = os.environ.get("BENCH_ONLY")
+        if only == "samples":
+            bench_samples(d)
+            return
         bench_ingest(d)
+        bench_samples(d)
         bench_metric(d)
         bench_plot(d)
         bench_deck(d)
