@@ -103,6 +103,15 @@ static void print_line(const struct printer *p, const struct entry *e)
     case ENTRY_METRICS:
         print_metrics_count(e);
         break;
+    case ENTRY_SAMPLES: {
+        json_t *d = json_loads(e->data, 0, NULL);
+        long long n = json_integer_value(json_object_get(d, "rows"));
+
+        printf(" %s: %lld row%s", e->title, n, n == 1 ? "" : "s");
+        print_first_line(" - ", e->body);
+        json_decref(d);
+        break;
+    }
     case ENTRY_AMEND: case ENTRY_DONE: case ENTRY_UNBLOCK:
     case ENTRY_ANSWER: case ENTRY_RETRACT:
         printf(" #%lld", (long long)e->ref);

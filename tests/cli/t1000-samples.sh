@@ -49,6 +49,9 @@ test_expect 'add: JSONL and CSV (a record spanning lines), ids printed' '
     grep -q "samples: 10 rows (10 scored) from b.csv" e_b &&
     test "$(cat id_a)" = 4 && test "$(cat id_b)" = 5
 '
+test_expect 'log lists a samples set with its rows' '
+    lablog log --kind samples >l && grep -q "samples  \[base\] a.jsonl: 12 rows" l
+'
 test_expect 'verify covers the samples' '
     lablog verify >v && grep -q "22 samples in 2 sets" v
 '
