@@ -28,6 +28,40 @@
 /* Longest text handed to the layout: it is cut to its box anyway. */
 #define SAFE_CHARS 4000
 
+/* A note (Markdown, made safe) in a box, with its label in bold. */
+static void draw_note(struct deck *d, const char *label, const char *note,
+                      const struct box *b)
+{
+    struct md_doc doc;
+    struct buf t = BUF_INIT;
+
+    buf_printf(&t, "**%s** ", label);
+    wrap_safe(&t, note, strlen(note), SAFE_CHARS, NULL, NULL);
+    memset(&doc, 0, sizeof(doc));
+    md_parse(&doc, t.ptr, t.len);
+    draw_doc(d, &doc, b, 1);
+    md_doc_release(&doc);
+    buf_release(&t);
+}
+
+/* Draws a note in b and returns the height it took. */
+static double draw_doc_height(struct deck *d, const struct view_item *it,
+                              const struct box *b, const char *label)
+{
+    struct md_doc doc;
+    struct buf t = BUF_INIT;
+    double h;
+
+    buf_printf(&t, "**%s** ", label);
+    wrap_safe(&t, it->text, strlen(it->text), SAFE_CHARS, NULL, NULL);
+    memset(&doc, 0, sizeof(doc));
+    md_parse(&doc, t.ptr, t.len);
+    h = draw_doc(d, &doc, b, 1);
+    md_doc_release(&doc);
+    buf_release(&t);
+    return h;
+}
+
 /* Safe text of s in b (reset first). */
 static const char *safe_text(struct buf *b, const char *s, size_t len)
 {
@@ -178,10 +212,7 @@ static void cmp_slide(struct deck *d, const struct view_samples_cmp *c,
             struct box nb = { x, y - 4, col_w, y - 4 - BODY_BOTTOM,
                               SAMPLE_SIZE, &ACCENT };
 
-            buf_reset(&tmp);
-            buf_puts(&tmp, "Note: ");
-            wrap_safe(&tmp, note, strlen(note), SAFE_CHARS, NULL, NULL);
-            draw_plain(d, tmp.ptr, MD_EM, &nb);
+            draw_note(d, "Note:", note, &nb);
         }
     }
 cleanup:
@@ -255,19 +286,15 @@ static void noted_slide(struct deck *d, const struct view_exp *x,
         role_text(e, ROLE_OUTPUT, &text, &len);
         y -= labelled_box(d, cx, y, col_w, h_box, "output",
                           safe_text(&tmp, text, len), 0, &CODE_BG);
-        buf_reset(&tmp);
         for (k = 0; k < e->nnotes; k++) {
-            const char *t = e->notes[k]->text;
-
-            buf_puts(&tmp, k ? "\n" : "");
-            buf_puts(&tmp, e->notes[k]->takeaway ? "Takeaway: " : "Note: ");
-            wrap_safe(&tmp, t, strlen(t), SAFE_CHARS, NULL, NULL);
-        }
-        {
             struct box nb = { cx, y - 4, col_w, y - 4 - BODY_BOTTOM,
                               SAMPLE_SIZE, &ACCENT };
 
-            draw_plain(d, tmp.ptr, MD_EM, &nb);
+            if (nb.h < SAMPLE_SIZE * LEAD)
+                break;
+            y -= 6 + draw_doc_height(d, e->notes[k], &nb,
+                                     e->notes[k]->takeaway ? "Takeaway:"
+                                                           : "Note:");
         }
     }
     buf_release(&title);
