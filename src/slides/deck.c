@@ -187,13 +187,16 @@ static int build_slides(struct deck *d)
         slide_empty(d);
         return 0;
     }
+    rc = samples_prepare(d, d->o->samples);
+    if (rc)
+        return rc;
     agenda_build(&a, d);
     slide_agenda(d, &a);
     agenda_release(&a);
     slide_tldr(d);
     rc = slides_results(d);
     if (rc == 0)
-        rc = slides_samples(d, d->o->samples);
+        slides_samples(d);
     if (rc == 0) {
         slide_next(d);
         if (d->v->questions_open.len)
@@ -251,6 +254,7 @@ int deck_build(struct buf *out, int *pages_out, const struct view *v,
     free(d.pages);
     buf_release(&d.scratch);
     buf_release(&d.footer);
+    samples_release(&d);
     plan_release(&d.plan);
     return rc;
 }

@@ -112,6 +112,8 @@ struct deck {
     struct buf scratch;
     struct buf footer;           /* "project · period" under each slide */
     struct plan plan;
+    void *samples;               /* samples.c: what its slides show */
+    size_t nsample_slides;       /* how many they are */
 };
 
 /* The agenda: one item per section, with its minutes. */
@@ -321,8 +323,11 @@ void slide_appendix(struct deck *d);
  * (other plot failures leave a note on the slide). */
 int slides_results(struct deck *d);
 
-/* samples.c: the samples slides, ncols examples side by side (0: none);
- * 0, or a database error. */
-int slides_samples(struct deck *d, int ncols);
+/* samples.c: the samples slides. samples_prepare() loads what they show
+ * (ncols examples side by side; 0: none) and sets d->nsample_slides, for
+ * the agenda; slides_samples() draws them; samples_release() frees. */
+int samples_prepare(struct deck *d, int ncols);
+void slides_samples(struct deck *d);
+void samples_release(struct deck *d);
 
 #endif

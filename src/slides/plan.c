@@ -295,6 +295,8 @@ void agenda_build(struct agenda *a, const struct deck *d)
         agenda_add(a, label.ptr, 0,
                    3 + (double)takeaways + (r->group ? 1 : 0));
     }
+    if (d->nsample_slides)
+        agenda_add(a, "Samples", 0, 2.0 * (double)d->nsample_slides);
     for (i = 0; i < v->next_open.len; i++) {
         if (v->next_open.items[i]->minutes > 0)
             fixed += v->next_open.items[i]->minutes;

@@ -309,44 +309,96 @@ static const struct view_exp_samples *snap_of(
     return snaps[x - v->exps];
 }
 
-int slides_samples(struct deck *d, int ncols)
+struct deck_samples {
+    struct view_exp_samples **snaps; /* per v->exps; NULL: no samples */
+    struct view_samples_cmps cmps;
+    size_t cols;
+    size_t nslides;                  /* how many slides they make */
+};
+
+/* Whether noted_slide() would draw a slide for x. */
+static int has_noted_slide(const struct view_exp *x,
+                           const struct view_exp_samples *s,
+                           const struct view_samples_cmps *cmps, size_t cols)
+{
+    size_t i;
+
+    for (i = 0; s && i < s->nexamples; i++)
+        if (s->examples[i].nnotes
+            && !on_cmp_slide(cmps, x, s->examples[i].sid, cols))
+            return 1;
+    return 0;
+}
+
+int samples_prepare(struct deck *d, int ncols)
 {
     const struct view *v = d->v;
-    struct view_exp_samples **snaps = NULL;
-    struct view_samples_cmps cmps = { NULL, 0, NULL };
-    size_t i, cols;
+    struct deck_samples *ds;
+    size_t i;
     int rc = 0;
 
+    d->samples = NULL;
+    d->nsample_slides = 0;
     if (ncols <= 0)
         return 0;
-    cols = (size_t)(ncols > MAX_COLS ? MAX_COLS : ncols);
-    snaps = calloc(v->nexps + 1, sizeof(*snaps));
-    if (!snaps) {
-        rc = ll_error(LL_ERR, "out of memory");
-        goto cleanup;
+    ds = calloc(1, sizeof(*ds));
+    if (ds)
+        ds->snaps = calloc(v->nexps + 1, sizeof(*ds->snaps));
+    if (!ds || !ds->snaps) {
+        free(ds);
+        return ll_error(LL_ERR, "out of memory");
     }
+    d->samples = ds;
+    ds->cols = (size_t)(ncols > MAX_COLS ? MAX_COLS : ncols);
     for (i = 0; rc == 0 && i < v->nexps; i++)
         if (v->exps[i].touched)
-            rc = view_exp_samples(v, &v->exps[i], NULL, &snaps[i]);
+            rc = view_exp_samples(v, &v->exps[i], NULL, &ds->snaps[i]);
     if (rc == 0)
-        rc = view_samples_compare(v, cols, &cmps);
-    for (i = 0; rc == 0 && i < cmps.len; i++) {
-        const struct view_samples_cmp *c = &cmps.items[i];
+        rc = view_samples_compare(v, ds->cols, &ds->cmps);
+    if (rc)
+        return rc;
+    ds->nslides = ds->cmps.len;
+    for (i = 0; i < v->nexps; i++)
+        ds->nslides += has_noted_slide(&v->exps[i], ds->snaps[i], &ds->cmps,
+                                       ds->cols);
+    d->nsample_slides = ds->nslides;
+    return 0;
+}
+
+void slides_samples(struct deck *d)
+{
+    const struct view *v = d->v;
+    struct deck_samples *ds = d->samples;
+    size_t i;
+
+    if (!ds)
+        return;
+    for (i = 0; i < ds->cmps.len; i++) {
+        const struct view_samples_cmp *c = &ds->cmps.items[i];
         const struct view_exp_samples *pair[2];
 
-        pair[0] = snap_of((const struct view_exp_samples *const *)snaps, v,
-                          c->baseline);
-        pair[1] = snap_of((const struct view_exp_samples *const *)snaps, v,
-                          c->best);
-        cmp_slide(d, c, cols, pair);
+        pair[0] = snap_of((const struct view_exp_samples *const *)ds->snaps,
+                          v, c->baseline);
+        pair[1] = snap_of((const struct view_exp_samples *const *)ds->snaps,
+                          v, c->best);
+        cmp_slide(d, c, ds->cols, pair);
     }
-    for (i = 0; rc == 0 && i < v->nexps; i++)
-        if (snaps[i])
-            noted_slide(d, &v->exps[i], snaps[i], cols, &cmps);
-cleanup:
-    for (i = 0; snaps && i < v->nexps; i++)
-        view_exp_samples_free(snaps[i]);
-    free(snaps);
-    view_samples_cmps_release(&cmps);
-    return rc;
+    for (i = 0; i < v->nexps; i++)
+        if (ds->snaps[i])
+            noted_slide(d, &v->exps[i], ds->snaps[i], ds->cols, &ds->cmps);
+}
+
+void samples_release(struct deck *d)
+{
+    struct deck_samples *ds = d->samples;
+    size_t i;
+
+    if (!ds)
+        return;
+    for (i = 0; ds->snaps && i < d->v->nexps; i++)
+        view_exp_samples_free(ds->snaps[i]);
+    free(ds->snaps);
+    view_samples_cmps_release(&ds->cmps);
+    free(ds);
+    d->samples = NULL;
 }

@@ -45,7 +45,8 @@ test_expect 'deck: a samples slide for the group, examples side by side' '
     grep -q "Samples: bon-n8 vs bon-baseline" d.txt &&
     grep -q "id p1 · 0.1 → 0.85 (+0.75) *id p4 · 0.2 → 0.75 (+0.55)" d.txt &&
     grep -q "paired t test p =" d.txt &&
-    grep -q "Note: Refuses a sysadmin question" d.txt
+    grep -q "Note: Refuses a sysadmin question" d.txt &&
+    grep -q "Samples  *[0-9]* min" d.txt
 '
 test_expect 'deck: a long output is cut with an ellipsis to fit its box' '
     grep -q "uncle Claudius poisoned him;…" d.txt &&
