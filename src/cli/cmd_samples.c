@@ -106,13 +106,19 @@ cleanup:
 
 /* Resolves EXP (and --set ID) to the set that counts. */
 static int find_set(struct app *app, struct arena *a, const char *exp_name,
-                    int64_t set_id, struct view_samples_set *out)
+                    int64_t set_id, const char *attempt,
+                    struct view_samples_set *out)
 {
     int64_t exp;
     int rc = store_exp_find(app->store, exp_name, &exp);
 
     if (rc)
         return rc;
+    if (set_id && attempt)
+        return ll_error(LL_EUSAGE, "choose --set or --attempt, not both");
+    if (attempt)
+        return view_samples_of_attempt(app->store, a, exp, exp_name, attempt,
+                                       out);
     if (!set_id)
         return view_samples_latest(app->store, a, exp, exp_name, out);
     rc = view_samples_get(app->store, a, set_id, out);
@@ -181,7 +187,7 @@ static int samples_show_cmd(int argc, char **argv, struct app *app)
 {
     int64_t worst = 0, best = 0, random = 0, seed = 0, row = 0, set_id = 0;
     int64_t first = 0;
-    const char *where = NULL, *id = NULL;
+    const char *where = NULL, *id = NULL, *attempt = NULL;
     int json = 0, full = 0, all = 0;
     const struct opt opts[] = {
         { OPT_INT, 0, "worst", &worst, "N", "the N lowest scores" },
@@ -194,6 +200,7 @@ static int samples_show_cmd(int argc, char **argv, struct app *app)
         { OPT_INT, 0, "first", &first, "N", "the first N rows (default 10 in a terminal)" },
         { OPT_FLAG, 0, "all", &all, NULL, "every row" },
         { OPT_INT, 0, "set", &set_id, "ID", "an older samples set of EXP (its entry id)" },
+        { OPT_STRING, 0, "attempt", &attempt, "UID", "the newest set of that attempt (uid or prefix of its running status entry)" },
         { OPT_FLAG, 0, "full", &full, NULL, "do not fold long fields" },
         { OPT_FLAG, 0, "json", &json, NULL, "the rows as JSON lines, as given (every row by default)" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
@@ -201,7 +208,7 @@ static int samples_show_cmd(int argc, char **argv, struct app *app)
     const struct opt_command cmd = {
         "samples show EXP [--worst N | --best N | --random N [--seed S] | "
         "--where FIELD=VALUE | --id ID | --row N | --first N | --all] "
-        "[--set ID] [--full] [--json]",
+        "[--set ID | --attempt UID] [--full] [--json]",
         "Show examples of an experiment's newest samples set.",
         opts, NULL, 0,
     };
@@ -226,7 +233,7 @@ static int samples_show_cmd(int argc, char **argv, struct app *app)
         rc = ll_error(LL_EUSAGE, "counts must be positive");
         goto cleanup;
     }
-    rc = find_set(app, &arena, ops[0], set_id, &set);
+    rc = find_set(app, &arena, ops[0], set_id, attempt, &set);
     if (rc)
         goto cleanup;
     if (worst || best) {
@@ -498,9 +505,9 @@ static int samples_diff_cmd(int argc, char **argv, struct app *app)
         rc = ll_error(LL_EUSAGE, "--limit must not be negative");
         goto cleanup;
     }
-    rc = find_set(app, &arena, ops[0], set_a, &a);
+    rc = find_set(app, &arena, ops[0], set_a, NULL, &a);
     if (rc == 0)
-        rc = find_set(app, &arena, ops[1], set_b, &b);
+        rc = find_set(app, &arena, ops[1], set_b, NULL, &b);
     if (rc == 0)
         rc = view_samples_diff(app->store, &a, &b, by, (size_t)limit, &d);
     if (rc)

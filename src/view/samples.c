@@ -96,6 +96,41 @@ int view_samples_latest(struct store *s, struct arena *a, int64_t exp,
     return add_scores(s, out);
 }
 
+struct attempt_load {
+    struct set_load l;
+    const char *attempt;
+};
+
+static int take_attempt(void *ctx, const struct entry *e)
+{
+    struct attempt_load *al = ctx;
+    json_t *d = json_loads(e->data, 0, NULL);
+    const char *att = json_string_value(json_object_get(d, "attempt"));
+    int hit = att && strncmp(att, al->attempt, strlen(al->attempt)) == 0;
+
+    json_decref(d);
+    return hit ? fill_set(&al->l, e) : 0;
+}
+
+int view_samples_of_attempt(struct store *s, struct arena *a, int64_t exp,
+                            const char *exp_name, const char *attempt,
+                            struct view_samples_set *out)
+{
+    struct entry_filter f = ENTRY_FILTER_ALL;
+    struct attempt_load al = { { a, out, 0, NULL }, attempt };
+    int rc;
+
+    f.exp = exp;
+    f.kind = ENTRY_SAMPLES;
+    rc = store_entries(s, &f, take_attempt, &al);
+    if (rc)
+        return rc;
+    if (!al.l.found)
+        return ll_error(LL_ENOTFOUND, "experiment '%s' has no samples from "
+                        "attempt %s", exp_name, attempt);
+    return add_scores(s, out);
+}
+
 int view_samples_get(struct store *s, struct arena *a, int64_t entry,
                      struct view_samples_set *out)
 {

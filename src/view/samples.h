@@ -46,6 +46,13 @@ struct view_samples_set {
 int view_samples_latest(struct store *s, struct arena *a, int64_t exp,
                         const char *exp_name, struct view_samples_set *out);
 
+/* The newest set of experiment exp added during the attempt whose running
+ * status entry has a uid starting with `attempt` (the set's data.attempt);
+ * LL_ENOTFOUND when there is none. */
+int view_samples_of_attempt(struct store *s, struct arena *a, int64_t exp,
+                            const char *exp_name, const char *attempt,
+                            struct view_samples_set *out);
+
 /* The set written by samples entry `entry`; LL_ENOTFOUND or LL_EUSAGE when
  * that entry is not a samples set. */
 int view_samples_get(struct store *s, struct arena *a, int64_t entry,

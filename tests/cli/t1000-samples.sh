@@ -253,6 +253,20 @@ test_fails 2 "--sample expects EXP:ID" lablog note --sample base "x"
 test_fails 2 "name different experiments" lablog note --exp tuned --sample base:q3 "x"
 test_fails 1 "unknown experiment 'nope'" lablog note --sample nope:q1 "x"
 
+test_expect '--attempt picks the set of one attempt' '
+    lablog exp start base >/dev/null &&
+    run1=$(lablog log --kind status --exp base | tail -n 1 | sed "s/^#\([0-9]*\).*/\1/") &&
+    uid1=$(lablog show "$run1" | head -n 1 | sed "s/.*  //") &&
+    printf "%s\n" "{\"id\": \"r1\", \"score\": 0.5}" >att1.jsonl &&
+    lablog samples add --exp base att1.jsonl >/dev/null 2>&1 &&
+    lablog exp start base >/dev/null &&
+    printf "%s\n" "{\"id\": \"r2\", \"score\": 0.6}" >att2.jsonl &&
+    lablog samples add --exp base att2.jsonl >/dev/null 2>&1 &&
+    lablog samples show base --json | grep -q r2 &&
+    lablog samples show base --attempt "$(echo "$uid1" | cut -c1-20)" --json >a1 &&
+    grep -q r1 a1 && ! grep -q r2 a1
+'
+test_fails 1 "has no samples from attempt ZZZZ" lablog samples show base --attempt ZZZZ
 # Tampering with a stored sample is caught.
 test_expect 'verify names a changed sample' '
     cp lablog.db t.db &&
