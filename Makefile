@@ -44,7 +44,8 @@ DEB_PKGS    = pkg-config libsqlite3-dev libcmark-dev libhpdf-dev \
               libcairo2-dev libfontconfig-dev libfreetype-dev \
               libcurl4-openssl-dev libjansson-dev libssl-dev \
               fonts-dejavu-core poppler-utils sqlite3 clang python3 \
-              libpq-dev postgresql python3-scipy chromium cmark
+              libpq-dev postgresql python3-scipy chromium cmark \
+              python3-venv python3-protobuf man-db groff-base zsh
 BENCH_PKGS  = gnuplot-nox
 
 # --- sources and objects ------------------------------------------------
@@ -70,8 +71,15 @@ FUZZ_MAIN ?= $(BUILD)/tests/fuzz/replay.o
 SPEC     = $(patsubst %.c,$(BUILD)/%,$(wildcard tests/spec/spec_*.c))
 HARNESS  = $(BUILD)/tests/unit/harness.o
 
-all: $(BUILD)/lablog $(BUILD)/lablog-render.so
+all: $(BUILD)/lablog $(BUILD)/lablog-render.so $(BUILD)/lablog.1
 	@ln -sf $(BUILD)/lablog lablog
+	@ln -sf $(BUILD)/lablog.1 lablog.1
+
+# The manual page is generated from the commands' own option tables
+# (`lablog help --man`), so it cannot disagree with --help.
+$(BUILD)/lablog.1: $(BUILD)/lablog $(BUILD)/lablog-render.so
+	@echo "  MAN     $@"
+	@$(BUILD)/lablog help --man >$@
 
 $(BUILD)/.flags: FORCE
 	@mkdir -p $(@D)
@@ -188,19 +196,37 @@ $(BUILD)/tests/bench/raw_insert: tests/bench/raw_insert.c
 bench-run: all $(BUILD)/tests/bench/raw_insert
 	@python3 tests/bench/bench.py
 
-install: all
+# The Python package: into the site-packages folder of $(PYTHON) under
+# PREFIX (see python/_build/sitedir.py), with the path of the installed
+# lablog program.
+PYTHON ?= python3
+PYTHON_SITEDIR ?= $(shell $(PYTHON) python/_build/sitedir.py $(PREFIX))
+
+install-python:
+	install -d $(DESTDIR)$(PYTHON_SITEDIR)/lablog
+	install -m 644 python/lablog/*.py $(DESTDIR)$(PYTHON_SITEDIR)/lablog/
+	printf '# Written by make install.\nBIN = "%s"\n' '$(PREFIX)/bin/lablog' \
+	    >$(DESTDIR)$(PYTHON_SITEDIR)/lablog/_installed.py
+
+install: all install-python
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lablog/templates \
-	    $(DESTDIR)$(PREFIX)/lib/lablog
+	    $(DESTDIR)$(PREFIX)/lib/lablog $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	    $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	install -m 755 $(BUILD)/lablog $(DESTDIR)$(PREFIX)/bin/lablog
 	install -m 755 $(BUILD)/lablog-render.so $(DESTDIR)$(PREFIX)/lib/lablog/
 	install -m 644 templates/*.mustache $(DESTDIR)$(PREFIX)/share/lablog/templates/
+	install -m 644 $(BUILD)/lablog.1 $(DESTDIR)$(PREFIX)/share/man/man1/lablog.1
+	install -m 644 completion/lablog.bash \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/lablog
+	install -m 644 completion/_lablog $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_lablog
 
 clean:
-	rm -rf build build-asan build-clang build-fuzz lablog out
+	rm -rf build build-asan build-clang build-fuzz lablog lablog.1 out
 
 FORCE:
 .SECONDARY:
 .PHONY: all test demo bench deps check check-all check-layers golden fuzz \
         fuzz-build \
-        demo-run bench-run install clean FORCE
+        demo-run bench-run install install-python clean FORCE
 .DELETE_ON_ERROR:

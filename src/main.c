@@ -50,48 +50,16 @@ const struct cmd lablog_commands[] = {
     { "plot", cmd_plot, CMD_NEEDS_DB | CMD_RENDER, "Plot metrics (PNG, SVG, PDF)" },
     { "hub", cmd_hub, CMD_NO_DB, "Set up a shared lab store (PostgreSQL)" },
     { "help", cmd_help, CMD_NO_DB, "Show help for a command" },
+    { "__complete", cmd_complete, CMD_NO_DB | CMD_HIDDEN, "Shell completion candidates" },
     { NULL, NULL, 0, NULL },
 };
 
-static const char usage[] =
-    "usage: lablog [--db PATH] COMMAND [ARGS...]\n"
-    "       lablog --version | --help | help COMMAND\n";
-
-static void print_overview(FILE *out)
+/* The command's function. (The rendering commands load lablog-render.so
+ * themselves, through cli_render().) */
+int cli_resolve(const struct cmd *c, cmd_fn **fn_out)
 {
-    const struct cmd *c;
-
-    fputs(usage, out);
-    fputs("\nA research log in SQLite: log experiments, metrics and notes as "
-          "they come in;\nrender daily updates, reports and meeting "
-          "slides.\n\ncommands:\n", out);
-    for (c = lablog_commands; c->name; c++)
-        fprintf(out, "  %-12s %s\n", c->name, c->summary);
-    fputs("\nglobal options:\n"
-          "  --db PATH   use this log (default: $LABLOG_DB, else lablog.db "
-          "here or above)\n"
-          "\nexit status: 0 success; 1 failure (error, bad input, verify "
-          "mismatch,\nfailed post); 2 usage error; 'run' exits with its "
-          "command's status.\n", out);
-}
-
-int cmd_help(int argc, char **argv, struct app *app)
-{
-    const struct cmd *c;
-    char *args[] = { NULL, (char *)"--help", NULL };
-
-    (void)app;
-    if (argc < 2) {
-        print_overview(stdout);
-        return 0;
-    }
-    for (c = lablog_commands; c->name; c++) {
-        if (strcmp(c->name, argv[1]) == 0 && c->fn != cmd_help) {
-            args[0] = argv[1];
-            return c->fn(2, args, app);
-        }
-    }
-    return ll_error(LL_EUSAGE, "no command '%s' (see 'lablog help')", argv[1]);
+    *fn_out = c->fn;
+    return 0;
 }
 
 /*
@@ -186,14 +154,17 @@ static void ensure_std_fds(void)
 static int run_command(const struct cmd *c, int argc, char **argv,
                        struct app *app)
 {
-    int rc;
+    cmd_fn *fn;
+    int rc = cli_resolve(c, &fn);
 
-    if (c->flags & CMD_NEEDS_DB) {
+    if (rc)
+        return rc;
+    if (c->flags & CMD_NEEDS_DB && !app->help) {
         rc = open_log(app, c->flags);
         if (rc)
             return rc;
     }
-    rc = c->fn(argc, argv, app);
+    rc = fn(argc, argv, app);
     cli_render_cleanup();
     store_close(app->store);
     app->store = NULL;
@@ -210,6 +181,56 @@ static int finish_output(int status)
     return status;
 }
 
+static void probe_sink(void *ctx, const struct opt_command *cmd, int argc,
+                       char **argv)
+{
+    struct opt_scan *scan = ctx;
+
+    if (argv)
+        opt_scan(cmd, argc, argv, scan);
+    else
+        scan->help = 0, scan->bad = 1; /* prints its help and stops */
+}
+
+/*
+ * Looks at the command line with the command's own option table, without
+ * running it: whether it asks for --help (then no log is needed), and
+ * where a global --db follows the command; those are taken out of argv.
+ */
+static int probe(const struct cmd *c, int *argc, char **argv,
+                 struct app *app)
+{
+    struct opt_scan scan;
+    cmd_fn *fn;
+    size_t k;
+    int rc = cli_resolve(c, &fn);
+
+    if (rc)
+        return rc;
+    memset(&scan, 0, sizeof(scan));
+    scan.help = -1;
+    opt_set_help_sink(probe_sink, &scan);
+    rc = fn(*argc, argv, app);
+    opt_set_help_sink(NULL, NULL);
+    if (scan.help < 0 && rc == LL_EUSAGE)
+        return rc; /* e.g. an unknown verb: no need to open the log */
+    ll_error_clear();
+    /* Help, or a command line the parser will refuse: no log needed. */
+    app->help = scan.help > 0 || scan.bad;
+    if (scan.db)
+        app->db_path = scan.db;
+    /* Remove the --db words, last first so earlier slots stay put. */
+    for (k = scan.ndb; k-- > 0;) {
+        char **at = scan.db_at[k];
+        int n = scan.db_len[k];
+        size_t after = (size_t)(argv + *argc - (at + n));
+
+        memmove(at, at + n, (after + 1) * sizeof(*at));
+        *argc -= n;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct app app = { 0 };
@@ -222,7 +243,7 @@ int main(int argc, char **argv)
             printf("lablog %s\n", LABLOG_VERSION);
             return finish_output(0);
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            print_overview(stdout);
+            cli_print_overview(stdout);
             return finish_output(0);
         } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             app.db_path = argv[i + 1];
@@ -231,30 +252,31 @@ int main(int argc, char **argv)
             app.db_path = argv[i] + 5;
             i++;
         } else {
-            fprintf(stderr, "lablog: error: unknown option '%s'\n%s",
-                    argv[i], usage);
+            fprintf(stderr, "lablog: error: unknown option '%s' (see "
+                    "'lablog --help')\n", argv[i]);
             return 2;
         }
     }
     if (i >= argc) {
-        fputs(usage, stderr);
+        cli_print_overview(stdout);
+        return finish_output(0);
+    }
+    c = cli_find_command(argv[i]);
+    if (!c) {
+        cli_unknown_command(argv[i]);
         return 2;
     }
-    for (c = lablog_commands; c->name; c++)
-        if (strcmp(c->name, argv[i]) == 0)
-            break;
-    if (!c->name) {
-        fprintf(stderr, "lablog: error: unknown command '%s' (see 'lablog "
-                "help')\n", argv[i]);
-        return 2;
-    }
-    rc = time_check_env();
+    argc -= i;
+    argv += i;
+    rc = probe(c, &argc, argv, &app);
+    if (rc == 0)
+        rc = time_check_env();
     if (rc == 0) {
         char *author = find_author();
 
         app.now = time_now_ms();
         app.author = author;
-        rc = run_command(c, argc - i, argv + i, &app);
+        rc = run_command(c, argc, argv, &app);
         free(author);
     }
     if (rc < 0) {

@@ -24,6 +24,7 @@
 #define LABLOG_CLI_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cli/opt.h"
 #include "store/store.h"
@@ -35,13 +36,15 @@ struct app {
     struct store *store;  /* opened by main.c for CMD_NEEDS_DB commands */
     int64_t now;          /* UTC ms: $LABLOG_NOW or the clock */
     const char *author;   /* $LABLOG_AUTHOR, git user.name or login */
+    int help;             /* the command line asks for --help: no log */
 };
 
 enum cmd_flags {
     CMD_NO_DB = 0,        /* opens no log itself (init, help) */
     CMD_NEEDS_DB = 1 << 0, /* find and open the log for reading */
     CMD_WRITES = 1 << 1,   /* ... for writing */
-    CMD_RENDER = 1 << 2    /* renders: loads lablog-render.so (cli_render) */
+    CMD_RENDER = 1 << 2,   /* renders: loads lablog-render.so (cli_render) */
+    CMD_HIDDEN = 1 << 3    /* not listed (__complete) */
 };
 
 typedef int cmd_fn(int argc, char **argv, struct app *app);
@@ -63,6 +66,22 @@ cmd_fn cmd_decide, cmd_amend, cmd_retract, cmd_attach, cmd_samples;
 cmd_fn cmd_log, cmd_show, cmd_search, cmd_export, cmd_verify;
 cmd_fn cmd_daily, cmd_report, cmd_slides, cmd_plot, cmd_help;
 cmd_fn cmd_hub;
+cmd_fn cmd_complete;
+
+/* The command's function; for CMD_RENDER commands, loads the plugin
+ * (main.c). */
+int cli_resolve(const struct cmd *c, cmd_fn **fn_out);
+
+/* ---- help, man page, completion (cli/cmd_help.c) ---------------------- */
+
+/* The command named name (listed or hidden), or NULL. */
+const struct cmd *cli_find_command(const char *name);
+
+/* Prints "unknown command 'X' (did you mean 'Y'? ...)" on stderr. */
+void cli_unknown_command(const char *name);
+
+/* The overview: usage, every listed command, global options. */
+void cli_print_overview(FILE *out);
 
 /* ---- helpers shared by commands (cli/common.c) ------------------------ */
 

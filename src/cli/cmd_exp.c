@@ -15,6 +15,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/kv.h"
+#include "util/suggest.h"
 
 /* Parses K=V operands into a JSON object of strings. */
 static int cli_params(json_t *params, const struct opt_list *list)
@@ -224,20 +225,37 @@ static const struct {
 
 int cmd_exp(int argc, char **argv, struct app *app)
 {
+    static const struct opt verb_opts[] = {
+        { OPT_VERB, 0, "new", NULL, "NAME", "create a planned experiment" },
+        { OPT_VERB, 0, "start", NULL, "NAME", "mark it running" },
+        { OPT_VERB, 0, "done", NULL, "NAME", "mark it done" },
+        { OPT_VERB, 0, "fail", NULL, "NAME", "mark it failed" },
+        { OPT_VERB, 0, "abandon", NULL, "NAME", "mark it abandoned" },
+        { OPT_VERB, 0, "list", NULL, NULL, "list experiments" },
+        { OPT_VERB, 0, "show", NULL, "NAME", "params, status history, metric summary" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command group = {
+        "exp VERB [ARGS...]",
+        "Create, run and list experiments.", verb_opts,
+        "'lablog exp VERB --help' describes each verb.\n", 0,
+    };
+    const struct opt *o;
+    struct suggest s;
     size_t i;
     int rc;
 
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        printf("usage: lablog exp new|start|done|fail|abandon|list|show ...\n\n"
-               "  new NAME       create a planned experiment\n"
-               "  start NAME     mark it running\n"
-               "  done NAME      mark it done\n"
-               "  fail NAME      mark it failed\n"
-               "  abandon NAME   mark it abandoned\n"
-               "  list           list experiments\n"
-               "  show NAME      params, status history, metric summary\n\n"
-               "'lablog exp VERB --help' describes each.\n");
-        return argc < 2 ? ll_error(LL_EUSAGE, "exp needs a verb") : 0;
+    if (argc < 2) {
+        opt_print_help(&group, stdout);
+        return ll_error(LL_EUSAGE, "exp needs a verb");
+    }
+    if (argv[1][0] == '-') {
+        char **ops = NULL;
+        int nops;
+
+        rc = cli_parse(&group, argc, argv, &ops, &nops, 0, 0);
+        free(ops);
+        return rc == OPT_HELP ? 0 : rc;
     }
     for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
         if (strcmp(verbs[i].verb, argv[1]) != 0)
@@ -248,6 +266,12 @@ int cmd_exp(int argc, char **argv, struct app *app)
             rc = exp_status(argc - 1, argv + 1, app, verbs[i].status);
         return rc == OPT_HELP ? 0 : rc;
     }
+    suggest_init(&s, argv[1]);
+    for (o = verb_opts; o->type != OPT_END; o++)
+        suggest_add(&s, o->long_name);
+    if (s.best)
+        return ll_error(LL_EUSAGE, "unknown verb 'exp %s' (did you mean "
+                        "'exp %s'?)", argv[1], s.best);
     return ll_error(LL_EUSAGE, "unknown verb 'exp %s' (new, start, done, "
                     "fail, abandon, list, show)", argv[1]);
 }

@@ -27,7 +27,10 @@ enum opt_type {
     OPT_FLAG,   /* int *: set to 1 */
     OPT_STRING, /* const char **: the argument (borrowed from argv) */
     OPT_INT,    /* int64_t *: a decimal integer */
-    OPT_LIST    /* struct opt_list *: repeatable, collects arguments */
+    OPT_LIST,   /* struct opt_list *: repeatable, collects arguments */
+    OPT_VERB    /* not an option: a verb of a command group (exp new|...),
+                   listed in the help; long_name is the verb, arg_name its
+                   operands ("NAME" or NULL), help its summary */
 };
 
 struct opt {
@@ -65,8 +68,47 @@ struct opt_command {
 int opt_parse(const struct opt_command *cmd, int argc, char **argv,
               char ***operands, int *noperands);
 
-/* Prints the full help of a command. */
+/*
+ * Prints the full help of a command, or, when a help sink is set, hands
+ * cmd to the sink instead. Commands print their help only through here
+ * (opt_parse() does it for --help), so the man page and the shell
+ * completion, which set a sink and run each command with --help, are
+ * generated from the very tables the parser uses.
+ */
 void opt_print_help(const struct opt_command *cmd, FILE *out);
+
+/*
+ * The sink, for describing commands without running them: while one is
+ * set, opt_parse() hands its command, argc and argv to the sink and returns
+ * OPT_HELP without parsing, and opt_print_help() hands over its command
+ * (argc 0, argv NULL). Either way the command returns before doing
+ * anything. cmd is valid during the call only. NULL restores normal work.
+ */
+typedef void opt_help_sink(void *ctx, const struct opt_command *cmd,
+                           int argc, char **argv);
+void opt_set_help_sink(opt_help_sink *fn, void *ctx);
+
+/* What opt_scan() finds in a command line without parsing it for real. */
+#define OPT_SCAN_MAX_DB 8
+struct opt_scan {
+    int help;               /* --help or -h would be reached */
+    int bad;                /* an unknown option or a missing value would
+                               be reached: the parse fails */
+    const char *db;         /* the last global --db value, or NULL */
+    char **db_at[OPT_SCAN_MAX_DB]; /* where each --db starts in argv */
+    int db_len[OPT_SCAN_MAX_DB];   /* 1 (--db=P) or 2 (--db P) slots */
+    size_t ndb;
+};
+
+/*
+ * Walks argv[1..argc-1] with cmd's rules (option values, "--", operands
+ * ending the options of a stop_at_operand command) and reports whether
+ * --help would be reached and where the global option --db appears (when
+ * cmd has no option of that name). Stops at the first unknown option; the
+ * real parse reports it. Fills *out; never fails.
+ */
+void opt_scan(const struct opt_command *cmd, int argc, char **argv,
+              struct opt_scan *out);
 
 /* Releases a list's array. */
 void opt_list_release(struct opt_list *l);

@@ -43,7 +43,7 @@ test_expect 'help and version' '
 '
 test_fails 2 "unknown command 'nope'" lablog nope
 test_fails 2 "unknown option '--bogus'" lablog note --bogus x
-test_fails 2 "no command 'nope'" lablog help nope
+test_fails 2 "unknown command 'nope' (did you mean 'note'?" lablog help nope
 test_expect 'every command has --help' '
     for c in init exp note metric ingest run next done block unblock ask \
              answer decide amend retract attach log show search export \
