@@ -28,6 +28,7 @@ const struct cmd lablog_commands[] = {
     { "metric-info", cmd_metric_info, CMD_NEEDS_DB | CMD_WRITES, "Say or show what a metric means" },
     { "ingest", cmd_ingest, CMD_NEEDS_DB | CMD_WRITES, "Load metrics from JSONL or CSV" },
     { "run", cmd_run, CMD_NEEDS_DB | CMD_WRITES, "Run a command as an experiment" },
+    { "import", cmd_import, CMD_NEEDS_DB | CMD_WRITES, "Import runs from MLflow, W&B, TensorBoard" },
     { "next", cmd_next, CMD_NEEDS_DB | CMD_WRITES, "Propose a next step" },
     { "done", cmd_done, CMD_NEEDS_DB | CMD_WRITES, "Mark a next step done" },
     { "block", cmd_block, CMD_NEEDS_DB | CMD_WRITES, "Record a blocker" },

@@ -66,7 +66,7 @@ cmd_fn cmd_decide, cmd_amend, cmd_retract, cmd_attach, cmd_samples;
 cmd_fn cmd_log, cmd_show, cmd_search, cmd_export, cmd_verify;
 cmd_fn cmd_daily, cmd_report, cmd_slides, cmd_plot, cmd_help;
 cmd_fn cmd_hub;
-cmd_fn cmd_complete;
+cmd_fn cmd_complete, cmd_import;
 
 /* The command's function; for CMD_RENDER commands, loads the plugin
  * (main.c). */

@@ -133,23 +133,45 @@ static int guess_format(const char *path, const char *format,
     return 0;
 }
 
+/* Files that are another tool's own format get one line naming the import
+ * to use instead of a parse error. */
+static int other_tool(const char *path, int fd)
+{
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    char head[16];
+    ssize_t n = pread(fd, head, sizeof(head), 0);
+
+    if (strncmp(base, "events.out.tfevents.", 20) == 0)
+        return ll_error(LL_EUSAGE, "%s: this is a TensorBoard event file; "
+                        "import its folder with 'lablog import tensorboard "
+                        "DIR'", path);
+    if (n == 16 && memcmp(head, "SQLite format 3", 16) == 0)
+        return ll_error(LL_EUSAGE, "%s: this is an SQLite database; for "
+                        "MLflow's mlflow.db use 'lablog import mlflow %s'",
+                        path, path);
+    return 0;
+}
+
 int cmd_ingest(int argc, char **argv, struct app *app)
 {
     const char *exp_name = NULL, *format = NULL, *metric_name = NULL;
+    const char *step_key = NULL;
     int skip_bad = 0, quiet = 0;
     const struct opt opts[] = {
         { OPT_STRING, 0, "exp", &exp_name, "NAME", "experiment for lines that name none" },
         { OPT_STRING, 'f', "format", &format, "jsonl|csv", "input format (default: from the file name, else jsonl)" },
         { OPT_STRING, 0, "name", &metric_name, "METRIC", "metric name for a TensorBoard CSV export" },
+        { OPT_STRING, 0, "step-key", &step_key, "KEY", "the field or column that is the step (default: step)" },
         { OPT_FLAG, 0, "skip-bad", &skip_bad, NULL, "report and skip malformed lines instead of stopping" },
         { OPT_FLAG, 'q', "quiet", &quiet, NULL, "no progress line" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
         "ingest [FILE|-] [--exp NAME] [--format jsonl|csv] [--name METRIC] "
-        "[--skip-bad]",
+        "[--step-key KEY] [--skip-bad]",
         "Load metric points from JSONL (one object per line: numeric fields "
-        "are metrics, \"step\", \"exp\", \"time\") or CSV (a header row; "
+        "are metrics, nested objects become a/b metrics, \"step\", \"exp\", "
+        "\"time\") or CSV (a header row; "
         "\"step\", optional \"exp\" and \"time\" columns, one column per "
         "metric; or TensorBoard's Wall time,Step,Value with --name). Reads "
         "stdin without FILE. Points already logged are skipped, so a re-run "
@@ -177,8 +199,15 @@ int cmd_ingest(int argc, char **argv, struct app *app)
         rc = ll_error(LL_EIO, "cannot open '%s': %s", path, strerror(errno));
         goto cleanup;
     }
+    if (path) {
+        rc = other_tool(path, fd);
+        if (rc)
+            goto cleanup;
+    }
     io.name = path ? path : "stdin";
     io.metric_name = metric_name;
+    io.step_key = step_key;
+    io.hints = 1;
     io.skip_bad = skip_bad;
     io.progress = !quiet && isatty(2);
     io.author = app->author;

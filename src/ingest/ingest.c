@@ -3,15 +3,21 @@
  * Streaming ingest (see ingest.h): turns parsed JSONL objects and CSV rows
  * into metric points and writes them in batches.
  *
- * JSONL: numeric fields are metrics; "step" (an integer) is the step,
- * "exp" names the experiment, "time" (ISO-8601 text or unix seconds) is the
- * point's time. Other strings, booleans and nested values are ignored with
+ * JSONL: numeric fields are metrics; "step" (an integer; or the field
+ * named by step_key) is the step, "exp" names the experiment, "time"
+ * (ISO-8601 text or unix seconds) is the point's time. Nested objects
+ * become "a/b" metrics; other strings, booleans and arrays are ignored with
  * one warning per field name.
  *
- * CSV: a header row; a "step" column, optional "exp" and "time" columns,
- * every other column a metric; empty cells are missing values. TensorBoard's
- * scalar export (Wall time,Step,Value) takes the metric name from the
- * caller.
+ * CSV: a header row; a "step" column (or step_key), optional "exp" and
+ * "time" columns, every other column a metric; empty cells are missing
+ * values. A first column without a name is a pandas index: the step when
+ * there is no step column, else ignored. TensorBoard's scalar export (Wall
+ * time,Step,Value) takes the metric name from the caller.
+ *
+ * With hints, a first line that looks like another tool's export (a W&B
+ * panel or history export, an MLflow metric file) stops the ingest with
+ * one line naming the `lablog import` to use.
  */
 #include "ingest/ingest.h"
 
@@ -41,6 +47,8 @@ struct next_step {
     int64_t step;
 };
 
+#define MAX_FLATTEN_DEPTH 16
+
 struct ingest {
     struct store *s;
     struct ingest_opts o;
@@ -49,7 +57,11 @@ struct ingest {
     size_t batch_points;        /* new points in it: counted in st.points
                                    only once it commits */
     struct jsonl_parser *jsonl;
+    struct jsonl_parser *nested[MAX_FLATTEN_DEPTH]; /* one per depth */
     struct csv_parser *csv;
+    int csv_step_col;           /* the step column, -1 none */
+    int csv_index_col;          /* a pandas index column, -1 none */
+    int seen_data;              /* a data line was handled (hints) */
     size_t lineno;              /* line being ingested, for messages */
     char exp_name[128];         /* last experiment name looked up ... */
     int64_t exp_id;             /* ... and its id */
@@ -86,6 +98,8 @@ void ingest_free(struct ingest *in)
         store_rollback(in->s);
     }
     jsonl_free(in->jsonl);
+    for (i = 0; i < MAX_FLATTEN_DEPTH; i++)
+        jsonl_free(in->nested[i]);
     csv_free(in->csv);
     for (i = 0; i < in->nwarned; i++)
         free(in->warned[i]);
@@ -278,29 +292,121 @@ static int parse_time(struct ingest *in, const struct jsonl_field *f,
                     "unix seconds", in->o.name, in->lineno);
 }
 
+static const char *step_key(const struct ingest *in)
+{
+    return in->o.step_key ? in->o.step_key : "step";
+}
+
+/* The hint for a file of another tool, or NULL. */
+static int export_hint(struct ingest *in, const char *what, const char *cmd)
+{
+    return ll_error(LL_EUSAGE, "%s:%zu: this looks like %s; import it with "
+                    "'lablog import %s'", in->o.name, in->lineno, what, cmd);
+}
+
+static int jsonl_field_value(struct ingest *in, int64_t exp, const char *key,
+                             const struct jsonl_field *f, int depth,
+                             int64_t step, int64_t ts);
+
+/* The members of a nested object as "prefix/key" metrics. */
+static int flatten(struct ingest *in, int64_t exp, const char *prefix,
+                   const struct jsonl_field *obj, int depth, int64_t step,
+                   int64_t ts)
+{
+    const struct jsonl_field *fields;
+    struct buf key = BUF_INIT;
+    size_t n, i;
+    int rc;
+
+    if (depth >= MAX_FLATTEN_DEPTH) {
+        warn_once(in, prefix, "nested too deeply");
+        return 0;
+    }
+    if (!in->nested[depth])
+        in->nested[depth] = jsonl_new();
+    rc = jsonl_parse(&fields, &n, in->nested[depth], obj->str, obj->str_len,
+                     in->o.name, in->lineno);
+    if (rc == 0 && jsonl_find(in->nested[depth], "_type")) {
+        warn_once(in, prefix, "a media object");
+        return 0;
+    }
+    for (i = 0; rc == 0 && i < n; i++) {
+        buf_reset(&key);
+        buf_printf(&key, "%s/%s", prefix, fields[i].key);
+        rc = jsonl_field_value(in, exp, key.ptr, &fields[i], depth + 1, step,
+                               ts);
+    }
+    buf_release(&key);
+    return rc;
+}
+
+static int jsonl_field_value(struct ingest *in, int64_t exp, const char *key,
+                             const struct jsonl_field *f, int depth,
+                             int64_t step, int64_t ts)
+{
+    if (f->kind == JSONL_NUMBER)
+        return ingest_point(in, exp, key, step, f->num, ts);
+    if (f->kind == JSONL_OTHER && f->str[0] == '{')
+        return flatten(in, exp, key, f, depth, step, ts);
+    if (f->kind != JSONL_NULL)
+        warn_once(in, key, f->kind == JSONL_OTHER ? "an array"
+                                                  : "not a number");
+    return 0;
+}
+
+/* Whether the line is "timestamp value step" as in MLflow's metric files. */
+static int mlflow_line(const char *line, size_t len)
+{
+    size_t i = 0, words = 0;
+
+    while (i < len) {
+        size_t start = i;
+
+        while (i < len && line[i] != ' ' && line[i] != '\r')
+            i++;
+        if (i == start)
+            return 0;
+        words++;
+        while (i < len && (line[i] == ' ' || line[i] == '\r'))
+            i++;
+    }
+    return (words == 3 || words == 2) && strspn(line, "0123456789") == 13;
+}
+
 static int jsonl_line(struct ingest *in, const char *line, size_t len)
 {
     const struct jsonl_field *fields, *f;
     int64_t exp, step = -1, ts = 0;
+    const char *sk = step_key(in);
     size_t n, i;
-    int rc;
+    int rc, first = !in->seen_data;
 
+    in->seen_data = 1;
     if (!in->jsonl)
         in->jsonl = jsonl_new();
+    if (first && in->o.hints && mlflow_line(line, len))
+        return export_hint(in, "an MLflow metric file (timestamp value "
+                           "step)", "mlflow mlruns/");
     rc = jsonl_parse(&fields, &n, in->jsonl, line, len, in->o.name,
                      in->lineno);
     if (rc)
         return rc;
+    if (first && in->o.hints && !in->o.step_key
+        && jsonl_find(in->jsonl, "_step")
+        && (jsonl_find(in->jsonl, "_runtime")
+            || jsonl_find(in->jsonl, "_timestamp")))
+        return export_hint(in, "a W&B history export (_step, _runtime, "
+                           "_timestamp)", "wandb FILE");
     f = jsonl_find(in->jsonl, "exp");
     if (f && f->kind != JSONL_STRING)
         return ll_error(LL_EINPUT, "%s:%zu: \"exp\" must be a string",
                         in->o.name, in->lineno);
     rc = resolve_exp(in, f ? f->str : NULL, &exp);
-    f = jsonl_find(in->jsonl, "step");
+    f = jsonl_find(in->jsonl, sk);
     if (rc == 0 && f) {
         if (f->kind != JSONL_NUMBER)
-            return ll_error(LL_EINPUT, "%s:%zu: step must be a non-negative "
-                            "integer", in->o.name, in->lineno);
+            return ll_error(LL_EINPUT, "%s:%zu: %s must be a non-negative "
+                            "integer", in->o.name, in->lineno, sk);
         rc = parse_step(in, f->num, f->is_int, f->i64, &step);
     }
     f = jsonl_find(in->jsonl, "time");
@@ -308,13 +414,10 @@ static int jsonl_line(struct ingest *in, const char *line, size_t len)
         rc = parse_time(in, f, &ts);
     for (i = 0; rc == 0 && i < n; i++) {
         f = &fields[i];
-        if (!strcmp(f->key, "exp") || !strcmp(f->key, "step")
+        if (!strcmp(f->key, "exp") || !strcmp(f->key, sk)
             || !strcmp(f->key, "time") || !strcmp(f->key, "lablog"))
             continue;
-        if (f->kind == JSONL_NUMBER)
-            rc = ingest_point(in, exp, f->key, step, f->num, ts);
-        else if (f->kind != JSONL_NULL)
-            warn_once(in, f->key, "not a number");
+        rc = jsonl_field_value(in, exp, f->key, f, 0, step, ts);
     }
     return rc;
 }
@@ -326,10 +429,19 @@ int ingest_jsonl_line(struct ingest *in, const char *line, size_t len,
     return jsonl_line(in, line, len);
 }
 
-/* Column roles of a plain CSV header. */
-static int csv_role(const char *name)
+/* Column roles of a plain CSV header: 0 metric, 1 step, 2 exp, 3 time,
+ * 4 ignored (a pandas index when there is a step column). */
+static int csv_role(const struct ingest *in, size_t i)
 {
-    if (strcasecmp(name, "step") == 0)
+    const char *name = csv_column_name(in->csv, i);
+
+    if ((int)i == in->csv_step_col)
+        return 1;
+    if ((int)i == in->csv_index_col)
+        return 4;
+    if (in->o.step_key)
+        ; /* "step" is an ordinary column then */
+    else if (strcasecmp(name, "step") == 0)
         return 1;
     if (strcasecmp(name, "exp") == 0)
         return 2;
@@ -342,7 +454,52 @@ static int csv_is_metric(const struct ingest *in, size_t i)
 {
     if (csv_format(in->csv) == CSV_FORMAT_TENSORBOARD)
         return i == CSV_TB_VALUE;
-    return csv_role(csv_column_name(in->csv, i)) == 0;
+    return csv_role(in, i) == 0;
+}
+
+/* Finds the step and index columns and checks every metric has a name. */
+static int csv_columns(struct ingest *in)
+{
+    size_t i, n = csv_column_count(in->csv);
+    const char *sk = step_key(in);
+    int wandb_panel = 0, has_step = 0, has_bookkeeping = 0;
+
+    in->csv_step_col = in->csv_index_col = -1;
+    for (i = 0; i < n; i++) {
+        const char *name = csv_column_name(in->csv, i);
+
+        if (strstr(name, " - "))
+            wandb_panel = 1;
+        if (strcmp(name, "_step") == 0)
+            has_step = 1;
+        if (strcmp(name, "_runtime") == 0 || strcmp(name, "_timestamp") == 0)
+            has_bookkeeping = 1;
+        if (in->o.step_key ? strcmp(name, sk) == 0
+                           : strcasecmp(name, "step") == 0)
+            in->csv_step_col = (int)i;
+    }
+    if (in->o.hints && wandb_panel && !in->o.step_key)
+        return export_hint(in, "a W&B panel export ('RUN - METRIC' "
+                           "columns)", "wandb FILE");
+    if (in->o.hints && has_step && has_bookkeeping && !in->o.step_key)
+        return export_hint(in, "a W&B history export (_step, _runtime, "
+                           "_timestamp)", "wandb FILE");
+    if (in->o.step_key && in->csv_step_col < 0)
+        return ll_error(LL_EINPUT, "%s:%zu: no column '%s' (--step-key)",
+                        in->o.name, in->lineno, sk);
+    for (i = 0; i < n; i++) {
+        if (*csv_column_name(in->csv, i))
+            continue;
+        if (i != 0)
+            return ll_error(LL_EINPUT, "%s:%zu: column %zu has no name",
+                            in->o.name, in->lineno, i + 1);
+        /* pandas' to_csv(): the index, the step when there is none */
+        if (in->csv_step_col < 0)
+            in->csv_step_col = 0;
+        else
+            in->csv_index_col = 0;
+    }
+    return 0;
 }
 
 static int csv_row(struct ingest *in, const char *line, size_t len)
@@ -356,7 +513,7 @@ static int csv_row(struct ingest *in, const char *line, size_t len)
                            in->lineno);
 
     for (i = 0; rc == 0 && i < n; i++) {
-        int role = csv_role(csv_column_name(in->csv, i));
+        int role = tb ? 0 : csv_role(in, i);
 
         if (tb)
             role = i == CSV_TB_STEP ? 1 : i == CSV_TB_WALL_TIME ? 3 : 0;
@@ -395,6 +552,8 @@ static int csv_line(struct ingest *in, const char *line, size_t len)
         return csv_row(in, line, len);
     in->csv = csv_new();
     rc = csv_parse_header(in->csv, line, len, in->o.name, in->lineno);
+    if (rc == 0 && csv_format(in->csv) != CSV_FORMAT_TENSORBOARD)
+        rc = csv_columns(in);
     if (rc == 0 && csv_format(in->csv) == CSV_FORMAT_TENSORBOARD
         && !in->o.metric_name)
         rc = ll_error(LL_EUSAGE, "%s: a TensorBoard export (Wall time,Step,"

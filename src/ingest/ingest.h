@@ -30,6 +30,9 @@ struct ingest_opts {
     enum ingest_format format;
     int64_t exp;             /* default experiment; 0: lines must name one */
     const char *metric_name; /* TensorBoard CSV: the metric's name */
+    const char *step_key;    /* the step's field or column; NULL: "step" */
+    int hints;               /* refuse files that look like another tool's
+                                export, naming the import to use */
     int skip_bad;            /* report and skip malformed lines */
     int progress;            /* a progress line on stderr */
     const char *author;      /* for the metrics entries */
