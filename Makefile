@@ -147,7 +147,7 @@ deps:
 	fi
 
 # Builds and runs the suite in one build directory.
-check: $(BUILD)/lablog $(BUILD)/lablog-render.so $(UNIT) $(SPEC) $(FUZZ)
+check: $(BUILD)/lablog $(BUILD)/lablog-render.so $(BUILD)/lablog.1 $(UNIT) $(SPEC) $(FUZZ)
 	@sh tests/run.sh $(BUILD)
 
 # float-cast-overflow is not part of gcc's "undefined" group (it is of

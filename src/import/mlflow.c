@@ -168,7 +168,8 @@ static int emit_series(struct importer *im, struct series *s)
         for (i = 0; i < s->len; i++)
             s->pts[i].step = (int64_t)i;
     }
-    qsort(s->pts, s->len, sizeof(*s->pts), by_step);
+    if (s->len > 1)
+        qsort(s->pts, s->len, sizeof(*s->pts), by_step);
     for (i = 0; rc == 0 && i < s->len; i++) {
         if (i + 1 < s->len && s->pts[i + 1].step == s->pts[i].step)
             continue; /* a later value for the same step wins */
@@ -400,9 +401,11 @@ static int read_meta(struct kvs *kv, const char *path)
             continue;
         }
         colon = memchr(p, ':', n);
-        if (!colon)
-            return ll_error(LL_EINPUT, "%s:%zu: expected 'key: value'", path,
-                            lineno);
+        if (!colon) {
+            rc = ll_error(LL_EINPUT, "%s:%zu: expected 'key: value'", path,
+                          lineno);
+            break;
+        }
         buf_reset(&key);
         buf_put(&key, p, (size_t)(colon - p));
         colon++;
@@ -443,7 +446,8 @@ static int list_dir(char ***out, size_t *n_out, const char *dir)
         names[n++] = xstrdup(de->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), compare_names);
+    if (n > 1)
+        qsort(names, n, sizeof(*names), compare_names);
     *out = names;
     *n_out = n;
     return 0;

@@ -401,7 +401,8 @@ static int find_runs(struct strings *runs, const char *dir, int depth)
     closedir(d);
     if (has_events)
         strings_add(runs, dir);
-    qsort(subdirs.items, subdirs.len, sizeof(char *), compare);
+    if (subdirs.len > 1)
+        qsort(subdirs.items, subdirs.len, sizeof(char *), compare);
     for (i = 0; rc == 0 && i < subdirs.len && depth < 16; i++)
         rc = find_runs(runs, subdirs.items[i], depth + 1);
     strings_release(&subdirs);
@@ -427,7 +428,8 @@ static int event_files(struct strings *files, const char *dir)
     }
     closedir(d);
     buf_release(&path);
-    qsort(files->items, files->len, sizeof(char *), compare);
+    if (files->len > 1)
+        qsort(files->items, files->len, sizeof(char *), compare);
     return 0;
 }
 
