@@ -10,6 +10,11 @@
  *     render, release, return. Business logic belongs in lower layers.
  *  2. Declare it below and add a row to the table in main.c with its flags
  *     and one-line summary.
+ *     A group of verbs (exp, hub, import) prints its own help only through
+ *     opt_print_help() with an opt table of OPT_VERB rows, and every verb
+ *     parses with cli_parse() before touching the log: main.c and
+ *     `help --man` / `__complete` run commands with a help sink to read
+ *     their tables (cli/opt.h).
  *  3. Add its line to the tour in README.md and a tests/cli/tNNNN-*.sh
  *     script covering success and each error path.
  *

@@ -91,28 +91,38 @@ static int hub_status_cmd(int argc, char **argv, struct app *app)
 static const struct {
     const char *verb;
     cmd_fn *fn;
-    const char *summary;
 } verbs[] = {
-    { "init", hub_init_cmd, "create or migrate the hub schema" },
-    { "status", hub_status_cmd, "origins, heads, last push, size" },
+    { "init", hub_init_cmd },
+    { "status", hub_status_cmd },
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
 
 int cmd_hub(int argc, char **argv, struct app *app)
 {
+    static const struct opt verb_opts[] = {
+        { OPT_VERB, 0, "init", NULL, "URL", "create or migrate the hub schema" },
+        { OPT_VERB, 0, "status", NULL, "URL", "origins, heads, last push, size" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command group = {
+        "hub init|status URL",
+        "A shared lab store on PostgreSQL that replicas push to and pull "
+        "from.", verb_opts,
+        "'lablog hub VERB --help' describes each.\n", 0,
+    };
+    char **ops = NULL;
     size_t i;
-    int rc;
+    int nops, rc;
 
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
-        strcmp(argv[1], "-h") == 0) {
-        printf("usage: lablog hub init|status URL\n\n"
-               "A shared lab store on PostgreSQL that replicas push to and "
-               "pull from.\n\n");
-        for (i = 0; i < NVERBS; i++)
-            printf("  %-8s %s\n", verbs[i].verb, verbs[i].summary);
-        printf("\n'lablog hub VERB --help' describes each.\n");
-        return argc < 2 ? ll_error(LL_EUSAGE, "hub needs a verb") : 0;
+    if (argc < 2) {
+        opt_print_help(&group, stdout);
+        return ll_error(LL_EUSAGE, "hub needs a verb");
+    }
+    if (argv[1][0] == '-') {
+        rc = cli_parse(&group, argc, argv, &ops, &nops, 0, 0);
+        free(ops);
+        return rc == OPT_HELP ? 0 : rc;
     }
     for (i = 0; i < NVERBS; i++) {
         if (strcmp(verbs[i].verb, argv[1]) == 0) {
