@@ -174,9 +174,15 @@ static int run_command(const struct cmd *c, int argc, char **argv,
 
 static int finish_output(int status)
 {
-    if (fflush(stdout) != 0 || ferror(stdout)) {
+    int failed = fflush(stdout) != 0 || ferror(stdout);
+    int err = errno;
+
+    /* A pager the reader quit early is not a failure (git's rule). */
+    if (cli_pager_finish() && err == EPIPE)
+        failed = 0;
+    if (failed) {
         fprintf(stderr, "lablog: error: writing output failed: %s\n",
-                strerror(errno));
+                strerror(err));
         return 1;
     }
     return status;
@@ -282,7 +288,11 @@ int main(int argc, char **argv)
     }
     if (rc < 0) {
         fflush(stdout);
-        fprintf(stderr, "lablog: error: %s\n", ll_error_message());
+        if (cli_color_err())
+            fprintf(stderr, "\033[1;31mlablog: error:\033[0m %s\n",
+                    ll_error_message());
+        else
+            fprintf(stderr, "lablog: error: %s\n", ll_error_message());
         rc = rc == LL_EUSAGE ? 2 : 1;
     }
     return finish_output(rc);

@@ -88,6 +88,21 @@ void cli_unknown_command(const char *name);
 /* The overview: usage, every listed command, global options. */
 void cli_print_overview(FILE *out);
 
+/* ---- the terminal (cli/term.c) ---------------------------------------- */
+
+/* Whether stdout (as it was before a pager) / stderr get colour. */
+int cli_color_out(void);
+int cli_color_err(void);
+/* The escape that starts a status word's colour ("" without colour), and
+ * the one that ends what start started. */
+const char *cli_status_color(const char *status);
+const char *cli_color_end(const char *start);
+/* Sends stdout through the pager when it is a terminal (long listings);
+ * main.c calls cli_pager_finish() after the command. */
+void cli_pager_start(void);
+/* Waits for the pager; returns 1 when one was running. */
+int cli_pager_finish(void);
+
 /* ---- helpers shared by commands (cli/common.c) ------------------------ */
 
 /*

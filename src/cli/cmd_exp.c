@@ -16,6 +16,7 @@
 #include "util/err.h"
 #include "util/kv.h"
 #include "util/suggest.h"
+#include "view/view.h"
 
 /* Parses K=V operands into a JSON object of strings. */
 static int cli_params(json_t *params, const struct opt_list *list)
@@ -209,6 +210,86 @@ static int exp_show(int argc, char **argv, struct app *app)
     return rc;
 }
 
+/* exp tag NAME +T -T ...: a tag entry with the changes that change
+ * something. */
+static int exp_tag(int argc, char **argv, struct app *app)
+{
+    const struct opt opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+    const struct opt_command cmd = {
+        "exp tag NAME +T|-T [+T|-T]...",
+        "Add (+T, or plain T) or remove (-T) tags of experiment NAME. The "
+        "change is a new entry; the experiment's own entry stays as it was.",
+        opts, NULL, 1,
+    };
+    struct view_opts vo = { 0, 0, VIEW_METRICS_NONE };
+    json_t *add = json_array(), *remove = json_array(), *data;
+    struct view *v = NULL;
+    const struct view_exp *x;
+    struct buf title = BUF_INIT;
+    struct entry e;
+    char *text = NULL;
+    char **ops = NULL;
+    int nops, i;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 2, -1);
+
+    if (rc == 0)
+        rc = view_build(&v, app->store, &vo);
+    if (rc)
+        goto cleanup;
+    x = view_exp_find(v, ops[0]);
+    if (!x) {
+        rc = store_exp_find(app->store, ops[0], &e.exp);
+        if (rc == 0)
+            rc = ll_error(LL_ENOTFOUND, "unknown experiment '%s'", ops[0]);
+        goto cleanup;
+    }
+    for (i = 1; rc == 0 && i < nops; i++) {
+        const char *t = ops[i];
+        int minus = t[0] == '-';
+
+        t += t[0] == '+' || t[0] == '-';
+        rc = cli_check_name(t);
+        if (rc) {
+            rc = ll_error(LL_EUSAGE, "invalid tag '%s' (use +TAG or -TAG; "
+                          "letters, digits, '-', '_' and '.')", ops[i]);
+            break;
+        }
+        if (minus && !view_exp_has_tag(x, t)) {
+            rc = ll_error(LL_EUSAGE, "experiment '%s' has no tag '%s'",
+                          x->name, t);
+        } else if (!minus && !view_exp_has_tag(x, t)) {
+            json_array_append_new(add, json_string(t));
+            buf_printf(&title, "%s+%s", title.len ? " " : "", t);
+        } else if (minus) {
+            json_array_append_new(remove, json_string(t));
+            buf_printf(&title, "%s-%s", title.len ? " " : "", t);
+        }
+    }
+    if (rc)
+        goto cleanup;
+    if (!title.len) {
+        fprintf(stderr, "lablog: nothing to change ('%s' has those tags "
+                "already)\n", x->name);
+        goto cleanup;
+    }
+    data = json_pack("{s:O,s:O}", "add", add, "remove", remove);
+    text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(data);
+    cli_entry_init(&e, app, ENTRY_TAG);
+    e.exp = x->id;
+    e.title = title.ptr;
+    e.data = text;
+    rc = cli_append_print(app, &e);
+cleanup:
+    free(text);
+    json_decref(add);
+    json_decref(remove);
+    buf_release(&title);
+    view_free(v);
+    free(ops);
+    return rc;
+}
+
 static const struct {
     const char *verb;
     const char *status; /* for status verbs */
@@ -221,6 +302,7 @@ static const struct {
     { "abandon", EXP_ABANDONED, NULL },
     { "list", NULL, exp_list },
     { "show", NULL, exp_show },
+    { "tag", NULL, exp_tag },
 };
 
 int cmd_exp(int argc, char **argv, struct app *app)
@@ -233,6 +315,7 @@ int cmd_exp(int argc, char **argv, struct app *app)
         { OPT_VERB, 0, "abandon", NULL, "NAME", "mark it abandoned" },
         { OPT_VERB, 0, "list", NULL, NULL, "list experiments" },
         { OPT_VERB, 0, "show", NULL, "NAME", "params, status history, metric summary" },
+        { OPT_VERB, 0, "tag", NULL, "NAME +T|-T...", "add or remove tags" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command group = {
@@ -273,5 +356,5 @@ int cmd_exp(int argc, char **argv, struct app *app)
         return ll_error(LL_EUSAGE, "unknown verb 'exp %s' (did you mean "
                         "'exp %s'?)", argv[1], s.best);
     return ll_error(LL_EUSAGE, "unknown verb 'exp %s' (new, start, done, "
-                    "fail, abandon, list, show)", argv[1]);
+                    "fail, abandon, list, show, tag)", argv[1]);
 }

@@ -556,6 +556,10 @@ static void complete_operand(struct complete *k, const struct opt_command *oc,
     const struct cmd *c;
 
     usage_operand(what, sizeof(what), oc->usage, idx);
+    if (strncmp(oc->usage, "exp tag ", 8) == 0 && idx >= 1) {
+        complete_tags(k, k->cur[0] == '-' ? "-" : "+");
+        return;
+    }
     if (strcmp(what, "NAME") == 0 && strncmp(oc->usage, "exp ", 4) == 0
         && strncmp(oc->usage, "exp new", 7) != 0) {
         complete_exps(k);

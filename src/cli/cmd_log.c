@@ -94,8 +94,12 @@ static void print_line(const struct printer *p, const struct entry *e)
     if (e->exp_name && e->kind != ENTRY_EXP)
         printf(" [%s]", e->exp_name);
     switch (e->kind) {
-    case ENTRY_EXP:
     case ENTRY_STATUS:
+        printf(" %s%s%s", cli_status_color(e->title), e->title,
+               cli_color_end(cli_status_color(e->title)));
+        print_first_line(" - ", e->body);
+        break;
+    case ENTRY_EXP:
     case ENTRY_ATTACH:
         printf(" %s", e->title);
         print_first_line(e->kind == ENTRY_EXP ? ": " : " - ", e->body);
@@ -117,7 +121,7 @@ static void print_line(const struct printer *p, const struct entry *e)
         printf(" #%lld", (long long)e->ref);
         print_first_line(": ", e->body);
         break;
-    case ENTRY_METRIC_INFO:
+    case ENTRY_METRIC_INFO: case ENTRY_TAG:
         printf(" %s", e->title);
         print_first_line(": ", e->body);
         break;
@@ -234,6 +238,8 @@ int cmd_log(int argc, char **argv, struct app *app)
     }
     if (rc == 0)
         rc = printer_init(&p, app, json);
+    if (rc == 0 && !json)
+        cli_pager_start();
     if (rc == 0)
         rc = store_entries(app->store, &f, print_entry, &p);
     if (p.view)
@@ -325,6 +331,103 @@ int cmd_show(int argc, char **argv, struct app *app)
     return rc == OPT_HELP ? 0 : rc;
 }
 
+/* What `search` was asked: FTS5 text and filters. */
+struct search {
+    struct printer *p;
+    const char *exp;    /* exp:NAME */
+    int kind;           /* kind:K, -1 for any */
+    const char *author; /* author:A */
+};
+
+static int search_hit(void *ctx, const struct entry *e)
+{
+    struct search *q = ctx;
+
+    if (q->exp && !(e->exp_name && strcmp(e->exp_name, q->exp) == 0)
+        && !(e->kind == ENTRY_EXP && strcmp(e->title, q->exp) == 0))
+        return 0;
+    if (q->kind >= 0 && (int)e->kind != q->kind)
+        return 0;
+    if (q->author && strcmp(e->author, q->author) != 0)
+        return 0;
+    return print_entry(q->p, e);
+}
+
+/* Whether an FTS5 word can go to the index as typed: letters, digits,
+ * '_' and non-ASCII, optionally ending in '*' (a prefix). */
+static int fts_word(const char *w)
+{
+    const char *c;
+
+    for (c = w; *c; c++) {
+        unsigned char u = (unsigned char)*c;
+
+        if (*c == '*' && !c[1] && c > w)
+            return 1;
+        if (!(u >= 0x80 || (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z')
+              || (u >= 'A' && u <= 'Z') || u == '_'))
+            return 0;
+    }
+    return c > w;
+}
+
+/*
+ * Turns what people type into an FTS5 query and filters: "exp:NAME",
+ * "kind:K" and "author:A" filter; AND, OR, NOT, (, ), "phrases" and plain
+ * words (prefix*) pass through; anything else (lr=3e-5, a-b, x.y) becomes
+ * a quoted phrase, which the index matches as its words in order.
+ */
+static int search_query(struct search *q, struct buf *fts, char **words,
+                        int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++) {
+        const char *w = words[i];
+        char *copy = strdup(w), *tok, *save = NULL;
+
+        if (!copy)
+            return ll_error(LL_ERR, "out of memory");
+        if (strncmp(w, "exp:", 4) == 0 && w[4]) {
+            q->exp = w + 4;
+        } else if (strncmp(w, "kind:", 5) == 0 && w[5]) {
+            q->kind = entry_kind_parse(w + 5);
+            if (q->kind < 0) {
+                free(copy);
+                return ll_error(LL_EUSAGE, "unknown kind '%s' in the "
+                                "query", w + 5);
+            }
+        } else if (strncmp(w, "author:", 7) == 0 && w[7]) {
+            q->author = w + 7;
+        } else if (w[0] == '"') {
+            buf_printf(fts, "%s%s", fts->len ? " " : "", w);
+        } else {
+            for (tok = strtok_r(copy, " \t", &save); tok;
+                 tok = strtok_r(NULL, " \t", &save)) {
+                const char *c;
+
+                if (fts->len)
+                    buf_putc(fts, ' ');
+                if (!strcmp(tok, "AND") || !strcmp(tok, "OR")
+                    || !strcmp(tok, "NOT") || !strcmp(tok, "(")
+                    || !strcmp(tok, ")") || fts_word(tok)) {
+                    buf_puts(fts, tok);
+                    continue;
+                }
+                buf_putc(fts, '"');
+                for (c = tok; *c; c++) {
+                    if (*c == '"')
+                        buf_putc(fts, '"');
+                    buf_putc(fts, *c);
+                }
+                buf_putc(fts, '"');
+            }
+        }
+        free(copy);
+    }
+    return 0;
+}
+
 int cmd_search(int argc, char **argv, struct app *app)
 {
     int json = 0;
@@ -333,24 +436,44 @@ int cmd_search(int argc, char **argv, struct app *app)
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
-        "search QUERY [--json]",
-        "Full-text search over titles and bodies (SQLite FTS5: words, "
-        "\"a phrase\", AND, OR, NOT, prefix*).",
+        "search QUERY... [--json]",
+        "Full-text search over titles and bodies. Plain text works as "
+        "typed (lr=3e-5 finds those words in that order); \"a phrase\", "
+        "AND, OR, NOT and prefix* are FTS5's; exp:NAME, kind:K and "
+        "author:A filter.",
         opts, NULL, 0,
     };
     struct printer p = { 0 };
+    struct search q = { &p, NULL, -1, NULL };
+    struct entry_filter f = ENTRY_FILTER_ALL;
+    struct buf fts = BUF_INIT, shown = BUF_INIT;
     char **ops = NULL;
-    int nops;
-    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, 1);
+    int nops, i;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, -1);
 
     if (rc == 0)
-        rc = printer_init(&p, app, json);
+        rc = search_query(&q, &fts, ops, nops);
+    if (rc == 0 && q.exp)
+        rc = store_exp_find(app->store, q.exp, &f.exp);
     if (rc == 0)
-        rc = store_search(app->store, ops[0], print_entry, &p);
+        rc = printer_init(&p, app, json);
+    if (rc == 0 && !json)
+        cli_pager_start();
+    if (rc == 0 && fts.len) {
+        rc = store_search(app->store, fts.ptr, search_hit, &q);
+    } else if (rc == 0) {
+        /* Only filters: every entry that passes them. */
+        f.kind = q.kind;
+        rc = store_entries(app->store, &f, search_hit, &q);
+    }
+    for (i = 0; i < nops; i++)
+        buf_printf(&shown, "%s%s", i ? " " : "", ops[i]);
     if (rc == 0 && !json && p.count == 0)
-        fprintf(stderr, "lablog: no entry matches '%s'\n", ops[0]);
+        fprintf(stderr, "lablog: no entry matches '%s'\n", shown.ptr);
     if (p.view)
         printer_finish(&p, rc == 0);
+    buf_release(&fts);
+    buf_release(&shown);
     free(ops);
     return rc == OPT_HELP ? 0 : rc;
 }

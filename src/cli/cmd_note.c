@@ -4,9 +4,12 @@
  * those that close or correct an earlier entry: done, unblock, answer,
  * amend, retract. Each is one entry written in one transaction.
  */
+#include <errno.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -48,6 +51,92 @@ cleanup:
     return rc;
 }
 
+#define SCISSORS "# ------------------------ >8 ------------------------"
+
+/*
+ * Opens $VISUAL, else $EDITOR, else vi (git's order) on a temporary file
+ * and reads back what is above the scissors line, which stays out of the
+ * way of Markdown's own '#' headings. An empty note, or an editor that
+ * fails, saves nothing.
+ */
+static int edit_note(struct buf *out, const char *exp, int takeaway)
+{
+    const char *editor = getenv("VISUAL"), *term = getenv("TERM");
+    const char *dir = getenv("TMPDIR");
+    char path[4096], chunk[4096];
+    struct buf cmd = BUF_INIT;
+    FILE *f;
+    size_t n;
+    int fd, status, rc = 0;
+    char *cut;
+
+    if (!editor || !*editor)
+        editor = getenv("EDITOR");
+    if (!editor || !*editor) {
+        if (!term || strcmp(term, "dumb") == 0)
+            return ll_error(LL_EUSAGE, "note needs TEXT ('-' reads stdin), "
+                            "or $VISUAL or $EDITOR to write it in");
+        editor = "vi";
+    }
+    snprintf(path, sizeof(path), "%s/lablog-note-XXXXXX.md",
+             dir && *dir ? dir : "/tmp");
+    fd = mkstemps(path, 3);
+    if (fd < 0)
+        return ll_error(LL_EIO, "cannot create a file for the editor: %s",
+                        strerror(errno));
+    f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(path);
+        return ll_error(LL_EIO, "cannot write '%s': %s", path,
+                        strerror(errno));
+    }
+    fprintf(f, "\n%s\n# Write the note above this line, in Markdown. An "
+            "empty note is not saved.\n# It %s%s%s.\n", SCISSORS,
+            takeaway ? "is a takeaway" : "is a note",
+            exp ? " about " : "", exp ? exp : "");
+    fclose(f);
+    buf_printf(&cmd, "%s \"$@\"", editor);
+    fflush(NULL);
+    {
+        pid_t pid = fork();
+
+        if (pid == 0) {
+            execl("/bin/sh", "sh", "-c", cmd.ptr, editor, path, (char *)NULL);
+            _exit(127);
+        }
+        if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+            rc = ll_error(LL_EIO, "cannot run the editor '%s'", editor);
+            goto cleanup;
+        }
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        rc = ll_error(LL_ERR, "the editor '%s' failed (exit %d); the note "
+                      "was not saved", editor,
+                      WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+        goto cleanup;
+    }
+    f = fopen(path, "r");
+    if (!f) {
+        rc = ll_error(LL_EIO, "cannot read '%s': %s", path, strerror(errno));
+        goto cleanup;
+    }
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_put(out, chunk, n);
+    fclose(f);
+    cut = strstr(out->ptr, SCISSORS);
+    if (cut)
+        buf_truncate(out, (size_t)(cut - out->ptr));
+    while (out->len && strchr(" \t\r\n", out->ptr[out->len - 1]))
+        buf_truncate(out, out->len - 1);
+    if (strspn(out->ptr, " \t\r\n") == out->len)
+        rc = ll_error(LL_ERR, "the note is empty; nothing was saved");
+cleanup:
+    unlink(path);
+    buf_release(&cmd);
+    return rc;
+}
+
 int cmd_note(int argc, char **argv, struct app *app)
 {
     const char *exp = NULL, *sample = NULL;
@@ -60,11 +149,12 @@ int cmd_note(int argc, char **argv, struct app *app)
     };
     const struct opt_command cmd = {
         "note [TEXT|-] [--exp NAME] [--takeaway] [--sample EXP:ID]",
-        "Record an observation in Markdown. '-' (or no TEXT) reads it from "
-        "stdin.",
+        "Record an observation in Markdown. '-' reads it from stdin; no "
+        "TEXT on a terminal opens $VISUAL or $EDITOR, as git commit does.",
         opts, NULL, 0,
     };
-    struct cli_sample ref;
+    struct cli_sample ref = { NULL, NULL, "" };
+    struct buf edited = BUF_INIT;
     json_t *data = NULL;
     char **ops = NULL;
     int nops;
@@ -73,10 +163,11 @@ int cmd_note(int argc, char **argv, struct app *app)
     if (rc)
         goto cleanup;
     if (!nops && isatty(0)) {
-        /* Reading a note from the terminal would just seem to hang. */
-        rc = ll_error(LL_EUSAGE, "note needs TEXT (or '-' to read it from "
-                      "stdin)");
-        goto cleanup;
+        /* Reading a note from the terminal would just seem to hang:
+         * open an editor instead. */
+        rc = edit_note(&edited, exp ? exp : getenv("LABLOG_EXP"), takeaway);
+        if (rc)
+            goto cleanup;
     }
     data = json_object();
     if (takeaway)
@@ -92,9 +183,11 @@ int cmd_note(int argc, char **argv, struct app *app)
         json_object_set_new(data, "sample", json_string(ref.id));
         json_object_set_new(data, "sample_set", json_string(ref.set_uid));
     }
-    rc = text_entry(app, ENTRY_NOTE, nops ? ops[0] : "-", exp,
+    rc = text_entry(app, ENTRY_NOTE, edited.len ? edited.ptr
+                                     : nops ? ops[0] : "-", exp,
                     json_object_size(data) ? data : NULL, "note text");
 cleanup:
+    buf_release(&edited);
     json_decref(data);
     if (sample)
         cli_sample_release(&ref);

@@ -46,9 +46,11 @@ int exp_print_list(struct app *app, const char *status, const char *tag,
         json_decref(list);
         return rc;
     }
-    if (!json && v->nexps)
+    if (!json && v->nexps) {
+        cli_pager_start();
         printf("%-24s %-9s %-8s %-16s %s\n", "NAME", "STATUS", "MODE",
                "CREATED", "TAGS");
+    }
     for (i = 0; i < v->nexps; i++) {
         const struct view_exp *x = &v->exps[i];
         char when[TIME_SHORT_SIZE];
@@ -61,7 +63,9 @@ int exp_print_list(struct app *app, const char *status, const char *tag,
             json_array_append_new(list, context_exp(v, x));
             continue;
         }
-        printf("%-24s %-9s %-8s %-16s ", x->name, x->status,
+        printf("%-24s %s%-9s%s %-8s %-16s ", x->name,
+               cli_status_color(x->status), x->status,
+               cli_color_end(cli_status_color(x->status)),
                x->confirm ? "confirm" : "explore",
                time_format_short(when, x->created));
         for (t = 0; t < x->ntags; t++)
@@ -110,7 +114,9 @@ static void print_exp(const struct view *v, const struct view_exp *x)
     char *distinct;
     size_t i;
 
-    printf("%s (#%lld): %s, %s\n", x->name, (long long)x->id, x->status,
+    printf("%s (#%lld): %s%s%s, %s\n", x->name, (long long)x->id,
+           cli_status_color(x->status), x->status,
+           cli_color_end(cli_status_color(x->status)),
            x->confirm ? "confirmatory" : "exploratory");
     if (*x->hypothesis)
         printf("hypothesis: %s%s\n", x->hypothesis,
@@ -168,10 +174,12 @@ int exp_print_show(struct app *app, const char *name, int json)
     rc = view_exp_metrics(v, x);
     if (rc)
         goto cleanup;
-    if (json)
+    if (json) {
         print_json(context_exp(v, x));
-    else
+    } else {
+        cli_pager_start();
         print_exp(v, x);
+    }
 cleanup:
     view_free(v);
     return rc;

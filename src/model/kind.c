@@ -73,6 +73,8 @@ static const struct kind_info kinds[ENTRY_KIND_COUNT] = {
                         KIND_RECORD, 0, NULL, "title: file name; body: "
                         "caption; exp; attempt, digest, fields, format, "
                         "name, pieces, rows, scored, sha256, size" },
+    [ENTRY_TAG] = { "tag", "tag change", "a", "tag changes", KIND_RECORD, 0,
+                    NULL, "exp; title: \"+t -u\"; add [T], remove [T]" },
     [ENTRY_UNKNOWN] = { NULL, "entry of an unknown kind", "an",
                         "entries of unknown kinds", KIND_RECORD, 0, NULL,
                         "kept verbatim" },

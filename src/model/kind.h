@@ -40,6 +40,7 @@ enum entry_kind {
     ENTRY_DECK,        /* a slide deck that was produced */
     ENTRY_METRIC_INFO, /* what a metric means: title = metric name */
     ENTRY_SAMPLES,     /* model outputs: pieces in the sample table */
+    ENTRY_TAG,         /* tags of exp changed: data.add, data.remove */
     ENTRY_UNKNOWN,     /* a kind this build does not know (kept verbatim) */
     ENTRY_KIND_COUNT
 };

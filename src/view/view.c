@@ -464,6 +464,47 @@ static void apply_metric_infos(struct fold *f)
     }
 }
 
+/* exp tag: the experiment's tags, less the removed, plus the added. */
+static void apply_tags(struct fold *f, const struct entry *e, json_t *data)
+{
+    struct view_exp *x = exp_by_id(f->v, e->exp);
+    json_t *add = json_object_get(data, "add");
+    json_t *remove = json_object_get(data, "remove");
+    const char **tags;
+    size_t i, j, n = 0;
+
+    if (!x)
+        return;
+    tags = arena_alloc(&f->p->arena,
+                       (x->ntags + json_array_size(add) + 1) * sizeof(*tags));
+    for (i = 0; i < x->ntags; i++) {
+        int removed = 0;
+
+        for (j = 0; j < json_array_size(remove); j++) {
+            const char *t = json_string_value(json_array_get(remove, j));
+
+            if (t && strcmp(t, x->tags[i]) == 0)
+                removed = 1;
+        }
+        if (!removed)
+            tags[n++] = x->tags[i];
+    }
+    for (j = 0; j < json_array_size(add); j++) {
+        const char *t = json_string_value(json_array_get(add, j));
+        int have = 0;
+
+        for (i = 0; t && i < n; i++)
+            if (strcmp(tags[i], t) == 0)
+                have = 1;
+        if (t && !have)
+            tags[n++] = arena_strdup(&f->p->arena, t);
+    }
+    x->tags = tags;
+    x->ntags = n;
+    if (view_in_period(f->v, e->ts))
+        x->touched = 1;
+}
+
 /* An entry that records state: the project, an experiment and its
  * statuses, a metrics batch, an update or deck, a metric declaration. An
  * entry of an unknown kind changes nothing. */
@@ -481,6 +522,9 @@ static void apply_record(struct fold *f, const struct entry *e, json_t *data)
         break;
     case ENTRY_STATUS:
         apply_status(f, e, data);
+        break;
+    case ENTRY_TAG:
+        apply_tags(f, e, data);
         break;
     case ENTRY_UPDATE:
         v->last_update = e->ts;
