@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "store/store.h"
 
@@ -67,7 +68,7 @@ struct importer;
 
 /*
  * A new importer writing into s (borrowed), or, with dry_run, one that
- * only counts. name is the input's name for messages. Caller frees with
+ * only counts (s may then be NULL: no names in use). name is the input's name for messages. Caller frees with
  * importer_free().
  */
 int importer_new(struct importer **out, struct store *s, const char *author,
@@ -108,5 +109,9 @@ void import_clean_name(char *out, size_t size, const char *name);
 int import_mlflow(struct importer *im, const char *path);
 int import_wandb(struct importer *im, const char *path, const char *exp);
 int import_tensorboard(struct importer *im, const char *path);
+
+/* One open event file as one run named name (fuzzing, tests). Needs a
+ * seekable stream: it is read twice. */
+int import_tensorboard_stream(struct importer *im, FILE *f, const char *name);
 
 #endif

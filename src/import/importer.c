@@ -102,7 +102,7 @@ int importer_new(struct importer **out, struct store *s, const char *author,
     im->dry = dry_run;
     buf_init(&im->conflict);
     f.kind = ENTRY_EXP;
-    rc = store_entries(s, &f, index_exp, im);
+    rc = s ? store_entries(s, &f, index_exp, im) : 0;
     if (rc) {
         importer_free(im);
         return rc;

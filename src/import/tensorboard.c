@@ -119,7 +119,12 @@ static int tensor_scalar(const uint8_t *data, size_t len, double *out)
             content = f.data;
             content_len = f.len;
         } else if (f.num == 5 || f.num == 6 || f.num == 7 || f.num == 10) {
-            struct proto packed = { f.data, f.data + f.len };
+            struct proto packed = { NULL, NULL };
+
+            if (f.type == PROTO_LEN) {
+                packed.p = f.data;
+                packed.end = f.data + f.len;
+            }
 
             if (f.type == PROTO_I32 && f.num == 5) {
                 value = proto_float(f.u64), n++;
@@ -306,16 +311,14 @@ static uint32_t le32(const uint8_t *p)
            | (uint32_t)p[3] << 24;
 }
 
-static int read_file(struct reader *r, const char *path)
+/* Reads the records of one open file (path names it in messages). */
+static int read_stream(struct reader *r, FILE *f, const char *path)
 {
-    FILE *f = fopen(path, "rb");
     uint8_t head[12], tail[4];
     uint8_t *data = NULL;
     size_t cap = 0;
     int rc = 0;
 
-    if (!f)
-        return ll_error(LL_EIO, "cannot open '%s': %s", path, strerror(errno));
     r->file = path;
     r->record = 0;
     r->offset = 0;
@@ -341,9 +344,10 @@ static int read_file(struct reader *r, const char *path)
             rc = bad(r, "record longer than 256 MiB");
             break;
         }
-        if (cap < len) {
+        if (cap < len || !data) {
             free(data);
-            cap = (size_t)len;
+            cap = len ? (size_t)len : 1; /* an empty record still has a
+                                            non-NULL address */
             data = xmalloc(cap);
         }
         if (fread(data, 1, (size_t)len, f) != len
@@ -365,7 +369,49 @@ static int read_file(struct reader *r, const char *path)
     if (rc == 0 && ferror(f))
         rc = ll_error(LL_EIO, "cannot read '%s': %s", path, strerror(errno));
     free(data);
+    return rc;
+}
+
+static int read_file(struct reader *r, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    int rc;
+
+    if (!f)
+        return ll_error(LL_EIO, "cannot open '%s': %s", path, strerror(errno));
+    rc = read_stream(r, f, path);
     fclose(f);
+    return rc;
+}
+
+int import_tensorboard_stream(struct importer *im, FILE *f, const char *name)
+{
+    struct reader r;
+    struct import_run run;
+    int rc;
+
+    memset(&r, 0, sizeof(r));
+    r.im = im;
+    rc = read_stream(&r, f, name);
+    memset(&run, 0, sizeof(run));
+    run.tool = "tensorboard";
+    run.key = name;
+    run.name = name;
+    run.fallback = "tensorboard-run";
+    run.status = EXP_DONE;
+    run.start_ms = r.first_ms;
+    run.end_ms = r.last_ms;
+    if (rc == 0)
+        rc = importer_begin_run(im, &run);
+    strings_release(&r.scalars);
+    r.pass = 1;
+    if (rc == 0 && fseek(f, 0, SEEK_SET) != 0)
+        rc = ll_error(LL_EIO, "cannot rewind '%s'", name);
+    if (rc == 0)
+        rc = read_stream(&r, f, name);
+    if (rc == 0)
+        rc = importer_end_run(im);
+    strings_release(&r.scalars);
     return rc;
 }
 
