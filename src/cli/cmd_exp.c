@@ -221,7 +221,7 @@ static int exp_tag(int argc, char **argv, struct app *app)
         "change is a new entry; the experiment's own entry stays as it was.",
         opts, NULL, 1,
     };
-    struct view_opts vo = { 0, 0, VIEW_METRICS_NONE };
+    struct view_opts vo = { .metrics = VIEW_METRICS_NONE };
     json_t *add = json_array(), *remove = json_array(), *data;
     struct view *v = NULL;
     const struct view_exp *x;

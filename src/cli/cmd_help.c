@@ -408,7 +408,7 @@ static void candidate(struct complete *k, const char *word)
 
 static struct view *complete_view(struct complete *k)
 {
-    struct view_opts vo = { 0, 0, VIEW_METRICS_NONE };
+    struct view_opts vo = { .metrics = VIEW_METRICS_NONE };
     char *path = NULL;
 
     if (k->tried_view)
