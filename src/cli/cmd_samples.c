@@ -634,16 +634,33 @@ int cmd_samples(int argc, char **argv, struct app *app)
         { "show", samples_show_cmd },
         { "diff", samples_diff_cmd },
     };
+    static const struct opt verb_opts[] = {
+        { OPT_VERB, 0, "add", NULL, "EXP FILE", "store a file of examples" },
+        { OPT_VERB, 0, "show", NULL, "EXP", "the worst, the best or a seeded random few" },
+        { OPT_VERB, 0, "diff", NULL, "A B", "two experiments on the same inputs" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command group = {
+        "samples add|show|diff ...",
+        "Model outputs as results: store a file of examples, show the worst, "
+        "the best or a seeded random few, and compare two experiments on the "
+        "same inputs.", verb_opts,
+        "'lablog samples VERB --help' describes each.\n", 0,
+    };
+    char **ops = NULL;
     size_t i;
+    int nops, rc;
 
-    if (argc < 2 || strcmp(argv[1], "--help") == 0
-        || strcmp(argv[1], "-h") == 0) {
-        fputs("usage: lablog samples add|show|diff ...\n\n"
-              "Model outputs as results: store a file of examples, show the "
-              "worst,\nthe best or a seeded random few, and compare two "
-              "experiments on the\nsame inputs. 'lablog samples VERB --help' "
-              "for each.\n", argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    /* The verb list goes through opt_print_help(), so --help needs no log
+     * and the man page and completion see the verbs (cli/cli.h). */
+    if (argc < 2) {
+        opt_print_help(&group, stderr);
+        return 2;
+    }
+    if (argv[1][0] == '-') {
+        rc = cli_parse(&group, argc, argv, &ops, &nops, 0, 0);
+        free(ops);
+        return rc == OPT_HELP ? 0 : rc;
     }
     for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
         if (strcmp(argv[1], verbs[i].name) == 0)
