@@ -49,7 +49,7 @@ enum cmd_flags {
     CMD_NEEDS_DB = 1 << 0, /* find and open the log for reading */
     CMD_WRITES = 1 << 1,   /* ... for writing */
     CMD_RENDER = 1 << 2,   /* renders: loads lablog-render.so (cli_render) */
-    CMD_HIDDEN = 1 << 3    /* not listed (__complete) */
+    CMD_HIDDEN = 1 << 3    /* not listed (__complete, debug) */
 };
 
 typedef int cmd_fn(int argc, char **argv, struct app *app);
@@ -69,6 +69,7 @@ cmd_fn cmd_metric_info;
 cmd_fn cmd_next, cmd_done, cmd_block, cmd_unblock, cmd_ask, cmd_answer;
 cmd_fn cmd_decide, cmd_amend, cmd_retract, cmd_attach, cmd_samples;
 cmd_fn cmd_log, cmd_show, cmd_search, cmd_export, cmd_verify;
+cmd_fn cmd_origins, cmd_migrate, cmd_debug;
 cmd_fn cmd_daily, cmd_report, cmd_slides, cmd_plot, cmd_help;
 cmd_fn cmd_hub;
 cmd_fn cmd_complete, cmd_import;
@@ -129,7 +130,8 @@ int cli_exp(struct app *app, const char *name, int required,
             int64_t *exp_out);
 
 /*
- * Parses an entry id ("12" or "#12") and checks the entry exists and, when
+ * Resolves an entry ("12", "#12", a uid or a unique uid prefix) and
+ * checks the entry exists and, when
  * reply is a kind (not -1), that an entry of kind reply may refer to it
  * (model/kind.h). *kind_out (if not NULL) receives its kind.
  */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* `lablog init`: create lablog.db here with the project entry. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@ int cmd_init(int argc, char **argv, struct app *app)
     const char *path = app->db_path ? app->db_path : STORE_FILENAME;
     struct buf dir = BUF_INIT;
     struct entry e;
+    char host[256], *data = NULL;
+    json_t *d;
     char **ops = NULL;
     int nops, rc;
 
@@ -50,9 +53,16 @@ int cmd_init(int argc, char **argv, struct app *app)
     rc = store_open(&app->store, path, STORE_CREATE);
     if (rc)
         goto cleanup;
+    /* The project entry starts this replica's origin: where it lives is
+     * what readers show as NAME (author@host) when names collide. */
+    store_host_name(host, sizeof(host));
+    d = json_pack("{s:s}", "host", host);
+    data = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(d);
     cli_entry_init(&e, app, ENTRY_PROJECT);
     e.title = name;
     e.body = goal;
+    e.data = data;
     rc = cli_append_print(app, &e);
     if (rc == 0)
         fprintf(stderr, "lablog: created %s for '%s'\n", path, name);
@@ -61,6 +71,7 @@ int cmd_init(int argc, char **argv, struct app *app)
     if (rc)
         unlink(path);
 cleanup:
+    free(data);
     free(ops);
     buf_release(&dir);
     return rc == OPT_HELP ? 0 : rc;

@@ -43,13 +43,21 @@ static json_t *entry_json(const struct printer *p, const struct entry *e)
 
     json_object_set_new(o, "id", json_integer(e->id));
     json_object_set_new(o, "uid", json_string(e->uid));
+    json_object_set_new(o, "origin", json_string(e->origin));
+    json_object_set_new(o, "seq", json_integer(e->seq));
     json_object_set_new(o, "time", json_string(time_format_iso(when, e->ts)));
     json_object_set_new(o, "author", json_string(e->author));
-    json_object_set_new(o, "kind", json_string(entry_kind_name(e->kind)));
+    json_object_set_new(o, "kind", json_string(e->kind_name));
+    if (e->kind == ENTRY_UNKNOWN)
+        json_object_set_new(o, "unknown_kind", json_true());
     if (e->exp_name)
         json_object_set_new(o, "exp", json_string(e->exp_name));
+    if (*e->exp_uid)
+        json_object_set_new(o, "exp_uid", json_string(e->exp_uid));
     if (e->ref)
         json_object_set_new(o, "ref", json_integer(e->ref));
+    if (*e->ref_uid)
+        json_object_set_new(o, "ref_uid", json_string(e->ref_uid));
     json_object_set_new(o, "title", json_string(e->title));
     json_object_set_new(o, "body", json_string(e->body));
     json_object_set_new(o, "data", data ? data : json_object());
@@ -83,6 +91,15 @@ static void print_metrics_count(const struct entry *e)
     json_decref(d);
 }
 
+/* The experiment as people tell it apart: "name (author@host)" when
+ * several origins use the name. */
+static const char *exp_label(const struct printer *p, const struct entry *e)
+{
+    const struct view_exp *x = e->exp ? view_exp_get(p->view, e->exp) : NULL;
+
+    return x ? x->label : e->exp_name;
+}
+
 /* One line per entry: "#12    2026-11-20 09:00  note     [exp] text". */
 static void print_line(const struct printer *p, const struct entry *e)
 {
@@ -90,10 +107,18 @@ static void print_line(const struct printer *p, const struct entry *e)
     char when[TIME_SHORT_SIZE];
 
     printf("#%-5lld %s  %-8s", (long long)e->id, time_format_short(when, e->ts),
-           entry_kind_name(e->kind));
+           e->kind_name);
     if (e->exp_name && e->kind != ENTRY_EXP)
-        printf(" [%s]", e->exp_name);
+        printf(" [%s]", exp_label(p, e));
     switch (e->kind) {
+    case ENTRY_UNKNOWN:
+        /* Kept and verified, never coerced into a kind we know. */
+        printf(" unknown kind '%s'", e->kind_name);
+        print_first_line(": ", *e->title ? e->title : e->body);
+        break;
+    case ENTRY_ORIGIN:
+        print_first_line(" ", e->title);
+        break;
     case ENTRY_STATUS:
         printf(" %s%s%s", cli_status_color(e->title), e->title,
                cli_color_end(cli_status_color(e->title)));
@@ -163,7 +188,7 @@ static int print_entry(void *ctx, const struct entry *e)
 
 static int printer_init(struct printer *p, struct app *app, int json)
 {
-    struct view_opts o = { .metrics = VIEW_METRICS_NONE };
+    struct view_opts o = { .metrics = VIEW_METRICS_NONE, .quiet_unknown = 1 };
 
     memset(p, 0, sizeof(*p));
     p->json = json;
@@ -252,7 +277,7 @@ int cmd_log(int argc, char **argv, struct app *app)
 static int print_replies(void *ctx, const struct entry *e)
 {
     (void)ctx;
-    printf("  -> #%lld %s", (long long)e->id, entry_kind_name(e->kind));
+    printf("  -> #%lld %s", (long long)e->id, e->kind_name);
     if (*e->body)
         printf(": %.*s", (int)strcspn(e->body, "\n"), e->body);
     putchar('\n');
@@ -267,11 +292,14 @@ static int show_one(void *ctx, const struct entry *e)
 
     if (p->json)
         return print_entry(p, e);
-    printf("entry #%lld  %s\nkind:    %s\ntime:    %s\nauthor:  %s\n",
-           (long long)e->id, e->uid, entry_kind_name(e->kind),
-           time_format_iso(when, e->ts), e->author);
+    printf("entry #%lld  %s\nkind:    %s%s\ntime:    %s\nauthor:  %s\n"
+           "origin:  %s:%lld\n",
+           (long long)e->id, e->uid, e->kind_name,
+           e->kind == ENTRY_UNKNOWN ? " (unknown kind)" : "",
+           time_format_iso(when, e->ts), e->author, e->origin,
+           (long long)e->seq);
     if (e->exp_name)
-        printf("exp:     %s\n", e->exp_name);
+        printf("exp:     %s\n", exp_label(p, e));
     if (e->ref)
         printf("refers:  #%lld\n", (long long)e->ref);
     if (*e->title)
@@ -500,7 +528,7 @@ static int export_point(void *ctx, int64_t step, double value, int64_t ts)
 
 struct export_series {
     struct app *app;
-    const char *exp;
+    const struct view_exp *exp;
     int first;
 };
 
@@ -508,14 +536,17 @@ static int export_one_series(void *ctx, const struct series_summary *s)
 {
     struct export_series *x = ctx;
     struct export_points pts = { 0 };
-    json_t *name = json_string(s->name), *exp = json_string(x->exp);
+    json_t *name = json_string(s->name), *exp = json_string(x->exp->name);
     char *n = json_dumps(name, JSON_ENCODE_ANY), *e = json_dumps(exp, JSON_ENCODE_ANY);
     int rc;
 
-    printf("%s\n    {\"exp\": %s, \"metric\": %s, \"points\": [", x->first ? "" : ",",
-           e, n);
+    printf("%s\n    {\"exp\": %s, \"exp_uid\": \"%s\", \"metric\": %s, "
+           "\"attempt\": \"%s\", \"attempt_number\": %d, \"points\": [",
+           x->first ? "" : ",", e, x->exp->uid, n, s->attempt,
+           s->attempt_number);
     x->first = 0;
-    rc = store_points(x->app->store, s->exp, s->name, export_point, &pts);
+    rc = store_points_attempt(x->app->store, s->exp, s->name,
+                              s->attempt_number, export_point, &pts);
     fputs("]}", stdout);
     free(n);
     free(e);
@@ -524,18 +555,32 @@ static int export_one_series(void *ctx, const struct series_summary *s)
     return rc;
 }
 
+static int export_head(void *ctx, const struct store_origin *o)
+{
+    int *first = ctx;
+
+    printf("%s\n    {\"origin\": \"%s\", \"seq\": %lld, \"hash\": \"%s\"}",
+           *first ? "" : ",", o->id, (long long)o->head_seq, o->head);
+    *first = 0;
+    return 0;
+}
+
 int cmd_export(int argc, char **argv, struct app *app)
 {
-    int json = 0;
+    int json = 0, feed = 0, first = 1;
     const struct opt opts[] = {
-        { OPT_FLAG, 0, "json", &json, NULL, "JSON (the only format, for now)" },
+        { OPT_FLAG, 0, "json", &json, NULL, "one JSON document for people and scripts" },
+        { OPT_FLAG, 0, "feed", &feed, NULL, "canonical JSON lines that re-verify on their own (README \"The feed\")" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
-        "export --json",
-        "Write the whole log as one JSON document: every entry, then every "
-        "metric series as [step, value, time_ms] points (NaN and inf as "
-        "strings).",
+        "export --json|--feed",
+        "Write the whole log. --json: one JSON document: every entry, every "
+        "metric series of every attempt as [step, value, time_ms] points "
+        "(NaN and inf as strings), and each origin's head. --feed: the "
+        "exchange format, a header line then one line per entry in fold "
+        "order, with its hash and chain link and, for a metrics entry, its "
+        "points; the same log always gives the same bytes.",
         opts, NULL, 0,
     };
     struct entry_filter f = ENTRY_FILTER_ALL;
@@ -547,8 +592,13 @@ int cmd_export(int argc, char **argv, struct app *app)
     int nops;
     int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 0, 0);
 
-    if (rc == 0 && !json)
-        rc = ll_error(LL_EUSAGE, "export needs --json");
+    if (rc == 0 && json == feed)
+        rc = ll_error(LL_EUSAGE, "export needs --json or --feed");
+    if (rc == 0 && feed) {
+        rc = store_feed_write(app->store, stdout);
+        free(ops);
+        return rc;
+    }
     if (rc == 0)
         rc = printer_init(&p, app, 1);
     if (rc == 0)
@@ -558,10 +608,14 @@ int cmd_export(int argc, char **argv, struct app *app)
         printf("{\n  \"entries\": %s,\n  \"series\": [", text);
         free(text);
         for (i = 0; rc == 0 && i < p.view->nexps; i++) {
-            xs.exp = p.view->exps[i].name;
-            rc = store_series(app->store, p.view->exps[i].id,
-                              export_one_series, &xs);
+            xs.exp = &p.view->exps[i];
+            rc = store_series_attempt(app->store, p.view->exps[i].id,
+                                      STORE_ATTEMPT_ALL, 0,
+                                      export_one_series, &xs);
         }
+        fputs("\n  ],\n  \"heads\": [", stdout);
+        if (rc == 0)
+            rc = store_origins(app->store, export_head, &first);
         puts("\n  ]\n}");
     }
     if (p.view) {

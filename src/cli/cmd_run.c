@@ -100,10 +100,8 @@ static char *run_data(char **cmd)
     json_object_set_new(d, "command", json_string(line.ptr));
     if (getcwd(cwd, sizeof(cwd)))
         json_object_set_new(d, "cwd", json_string(cwd));
-    if (gethostname(host, sizeof(host)) == 0) {
-        host[sizeof(host) - 1] = '\0';
-        json_object_set_new(d, "host", json_string(host));
-    }
+    store_host_name(host, sizeof(host));
+    json_object_set_new(d, "host", json_string(host));
     commit = command_line_output("git rev-parse HEAD 2>/dev/null");
     if (commit) {
         dirty = command_line_output("git status --porcelain "

@@ -103,17 +103,11 @@ int cli_entry_ref(struct app *app, const char *arg, int reply,
                   int64_t *id_out, int *kind_out)
 {
     struct kind_probe probe = { -1 };
-    const char *p = arg[0] == '#' ? arg + 1 : arg;
-    char *end;
-    long long id;
-    int rc;
+    int64_t id;
+    int rc = store_entry_resolve(app->store, arg, &id);
 
-    errno = 0;
-    id = strtoll(p, &end, 10);
-    if (errno || end == p || *end || id <= 0)
-        return ll_error(LL_EUSAGE, "'%s' is not an entry id (a number such "
-                        "as 12)", arg);
-    rc = store_entry_get(app->store, id, probe_kind, &probe);
+    if (rc == 0)
+        rc = store_entry_get(app->store, id, probe_kind, &probe);
     if (rc)
         return rc;
     if (reply >= 0 && !kind_may_refer((enum entry_kind)reply,
@@ -129,7 +123,7 @@ int cli_entry_ref(struct app *app, const char *arg, int reply,
             kind_noun(&want, k);
         }
         kind_noun(&is, probe.kind);
-        rc = ll_error(LL_EUSAGE, "entry %lld is %s, not %s", id, is.ptr,
+        rc = ll_error(LL_EUSAGE, "entry %lld is %s, not %s", (long long)id, is.ptr,
                       want.ptr);
         buf_release(&want);
         buf_release(&is);

@@ -28,7 +28,7 @@ int exp_print_list(struct app *app, const char *status, const char *tag,
     static const char *const statuses[] = { EXP_PLANNED, EXP_RUNNING,
                                             EXP_DONE, EXP_FAILED,
                                             EXP_ABANDONED };
-    struct view_opts o = { .metrics = VIEW_METRICS_NONE };
+    struct view_opts o = { .metrics = VIEW_METRICS_NONE, .quiet_unknown = 1 };
     struct view *v = NULL;
     json_t *list = json_array();
     size_t i, known = 0;
@@ -63,7 +63,7 @@ int exp_print_list(struct app *app, const char *status, const char *tag,
             json_array_append_new(list, context_exp(v, x));
             continue;
         }
-        printf("%-24s %s%-9s%s %-8s %-16s ", x->name,
+        printf("%-24s %s%-9s%s %-8s %-16s ", x->label,
                cli_status_color(x->status), x->status,
                cli_color_end(cli_status_color(x->status)),
                x->confirm ? "confirm" : "explore",
@@ -114,7 +114,7 @@ static void print_exp(const struct view *v, const struct view_exp *x)
     char *distinct;
     size_t i;
 
-    printf("%s (#%lld): %s%s%s, %s\n", x->name, (long long)x->id,
+    printf("%s (#%lld): %s%s%s, %s\n", x->label, (long long)x->id,
            cli_status_color(x->status), x->status,
            cli_color_end(cli_status_color(x->status)),
            x->confirm ? "confirmatory" : "exploratory");
@@ -158,14 +158,17 @@ static void print_exp(const struct view *v, const struct view_exp *x)
 
 int exp_print_show(struct app *app, const char *name, int json)
 {
-    struct view_opts o = { .metrics = VIEW_METRICS_NONE };
+    struct view_opts o = { .metrics = VIEW_METRICS_NONE, .quiet_unknown = 1 };
     struct view *v = NULL;
     struct view_exp *x;
-    int rc = view_build(&v, app->store, &o);
+    int64_t id = 0;
+    int rc = store_exp_find(app->store, name, &id);
 
+    if (rc == 0)
+        rc = view_build(&v, app->store, &o);
     if (rc)
         return rc;
-    x = view_exp_find(v, name);
+    x = view_exp_get(v, id);
     if (!x) {
         rc = ll_error(LL_ENOTFOUND, "unknown experiment '%s' (see 'lablog "
                       "exp list')", name);

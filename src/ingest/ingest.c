@@ -412,6 +412,8 @@ static int jsonl_line(struct ingest *in, const char *line, size_t len)
     f = jsonl_find(in->jsonl, "time");
     if (rc == 0 && f)
         rc = parse_time(in, f, &ts);
+    if (rc == 0 && !ts)
+        ts = time_now_ms(); /* once per line, not per point */
     for (i = 0; rc == 0 && i < n; i++) {
         f = &fields[i];
         if (!strcmp(f->key, "exp") || !strcmp(f->key, sk)
@@ -530,6 +532,8 @@ static int csv_row(struct ingest *in, const char *line, size_t len)
     }
     if (rc == 0)
         rc = resolve_exp(in, exp_name, &exp);
+    if (rc == 0 && !ts)
+        ts = time_now_ms(); /* once per line, not per point */
     /* Check every cell before writing any: a bad line adds nothing. */
     for (i = 0; rc == 0 && i < n; i++)
         if (csv_is_metric(in, i) && cells[i].kind == CSV_TEXT)
@@ -577,9 +581,12 @@ static int64_t monotonic_ms(void)
 
 static void progress(struct ingest *in, int final)
 {
-    int64_t now = monotonic_ms();
+    int64_t now;
 
-    if (!in->o.progress || (!final && now - in->last_progress < 250))
+    if (!in->o.progress)
+        return;
+    now = monotonic_ms();
+    if (!final && now - in->last_progress < 250)
         return;
     in->last_progress = now;
     fprintf(stderr, "\ringest: %zu lines, %zu points written%s", in->st.lines,

@@ -75,6 +75,10 @@ static const struct kind_info kinds[ENTRY_KIND_COUNT] = {
                         "name, pieces, rows, scored, sha256, size" },
     [ENTRY_TAG] = { "tag", "tag change", "a", "tag changes", KIND_RECORD, 0,
                     NULL, "exp; title: \"+t -u\"; add [T], remove [T]" },
+    [ENTRY_ORIGIN] = { "origin", "origin record", "an", "origin records",
+                       KIND_RECORD, 0, NULL, "title; host; parent, "
+                       "parent_seq, parent_head (a copy); format_from (a "
+                       "migrated log)" },
     [ENTRY_UNKNOWN] = { NULL, "entry of an unknown kind", "an",
                         "entries of unknown kinds", KIND_RECORD, 0, NULL,
                         "kept verbatim" },

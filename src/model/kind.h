@@ -41,6 +41,8 @@ enum entry_kind {
     ENTRY_METRIC_INFO, /* what a metric means: title = metric name */
     ENTRY_SAMPLES,     /* model outputs: pieces in the sample table */
     ENTRY_TAG,         /* tags of exp changed: data.add, data.remove */
+    ENTRY_ORIGIN,      /* first entry of a copied or migrated replica's
+                          origin: data.host, .parent, .parent_seq, ... */
     ENTRY_UNKNOWN,     /* a kind this build does not know (kept verbatim) */
     ENTRY_KIND_COUNT
 };

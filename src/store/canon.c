@@ -2,31 +2,55 @@
 /*
  * The canonical byte encodings that lablog hashes. They are part of the file
  * format: changing one invalidates every existing log, so they are written
- * down here exactly, and README.md repeats them.
+ * down here exactly, and README.md repeats them. be64(n) is n as 8 bytes,
+ * big-endian; field(x) is be64(length of x) followed by the bytes of x.
  *
- * Entry hash (one per entry, chained):
+ * Entry hash, format 2 (every entry written since format 2):
  *
- *   hash = SHA-256( prev || "lablog-entry-1" || 0x00 || field... )
+ *   hash = SHA-256( prev || "lablog-entry-2" || 0x00 ||
+ *                   field(origin) || field(seq) || field(uid) ||
+ *                   field(hlc) || field(ts) || field(author) ||
+ *                   field(kind) || field(exp_uid) || field(ref_uid) ||
+ *                   field(title) || field(body) || field(data) )
  *
- *   prev   the 32-byte hash of entry id-1, or 32 zero bytes for entry 1;
- *   field  for each of id, uid, ts, author, kind, exp, ref, title, body,
- *          data in that order: an 8-byte big-endian length, then the bytes.
- *          Integers (id, ts, exp, ref) are written in decimal ASCII; an
- *          absent exp or ref is the empty string; kind is its stored name.
+ *   prev     the 32-byte hash of the same origin's entry seq - 1, or 32
+ *            zero bytes for seq 1;
+ *   seq, hlc, ts   decimal ASCII;
+ *   kind     the stored kind text, known to this build or not;
+ *   exp_uid, ref_uid   the uids of the entries referred to, or empty;
+ *   data     the exact stored text of the JSON object.
  *
- * Point (one per metric point; a batch digest is SHA-256 over the points of
- * the batch in (series id, step) order, each encoded as):
+ *   No local number (id) is hashed.
  *
- *   be64(exp) || be64(len(metric)) || metric || be64(step) ||
- *   be64(value as IEEE-754 bits; every NaN as 0x7ff8000000000000) || be64(ts)
+ * Entry hash, format 1 (entries of a log written before format 2, kept
+ * verifiable forever):
+ *
+ *   hash = SHA-256( prev || "lablog-entry-1" || 0x00 || field(id) ||
+ *                   field(uid) || field(ts) || field(author) || field(kind)
+ *                   || field(exp) || field(ref) || field(title) ||
+ *                   field(body) || field(data) )
+ *
+ *   id       the seq (a format-1 log is one chain whose ids are its seqs);
+ *   exp, ref the seqs of the entries referred to, decimal, or empty.
+ *
+ * Batch digest (data.digest of a "metrics" entry): SHA-256 over the points
+ * the batch wrote, each encoded as below.
+ *
+ *   format 2, points in (exp_uid, metric, attempt, step) byte order:
+ *     field(exp_uid) || field(metric) || field(attempt) || be64(step) ||
+ *     be64(value as IEEE-754 bits; every NaN as 0x7ff8000000000000) ||
+ *     be64(ts)
+ *
+ *   format 1, points in (format-1 series id, step) order:
+ *     be64(exp) || field(metric) || be64(step) || be64(value bits, NaN as
+ *     above) || be64(ts)                 (exp: the experiment's seq)
  *
  * Samples set (one per samples entry; its data.digest is SHA-256 over
  * "lablog-samples-1" || 0x00, then each piece of the set in seq order,
  * encoded as):
  *
- *   be64(len(bytes)) || bytes || be64(row, 0 when not a row) ||
- *   be64(len(sid)) || sid || be64(score as IEEE-754 bits; none as
- *   0x7ff8000000000000)
+ *   field(bytes) || be64(row, 0 when not a row) || field(sid) ||
+ *   be64(score as IEEE-754 bits; none as 0x7ff8000000000000)
  *
  * No local number (entry id, experiment id, seq) is part of it, so a set
  * verifies the same in any copy of the log. data.sha256 is SHA-256 of the
@@ -39,7 +63,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char entry_tag[] = "lablog-entry-1";
+static const char entry_tag_v1[] = "lablog-entry-1";
+static const char entry_tag_v2[] = "lablog-entry-2";
 
 static void field(struct sha256 *h, const char *bytes, size_t len)
 {
@@ -62,6 +87,11 @@ static void field_int(struct sha256 *h, int64_t v, int absent_if_zero)
     field(h, num, (size_t)n);
 }
 
+static const char *kind_text(const struct entry *e)
+{
+    return e->kind_name ? e->kind_name : entry_kind_name(e->kind);
+}
+
 void canon_entry_hash(unsigned char out[SHA256_LEN],
                       const unsigned char prev[SHA256_LEN],
                       const struct entry *e)
@@ -70,18 +100,106 @@ void canon_entry_hash(unsigned char out[SHA256_LEN],
 
     sha256_init(&h);
     sha256_update(&h, prev, SHA256_LEN);
-    sha256_update(&h, entry_tag, sizeof(entry_tag)); /* with its NUL */
-    field_int(&h, e->id, 0);
+    sha256_update(&h, entry_tag_v2, sizeof(entry_tag_v2)); /* with its NUL */
+    field_str(&h, e->origin);
+    field_int(&h, e->seq, 0);
     field_str(&h, e->uid);
+    field_int(&h, e->hlc, 0);
     field_int(&h, e->ts, 0);
     field_str(&h, e->author);
-    field_str(&h, entry_kind_name(e->kind));
-    field_int(&h, e->exp, 1);
-    field_int(&h, e->ref, 1);
+    field_str(&h, kind_text(e));
+    field_str(&h, e->exp_uid);
+    field_str(&h, e->ref_uid);
     field_str(&h, e->title);
     field_str(&h, e->body);
     field_str(&h, e->data);
     sha256_final(&h, out);
+}
+
+void canon_entry_hash_v1(unsigned char out[SHA256_LEN],
+                         const unsigned char prev[SHA256_LEN],
+                         const struct entry *e, int64_t exp, int64_t ref)
+{
+    struct sha256 h;
+
+    sha256_init(&h);
+    sha256_update(&h, prev, SHA256_LEN);
+    sha256_update(&h, entry_tag_v1, sizeof(entry_tag_v1)); /* with its NUL */
+    field_int(&h, e->seq, 0);
+    field_str(&h, e->uid);
+    field_int(&h, e->ts, 0);
+    field_str(&h, e->author);
+    field_str(&h, kind_text(e));
+    field_int(&h, exp, 1);
+    field_int(&h, ref, 1);
+    field_str(&h, e->title);
+    field_str(&h, e->body);
+    field_str(&h, e->data);
+    sha256_final(&h, out);
+}
+
+static uint64_t value_bits(double value)
+{
+    uint64_t bits = UINT64_C(0x7ff8000000000000);
+
+    if (!isnan(value))
+        memcpy(&bits, &value, sizeof(bits));
+    return bits;
+}
+
+static unsigned char *put_be64(unsigned char *p, uint64_t v)
+{
+    int i;
+
+    for (i = 7; i >= 0; i--) {
+        p[i] = (unsigned char)(v & 0xff);
+        v >>= 8;
+    }
+    return p + 8;
+}
+
+static unsigned char *put_field(unsigned char *p, const char *s, size_t len)
+{
+    p = put_be64(p, len);
+    memcpy(p, s, len);
+    return p + len;
+}
+
+/* One point is hashed with one update call where it fits the buffer: a
+ * batch digest covers up to a million points, and each update call has a
+ * fixed cost. The bytes are the same either way. */
+void canon_point(struct sha256 *h, const char *exp_uid, const char *metric,
+                 const char *attempt, int64_t step, double value, int64_t ts)
+{
+    unsigned char buf[512], *p = buf;
+    size_t le = strlen(exp_uid), lm = strlen(metric), la = strlen(attempt);
+
+    if (le + lm + la + 6 * 8 > sizeof(buf)) {
+        field(h, exp_uid, le);
+        field(h, metric, lm);
+        field(h, attempt, la);
+        sha256_update_u64(h, (uint64_t)step);
+        sha256_update_u64(h, value_bits(value));
+        sha256_update_u64(h, (uint64_t)ts);
+        return;
+    }
+    p = put_field(p, exp_uid, le);
+    p = put_field(p, metric, lm);
+    p = put_field(p, attempt, la);
+    p = put_be64(p, (uint64_t)step);
+    p = put_be64(p, value_bits(value));
+    p = put_be64(p, (uint64_t)ts);
+    sha256_update(h, buf, (size_t)(p - buf));
+}
+
+void canon_point_v1(struct sha256 *h, int64_t exp, const char *metric,
+                    int64_t step, double value, int64_t ts)
+{
+    sha256_update_u64(h, (uint64_t)exp);
+    field_str(h, metric);
+    sha256_update_u64(h, (uint64_t)step);
+    sha256_update_u64(h, value_bits(value));
+    sha256_update_u64(h, (uint64_t)ts);
 }
 
 void canon_samples_start(struct sha256 *h)
@@ -104,18 +222,4 @@ void canon_sample_piece(struct sha256 *h, const void *bytes, size_t len,
     sha256_update_u64(h, (uint64_t)row);
     field(h, sid ? sid : "", sid ? sid_len : 0);
     sha256_update_u64(h, bits);
-}
-
-void canon_point(struct sha256 *h, int64_t exp, const char *metric,
-                 int64_t step, double value, int64_t ts)
-{
-    uint64_t bits = UINT64_C(0x7ff8000000000000);
-
-    if (!isnan(value))
-        memcpy(&bits, &value, sizeof(bits));
-    sha256_update_u64(h, (uint64_t)exp);
-    field_str(h, metric);
-    sha256_update_u64(h, (uint64_t)step);
-    sha256_update_u64(h, bits);
-    sha256_update_u64(h, (uint64_t)ts);
 }

@@ -21,23 +21,53 @@
 
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 
 /* Long enough to outlast another process's large ingest batch. */
 #define BUSY_TIMEOUT_MS 30000
 
 static const char *const stmt_sql[STMT_COUNT] = {
-    [STMT_LAST_ENTRY] = "SELECT id, hash FROM entry ORDER BY id DESC LIMIT 1",
+    [STMT_ORIGIN_HEAD] = "SELECT seq, hash FROM entry WHERE origin = ?1 "
+                         "ORDER BY seq DESC LIMIT 1",
+    [STMT_MAX_HLC] = "SELECT max(hlc) FROM entry",
+    [STMT_MAX_ID] = "SELECT max(id) FROM entry",
+    [STMT_UID_OF] = "SELECT uid FROM entry WHERE id = ?1",
     [STMT_INSERT_ENTRY] =
-        "INSERT INTO entry(id, uid, ts, author, kind, exp, ref, title, body, "
-        "data, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    [STMT_SERIES_FIND] = "SELECT id FROM series WHERE exp = ?1 AND name = ?2",
-    [STMT_SERIES_INSERT] = "INSERT INTO series(exp, name) VALUES (?1, ?2)",
-    [STMT_POINT_INSERT] = "INSERT INTO point(series, step, value, ts, batch) "
+        "INSERT INTO entry(id, uid, origin, seq, prev, hlc, ts, author, kind, "
+        "exp_uid, ref_uid, title, body, data, format, hash, received) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+        "?16, ?17)",
+    [STMT_SERIES_FIND] = "SELECT id FROM series WHERE exp_uid = ?1 AND "
+                         "name = ?2 AND attempt = ?3",
+    [STMT_SERIES_INSERT] = "INSERT INTO series(exp_uid, name, attempt) "
+                           "VALUES (?1, ?2, ?3)",
+    [STMT_POINT_INSERT] = "INSERT INTO point(series, step, batch, value, ts) "
                           "VALUES (?1, ?2, ?3, ?4, ?5)",
-    [STMT_POINT_GET] = "SELECT value FROM point WHERE series = ?1 AND step = ?2",
+    /* The value a step shows now: the current batch's first, then the
+     * newest batch in fold order (a batch not held sorts oldest). */
+    [STMT_POINT_PROBE] =
+        "SELECT p.value, p.batch = ?3 FROM point p "
+        "LEFT JOIN entry b ON b.id = p.batch "
+        "WHERE p.series = ?1 AND p.step = ?2 "
+        "ORDER BY p.batch = ?3 DESC, b.hlc DESC, b.origin DESC, b.seq DESC "
+        "LIMIT 1",
     [STMT_POINT_MAX_STEP] = "SELECT max(step) FROM point WHERE series = ?1",
     [STMT_EXP_FIND] = "SELECT id FROM entry WHERE kind = 'exp' AND title = ?1",
+    [STMT_EXP_NAME_TAKEN] =
+        "SELECT 1 FROM entry WHERE kind = 'exp' AND title = ?1 LIMIT 1",
+    /* An experiment's attempts: its running status entries that are not
+     * resumes, and the attempts its series name; the latest anchor in fold
+     * order (anchors not held sort oldest). */
+    [STMT_ATTEMPT_LATEST] =
+        "SELECT a.uid FROM ("
+        " SELECT e.uid AS uid FROM entry e WHERE e.exp_uid = ?1"
+        "  AND e.kind = 'status' AND e.title = 'running'"
+        "  AND json_extract(e.data, '$.resume') IS NULL"
+        " UNION SELECT attempt FROM series WHERE exp_uid = ?1) a"
+        " LEFT JOIN entry x ON x.uid = a.uid"
+        " ORDER BY x.hlc DESC, x.origin DESC, x.seq DESC LIMIT 1",
+    [STMT_FOLD_KEY] = "SELECT hlc, origin, seq FROM entry WHERE id = ?1",
 };
 
 int store_db_error(struct store *s, const char *what)
@@ -83,6 +113,23 @@ void store_bind_id(sqlite3_stmt *st, int col, int64_t id)
         sqlite3_bind_int64(st, col, id);
     else
         sqlite3_bind_null(st, col);
+}
+
+int store_prepare(struct store *s, const char *sql, sqlite3_stmt **out)
+{
+    if (sqlite3_prepare_v2(s->db, sql, -1, out, NULL) != SQLITE_OK)
+        return store_db_error(s, "cannot query");
+    return 0;
+}
+
+int64_t store_wall_ms(void)
+{
+    return time_now_ms();
+}
+
+int store_migrated_from(const struct store *s)
+{
+    return s->migrated_from;
 }
 
 const char *store_column_text(sqlite3_stmt *st, int col)
@@ -182,12 +229,20 @@ static char *immutable_uri(const char *path)
 static int open_connection(struct store *s, enum store_mode mode,
                            int immutable)
 {
+    static int configured;
     int one = 1;
     int flags = mode == STORE_READ || immutable ? SQLITE_OPEN_READONLY
                                                 : SQLITE_OPEN_READWRITE;
     char *uri = NULL;
     int rc;
 
+    if (!configured) {
+        /* Before SQLite initialises: no global allocation statistics,
+         * whose mutex costs every allocation of an ingest. Harmless
+         * (SQLITE_MISUSE) when SQLite is already initialised. */
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        configured = 1;
+    }
     if (mode == STORE_CREATE) {
         if (access(s->path, F_OK) == 0)
             return ll_error(LL_EUSAGE, "'%s' already exists", s->path);
@@ -297,8 +352,9 @@ int store_open(struct store **out, const char *path, enum store_mode mode)
         if (rc)
             goto fail;
     } else if (version < schema_version()) {
-        rc = ll_error(LL_EINPUT, "'%s' uses an older schema (%d); run any "
-                      "writing command to upgrade it", path, version);
+        rc = ll_error(LL_EINPUT, "'%s' is a format-%d log; run 'lablog "
+                      "migrate' (or any writing command) to upgrade it to "
+                      "format %d", path, version, schema_version());
         goto fail;
     }
     *out = s;
@@ -319,6 +375,7 @@ void store_close(struct store *s)
     for (i = 0; i < STMT_COUNT; i++)
         sqlite3_finalize(s->stmts[i]);
     series_cache_free(s->series);
+    attempt_cache_free(s->attempts);
     sqlite3_close(s->db);
     free(s->path);
     free(s);
@@ -365,9 +422,11 @@ void store_rollback(struct store *s)
         return;
     s->depth = 0;
     s->batch_open = 0;
-    /* Series created in the abandoned transaction no longer exist. */
-    series_cache_free(s->series);
-    s->series = NULL;
+    s->reserved_id = 0;
+    /* Series and implicit attempts made in the abandoned transaction no
+     * longer exist; a copied file's new origin was not recorded either. */
+    metric_forget_uncommitted(s);
+    s->origin[0] = '\0';
     /* Harmless if SQLite already rolled back (e.g. after SQLITE_FULL). */
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Read queries for the read commands and the view layer.
+ * Read queries for the read commands and the view layer: entries in fold
+ * order, what people type for entries and experiments, blobs, counts and
+ * origins. Metric series are read in series.c.
  *
  * Each iterating function prepares its own statement (not the cache), so a
  * callback may run further queries while the iteration is under way.
  */
 #include "store/internal.h"
 
-#include <math.h>
+#include <ctype.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,14 +20,15 @@
 void store_row_entry(sqlite3_stmt *st, struct entry *e)
 {
     const char *uid = store_column_text(st, 1);
-    int kind = entry_kind_parse(store_column_text(st, 4));
+    const char *kind = store_column_text(st, 4);
+    int k = entry_kind_parse(kind);
 
     e->id = sqlite3_column_int64(st, 0);
-    strncpy(e->uid, uid, sizeof(e->uid) - 1);
-    e->uid[sizeof(e->uid) - 1] = '\0';
+    snprintf(e->uid, sizeof(e->uid), "%s", uid);
     e->ts = sqlite3_column_int64(st, 2);
     e->author = store_column_text(st, 3);
-    e->kind = kind < 0 ? ENTRY_NOTE : (enum entry_kind)kind;
+    e->kind = k < 0 ? ENTRY_UNKNOWN : (enum entry_kind)k;
+    e->kind_name = kind;
     e->exp = sqlite3_column_int64(st, 5);
     e->ref = sqlite3_column_int64(st, 6);
     e->title = store_column_text(st, 7);
@@ -33,13 +37,12 @@ void store_row_entry(sqlite3_stmt *st, struct entry *e)
     e->exp_name = sqlite3_column_type(st, 10) == SQLITE_NULL
                       ? NULL
                       : store_column_text(st, 10);
-}
-
-static int prepare(struct store *s, const char *sql, sqlite3_stmt **out)
-{
-    if (sqlite3_prepare_v2(s->db, sql, -1, out, NULL) != SQLITE_OK)
-        return store_db_error(s, "cannot query");
-    return 0;
+    e->exp_uid = store_column_text(st, 11);
+    e->ref_uid = store_column_text(st, 12);
+    snprintf(e->origin, sizeof(e->origin), "%s", store_column_text(st, 13));
+    e->seq = sqlite3_column_int64(st, 14);
+    e->hlc = sqlite3_column_int64(st, 15);
+    e->format = sqlite3_column_int(st, 16);
 }
 
 /* Steps st to the end, calling fn per row; finalizes st. */
@@ -62,33 +65,279 @@ static int each_entry(struct store *s, sqlite3_stmt *st, store_entry_fn *fn,
     return rc;
 }
 
+/* ---- what people type ---------------------------------------------- */
+
+static int all_digits(const char *p)
+{
+    if (!*p)
+        return 0;
+    for (; *p; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    return 1;
+}
+
+/* A uid prefix as stored: uppercase, Crockford letters only. Returns 0,
+ * or -1 when text cannot be (part of) a uid. */
+static int uid_prefix(char out[27], const char *text)
+{
+    size_t i, n = strlen(text);
+
+    if (n < 4 || n > 26)
+        return -1;
+    for (i = 0; i < n; i++) {
+        char c = (char)toupper((unsigned char)text[i]);
+
+        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))
+            || c == 'I' || c == 'L' || c == 'O' || c == 'U')
+            return -1;
+        out[i] = c;
+    }
+    out[n] = '\0';
+    return 0;
+}
+
+/*
+ * Entries whose uid starts with prefix (and, when exp_only, experiments):
+ * up to two ids, to tell unique from ambiguous.
+ */
+static int by_uid_prefix(struct store *s, const char *prefix, int exp_only,
+                         int64_t ids[2], int *n_out)
+{
+    struct buf hi = BUF_INIT;
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "SELECT id FROM entry WHERE uid >= ?1 AND "
+                              "uid < ?2 AND (?3 = 0 OR kind = 'exp') "
+                              "ORDER BY uid LIMIT 2", &st);
+
+    *n_out = 0;
+    if (rc)
+        return rc;
+    buf_printf(&hi, "%s~", prefix); /* '~' sorts after every uid letter */
+    store_bind_text(st, 1, prefix);
+    store_bind_text(st, 2, hi.ptr);
+    sqlite3_bind_int(st, 3, exp_only);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ids[(*n_out)++] = sqlite3_column_int64(st, 0);
+    rc = rc == SQLITE_DONE ? 0 : store_db_error(s, "cannot read");
+    sqlite3_finalize(st);
+    buf_release(&hi);
+    return rc;
+}
+
+static int id_exists(struct store *s, int64_t id, int exp_only, int *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "SELECT EXISTS (SELECT 1 FROM entry WHERE "
+                              "id = ?1 AND (?2 = 0 OR kind = 'exp'))", &st);
+
+    *out = 0;
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, exp_only);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0);
+    else
+        rc = store_db_error(s, "cannot read");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_entry_resolve(struct store *s, const char *arg, int64_t *id_out)
+{
+    const char *p = arg[0] == '#' ? arg + 1 : arg;
+    char prefix[27];
+    int64_t ids[2];
+    int n, rc;
+
+    if (all_digits(p)) {
+        long long id = strtoll(p, NULL, 10);
+        int found;
+
+        if (id <= 0 || strlen(p) > 18)
+            return ll_error(LL_EUSAGE, "'%s' is not an entry id (a number "
+                            "such as 12, or a uid)", arg);
+        rc = id_exists(s, id, 0, &found);
+        if (rc == 0 && !found)
+            rc = ll_error(LL_ENOTFOUND, "no entry %lld in this log", id);
+        if (rc == 0)
+            *id_out = id;
+        return rc;
+    }
+    if (uid_prefix(prefix, p))
+        return ll_error(LL_EUSAGE, "'%s' is not an entry id (a number such "
+                        "as 12, or a uid or at least 4 of its first "
+                        "characters)", arg);
+    rc = by_uid_prefix(s, prefix, 0, ids, &n);
+    if (rc)
+        return rc;
+    if (n == 0)
+        return ll_error(LL_ENOTFOUND, "no entry with uid '%s' in this log",
+                        arg);
+    if (n > 1)
+        return ll_error(LL_EUSAGE, "'%s' is the start of several uids "
+                        "(entries %lld, %lld, ...): give more of it", arg,
+                        (long long)ids[0], (long long)ids[1]);
+    *id_out = ids[0];
+    return 0;
+}
+
+int store_origin_host(struct store *s, const char *origin, char *out,
+                      size_t size)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s,
+        "SELECT json_extract(data, '$.host') FROM entry WHERE origin = ?1"
+        " AND kind IN ('project', 'origin')"
+        " AND json_extract(data, '$.host') IS NOT NULL"
+        " ORDER BY seq LIMIT 1", &st);
+
+    if (size)
+        out[0] = '\0';
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, origin);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(out, size, "%s", store_column_text(st, 0));
+    rc = rc == SQLITE_ROW || rc == SQLITE_DONE
+             ? 0
+             : store_db_error(s, "cannot read");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+struct exp_match {
+    int64_t id;
+    char uid[27];
+    char origin[27];
+    char host[128];
+    char author[64];
+};
+
+/* Experiments named name, up to cap; *n_out may exceed cap. */
+static int exps_named(struct store *s, const char *name,
+                      struct exp_match *out, size_t cap, size_t *n_out)
+{
+    sqlite3_stmt *st = NULL;
+    size_t i;
+    int rc = store_prepare(s, "SELECT id, uid, origin, author FROM entry "
+                              "WHERE kind = 'exp' AND title = ?1 "
+                              "ORDER BY hlc, origin, seq", &st);
+
+    *n_out = 0;
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, name);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n_out < cap) {
+            struct exp_match *m = &out[*n_out];
+
+            m->id = sqlite3_column_int64(st, 0);
+            snprintf(m->uid, sizeof(m->uid), "%s", store_column_text(st, 1));
+            snprintf(m->origin, sizeof(m->origin), "%s",
+                     store_column_text(st, 2));
+            snprintf(m->author, sizeof(m->author), "%s",
+                     store_column_text(st, 3));
+        }
+        (*n_out)++;
+    }
+    rc = rc == SQLITE_DONE ? 0 : store_db_error(s, "cannot read");
+    sqlite3_finalize(st);
+    for (i = 0; rc == 0 && i < *n_out && i < cap; i++)
+        rc = store_origin_host(s, out[i].origin, out[i].host,
+                               sizeof(out[i].host));
+    return rc;
+}
+
+#define MAX_SAME_NAME 16
+
 int store_exp_find(struct store *s, const char *name, int64_t *id_out)
 {
-    sqlite3_stmt *st = store_stmt(s, STMT_EXP_FIND);
-    int rc;
+    struct exp_match m[MAX_SAME_NAME];
+    const char *at = strrchr(name, '@');
+    const char *p = name[0] == '#' ? name + 1 : name;
+    char prefix[27];
+    int64_t ids[2];
+    size_t n, i, hits = 0;
+    int nids, rc;
 
-    if (!st)
-        return LL_EDB;
-    store_bind_text(st, 1, name);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *id_out = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
+    rc = exps_named(s, name, m, MAX_SAME_NAME, &n);
+    if (rc)
+        return rc;
+    if (n == 1) {
+        *id_out = m[0].id;
         return 0;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return store_db_error(s, "cannot read");
+    if (n > 1) {
+        struct buf list = BUF_INIT;
+
+        for (i = 0; i < n && i < MAX_SAME_NAME; i++)
+            buf_printf(&list, "%s%s@%s (%s, #%lld, uid %.12s)",
+                       i ? ", " : "", name, *m[i].host ? m[i].host : "?",
+                       m[i].author, (long long)m[i].id, m[i].uid);
+        rc = ll_error(LL_EUSAGE, "experiment name '%s' is used by several "
+                      "origins: %s; give NAME@HOST or a uid prefix", name,
+                      list.ptr);
+        buf_release(&list);
+        return rc;
+    }
+    if (at && at != name && at[1]) {
+        struct buf base = BUF_INIT;
+
+        buf_put(&base, name, (size_t)(at - name));
+        rc = exps_named(s, base.ptr, m, MAX_SAME_NAME, &n);
+        buf_release(&base);
+        for (i = 0; rc == 0 && i < n && i < MAX_SAME_NAME; i++) {
+            if (strcmp(m[i].host, at + 1) == 0) {
+                *id_out = m[i].id;
+                hits++;
+            }
+        }
+        if (rc)
+            return rc;
+        if (hits == 1)
+            return 0;
+        if (hits > 1)
+            return ll_error(LL_EUSAGE, "'%s' names several experiments "
+                            "(one host, several origins): give a uid "
+                            "prefix", name);
+    }
+    if (all_digits(p) && p != name) {
+        int found = 0;
+
+        rc = id_exists(s, strtoll(p, NULL, 10), 1, &found);
+        if (rc)
+            return rc;
+        if (found) {
+            *id_out = strtoll(p, NULL, 10);
+            return 0;
+        }
+    } else if (uid_prefix(prefix, p) == 0) {
+        rc = by_uid_prefix(s, prefix, 1, ids, &nids);
+        if (rc)
+            return rc;
+        if (nids == 1) {
+            *id_out = ids[0];
+            return 0;
+        }
+        if (nids > 1)
+            return ll_error(LL_EUSAGE, "'%s' is the start of several "
+                            "experiments' uids: give more of it", name);
+    }
     return ll_error(LL_ENOTFOUND, "unknown experiment '%s' (see 'lablog exp "
                     "list'; create it with 'lablog exp new %s')", name, name);
 }
+
+/* ---- entries --------------------------------------------------------- */
 
 int store_entry_get(struct store *s, int64_t id, store_entry_fn *fn, void *ctx)
 {
     sqlite3_stmt *st = NULL;
     struct entry e;
-    int rc = prepare(s, "SELECT " ENTRY_COLUMNS " FROM entry e WHERE e.id = ?1",
-                     &st);
+    int rc = store_prepare(s, "SELECT " ENTRY_COLUMNS " FROM " ENTRY_FROM
+                              " WHERE e.id = ?1", &st);
 
     if (rc)
         return rc;
@@ -110,13 +359,13 @@ int store_entries(struct store *s, const struct entry_filter *f,
                   store_entry_fn *fn, void *ctx)
 {
     sqlite3_stmt *st = NULL;
-    int rc = prepare(s,
-                     "SELECT " ENTRY_COLUMNS " FROM entry e"
+    int rc = store_prepare(s,
+                     "SELECT " ENTRY_COLUMNS " FROM " ENTRY_FROM
                      " WHERE (?1 = 0 OR e.ts >= ?1) AND (?2 = 0 OR e.ts < ?2)"
-                     " AND (?3 = 0 OR e.exp = ?3 OR e.id = ?3)"
+                     " AND (?3 = 0 OR x.id = ?3 OR e.id = ?3)"
                      " AND (?4 IS NULL OR e.kind = ?4)"
-                     " AND (?5 = 0 OR e.ref = ?5) AND e.id > ?6"
-                     " ORDER BY e.id",
+                     " AND (?5 = 0 OR r.id = ?5) AND e.id > ?6"
+                     " ORDER BY " ENTRY_FOLD_ORDER,
                      &st);
 
     if (rc)
@@ -135,8 +384,8 @@ int store_last_ts(struct store *s, enum entry_kind kind, int64_t until,
                   int64_t *ts_out)
 {
     sqlite3_stmt *st = NULL;
-    int rc = prepare(s, "SELECT max(ts) FROM entry WHERE kind = ?1"
-                        " AND (?2 = 0 OR ts < ?2)", &st);
+    int rc = store_prepare(s, "SELECT max(ts) FROM entry WHERE kind = ?1"
+                              " AND (?2 = 0 OR ts < ?2)", &st);
 
     *ts_out = 0;
     if (rc)
@@ -155,10 +404,10 @@ int store_search(struct store *s, const char *query, store_entry_fn *fn,
                  void *ctx)
 {
     sqlite3_stmt *st = NULL;
-    int rc = prepare(s,
+    int rc = store_prepare(s,
                      "SELECT " ENTRY_COLUMNS " FROM entry_fts f"
-                     " JOIN entry e ON e.id = f.rowid"
-                     " WHERE entry_fts MATCH ?1 ORDER BY e.id",
+                     " JOIN entry e ON e.id = f.rowid" ENTRY_JOINS
+                     " WHERE entry_fts MATCH ?1 ORDER BY " ENTRY_FOLD_ORDER,
                      &st);
 
     if (rc)
@@ -173,164 +422,6 @@ int store_search(struct store *s, const char *query, store_entry_fn *fn,
     return rc;
 }
 
-/* ---- metric series ----------------------------------------------------- */
-
-static double column_value(sqlite3_stmt *st, int col)
-{
-    return sqlite3_column_type(st, col) == SQLITE_NULL
-               ? NAN
-               : sqlite3_column_double(st, col);
-}
-
-/* Point rows of series ?1, restricted to ts < ?2 when ?2 is not 0. */
-#define POINTS_OF "FROM point WHERE series = ?1 AND (?2 = 0 OR ts < ?2)"
-#define FINITE "value IS NOT NULL AND abs(value) <= 1.7976931348623157e308"
-
-static const char *const summary_sql[] = {
-    "SELECT count(*), count(*) - count(value) + "
-    "  coalesce(sum(abs(value) > 1.7976931348623157e308), 0) " POINTS_OF,
-    "SELECT step, value, ts " POINTS_OF " ORDER BY step LIMIT 1",
-    "SELECT step, value, ts " POINTS_OF " ORDER BY step DESC LIMIT 1",
-    "SELECT min(value), step " POINTS_OF " AND " FINITE,
-    "SELECT max(value), step " POINTS_OF " AND " FINITE,
-    "SELECT min(step) " POINTS_OF " AND NOT (" FINITE ")",
-};
-
-#define SUMMARY_QUERIES (sizeof(summary_sql) / sizeof(summary_sql[0]))
-
-static void summary_row(struct series_summary *sum, size_t q, sqlite3_stmt *st)
-{
-    switch (q) {
-    case 0:
-        sum->count = sqlite3_column_int64(st, 0);
-        sum->nonfinite = sqlite3_column_int64(st, 1);
-        break;
-    case 1:
-        sum->first_step = sqlite3_column_int64(st, 0);
-        sum->first = column_value(st, 1);
-        sum->first_ts = sqlite3_column_int64(st, 2);
-        break;
-    case 2:
-        sum->last_step = sqlite3_column_int64(st, 0);
-        sum->last = column_value(st, 1);
-        sum->last_ts = sqlite3_column_int64(st, 2);
-        break;
-    case 3:
-        sum->min = column_value(st, 0);
-        sum->min_step = sqlite3_column_int64(st, 1);
-        break;
-    case 4:
-        sum->max = column_value(st, 0);
-        sum->max_step = sqlite3_column_int64(st, 1);
-        break;
-    default:
-        sum->nonfinite_step = sqlite3_column_int64(st, 0);
-        break;
-    }
-}
-
-static int summarize(struct store *s, sqlite3_stmt **qs, int64_t series,
-                     int64_t until, struct series_summary *sum)
-{
-    size_t q;
-
-    for (q = 0; q < SUMMARY_QUERIES; q++) {
-        int rc;
-
-        sqlite3_reset(qs[q]);
-        sqlite3_bind_int64(qs[q], 1, series);
-        sqlite3_bind_int64(qs[q], 2, until);
-        rc = sqlite3_step(qs[q]);
-        if (rc == SQLITE_ROW)
-            summary_row(sum, q, qs[q]);
-        else if (rc != SQLITE_DONE)
-            return store_db_error(s, "cannot read");
-    }
-    return 0;
-}
-
-int store_series_until(struct store *s, int64_t exp, int64_t until,
-                       store_series_fn *fn, void *ctx)
-{
-    sqlite3_stmt *list = NULL, *qs[SUMMARY_QUERIES] = { NULL };
-    size_t q;
-    int rc = prepare(s, "SELECT id, name FROM series WHERE exp = ?1 "
-                        "ORDER BY name", &list);
-
-    for (q = 0; rc == 0 && q < SUMMARY_QUERIES; q++)
-        rc = prepare(s, summary_sql[q], &qs[q]);
-    if (rc)
-        goto cleanup;
-    sqlite3_bind_int64(list, 1, exp);
-    while ((rc = sqlite3_step(list)) == SQLITE_ROW) {
-        struct series_summary sum = { 0 };
-
-        sum.name = store_column_text(list, 1);
-        sum.exp = exp;
-        sum.min = sum.max = NAN;
-        rc = summarize(s, qs, sqlite3_column_int64(list, 0), until, &sum);
-        if (rc == 0 && sum.count > 0)
-            rc = fn(ctx, &sum);
-        if (rc)
-            goto cleanup;
-    }
-    rc = rc == SQLITE_DONE ? 0 : store_db_error(s, "cannot read");
-cleanup:
-    for (q = 0; q < SUMMARY_QUERIES; q++)
-        sqlite3_finalize(qs[q]);
-    sqlite3_finalize(list);
-    return rc;
-}
-
-int store_series(struct store *s, int64_t exp, store_series_fn *fn, void *ctx)
-{
-    return store_series_until(s, exp, 0, fn, ctx);
-}
-
-int store_metric_names(struct store *s, store_name_fn *fn, void *ctx)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = prepare(s, "SELECT DISTINCT name FROM series ORDER BY name", &st);
-
-    if (rc)
-        return rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = fn(ctx, store_column_text(st, 0));
-        if (rc)
-            goto cleanup;
-    }
-    rc = rc == SQLITE_DONE ? 0 : store_db_error(s, "cannot read");
-cleanup:
-    sqlite3_finalize(st);
-    return rc;
-}
-
-int store_points(struct store *s, int64_t exp, const char *metric,
-                 store_point_fn *fn, void *ctx)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = prepare(s,
-                     "SELECT p.step, p.value, p.ts FROM point p"
-                     " JOIN series s ON s.id = p.series"
-                     " WHERE s.exp = ?1 AND s.name = ?2 ORDER BY p.step",
-                     &st);
-
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, exp);
-    store_bind_text(st, 2, metric);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = fn(ctx, sqlite3_column_int64(st, 0), column_value(st, 1),
-                sqlite3_column_int64(st, 2));
-        if (rc)
-            goto cleanup;
-    }
-    rc = rc == SQLITE_DONE ? 0 : store_db_error(s, "cannot read");
-cleanup:
-    sqlite3_finalize(st);
-    return rc;
-}
-
 /* ---- blobs and counts ------------------------------------------------ */
 
 int store_blob_put(struct store *s, const void *data, size_t len,
@@ -342,8 +433,8 @@ int store_blob_put(struct store *s, const void *data, size_t len,
 
     sha256_bytes(d, data, len);
     sha256_hex(hex_out, d);
-    rc = prepare(s, "INSERT INTO blob(sha256, size, data) VALUES (?1, ?2, ?3)",
-                 &st);
+    rc = store_prepare(s, "INSERT INTO blob(sha256, size, data) VALUES (?1, "
+                          "?2, ?3)", &st);
     if (rc)
         return rc;
     store_bind_text(st, 1, hex_out);
@@ -358,7 +449,7 @@ int store_blob_put(struct store *s, const void *data, size_t len,
 int store_blob_get(struct store *s, const char *hex, struct buf *out)
 {
     sqlite3_stmt *st = NULL;
-    int rc = prepare(s, "SELECT data FROM blob WHERE sha256 = ?1", &st);
+    int rc = store_prepare(s, "SELECT data FROM blob WHERE sha256 = ?1", &st);
 
     if (rc)
         return rc;
@@ -380,7 +471,7 @@ int store_blob_get(struct store *s, const char *hex, struct buf *out)
 int store_counts(struct store *s, struct store_counts *out)
 {
     sqlite3_stmt *st = NULL;
-    int rc = prepare(s,
+    int rc = store_prepare(s,
                      "SELECT (SELECT count(*) FROM entry),"
                      " (SELECT count(*) FROM point),"
                      " (SELECT count(*) FROM entry WHERE kind = 'metrics'),"
@@ -403,17 +494,98 @@ int store_counts(struct store *s, struct store_counts *out)
 
 int store_head(struct store *s, char hex_out[65])
 {
-    sqlite3_stmt *st = store_stmt(s, STMT_LAST_ENTRY);
-    int rc;
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "SELECT hash FROM entry ORDER BY hlc DESC, "
+                              "origin DESC, seq DESC LIMIT 1", &st);
 
     hex_out[0] = '\0';
-    if (!st)
-        return LL_EDB;
+    if (rc)
+        return rc;
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 1) == SHA256_LEN)
-        sha256_hex(hex_out, sqlite3_column_blob(st, 1));
-    else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        rc = store_db_error(s, "cannot read");
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc;
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == SHA256_LEN)
+        sha256_hex(hex_out, sqlite3_column_blob(st, 0));
+    rc = rc == SQLITE_ROW || rc == SQLITE_DONE
+             ? 0
+             : store_db_error(s, "cannot read");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- origins ------------------------------------------------------- */
+
+int store_origins(struct store *s, store_origin_fn *fn, void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s,
+        "SELECT o.origin, count(*), max(o.seq),"
+        " (SELECT h.hash FROM entry h WHERE h.origin = o.origin"
+        "  ORDER BY h.seq DESC LIMIT 1),"
+        " (SELECT count(*) FROM fork f WHERE f.origin = o.origin),"
+        " (SELECT p.data FROM entry p WHERE p.origin = o.origin"
+        "  AND p.kind = 'origin' ORDER BY p.seq LIMIT 1),"
+        " o.origin = (SELECT r.origin FROM replica r ORDER BY r.id DESC"
+        "  LIMIT 1)"
+        " FROM entry o GROUP BY o.origin ORDER BY o.origin", &st);
+
+    if (rc)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_origin o;
+        char host[128];
+        json_t *d = json_loads(store_column_text(st, 5), 0, NULL);
+        json_t *parent = json_object_get(d, "parent");
+
+        memset(&o, 0, sizeof(o));
+        o.id = store_column_text(st, 0);
+        o.entries = sqlite3_column_int64(st, 1);
+        o.head_seq = sqlite3_column_int64(st, 2);
+        if (sqlite3_column_bytes(st, 3) == SHA256_LEN)
+            sha256_hex(o.head, sqlite3_column_blob(st, 3));
+        o.forks = sqlite3_column_int64(st, 4);
+        o.self = sqlite3_column_int(st, 6);
+        o.parent = json_is_string(parent) ? json_string_value(parent) : "";
+        o.parent_seq = json_integer_value(json_object_get(d, "parent_seq"));
+        rc = store_origin_host(s, o.id, host, sizeof(host));
+        o.host = host;
+        if (rc == 0)
+            rc = fn(ctx, &o);
+        json_decref(d);
+        if (rc)
+            goto cleanup;
+    }
+    rc = rc == SQLITE_DONE ? 0 : store_db_error(s, "cannot read");
+cleanup:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_head_parse(struct store_head *out, const char *text)
+{
+    const char *c1 = strchr(text, ':');
+    const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    const char *p;
+    char *end;
+    size_t n;
+
+    memset(out, 0, sizeof(*out));
+    if (!c1 || !c2 || c1 - text != 26)
+        goto bad;
+    memcpy(out->origin, text, 26);
+    for (p = out->origin; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z')))
+            goto bad;
+    out->seq = strtoll(c1 + 1, &end, 10);
+    if (end != c2 || out->seq <= 0)
+        goto bad;
+    n = strlen(c2 + 1);
+    if (n < 12 || n > 64)
+        goto bad;
+    for (p = c2 + 1; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            goto bad;
+    memcpy(out->hash, c2 + 1, n);
+    return 0;
+bad:
+    return ll_error(LL_EUSAGE, "'%s' is not a head (ORIGIN:SEQ:HASH, as "
+                    "'lablog verify' prints them)", text);
 }

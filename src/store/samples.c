@@ -40,22 +40,18 @@ struct store_samples {
 int store_samples_begin(struct store *s, struct store_samples **out)
 {
     struct store_samples *w;
-    sqlite3_stmt *st;
+    int64_t id = 0;
     int rc;
 
     *out = NULL;
     if (s->depth == 0 || s->batch_open)
         return ll_error(LL_ERR, "internal: samples outside a transaction");
-    st = store_stmt(s, STMT_LAST_ENTRY);
-    if (!st)
-        return LL_EDB;
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store_db_error(s, "cannot read");
+    rc = store_reserve_entry(s, &id);
+    if (rc)
+        return rc;
     w = xcalloc(1, sizeof(*w));
     w->s = s;
-    w->entry_id = (rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0) + 1;
-    sqlite3_reset(st);
+    w->entry_id = id;
     if (sqlite3_prepare_v3(s->db, "INSERT INTO sample(entry, seq, row, sid, "
                            "score, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                            -1, SQLITE_PREPARE_PERSISTENT, &w->insert, NULL)
@@ -147,6 +143,7 @@ void store_samples_free(struct store_samples *w)
     if (!w)
         return;
     w->s->batch_open = 0;
+    w->s->reserved_id = 0;
     if (!w->summed) {
         sha256_release(&w->file);
         sha256_release(&w->digest);

@@ -7,10 +7,16 @@
  * current state (an experiment's status, whether a next step is done) is
  * derived from later entries by the callers.
  *
- * Every entry is hashed over a canonical byte encoding (canon.c) chained to
- * the previous entry; metric points are rows of their own, and each batch of
- * points is covered by a digest stored in the "metrics" entry that wrote it.
- * store_verify() recomputes all of it.
+ * Format 2 (SYNC.md): every replica that writes is an *origin* with a
+ * random id; each entry carries its origin, a per-origin sequence number and
+ * the hash of the previous entry of the same origin, so a log is a set of
+ * per-origin hash chains. Everything hashed or exchanged names other
+ * entries by uid; the integer ids (struct entry's id, exp, ref) are local
+ * aliases assigned on arrival, which the store maps to and from uids.
+ * Readers fold entries in one order identical on every replica: (hlc,
+ * origin, seq), where hlc is a hybrid logical clock. Metric points are rows
+ * of their own, and each batch of points is covered by a digest stored in
+ * the "metrics" entry that wrote it. store_verify() recomputes all of it.
  *
  * Transactions: every write happens between store_begin_write() (BEGIN
  * IMMEDIATE, nestable) and store_commit(); on any failure the caller calls
@@ -24,6 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "model/kind.h"
 #include "model/status.h"
@@ -44,18 +51,34 @@ enum store_mode {
 
 /* Experiment statuses and what they mean: model/status.h. */
 
+/*
+ * One entry. Writers set kind, ts, author, exp, ref, title, body and data
+ * (exp and ref as local ids; the store hashes and stores their uids);
+ * store_append sets the rest. Readers get every field.
+ */
 struct entry {
     int64_t id;           /* local id people type; set by store_append */
-    char uid[27];         /* global time-ordered id; set by store_append */
-    int64_t ts;           /* UTC milliseconds since the epoch */
+    char uid[27];         /* global id (ULID; time bits = hlc); set by append */
+    int64_t ts;           /* UTC milliseconds since the epoch, wall clock */
     const char *author;   /* who wrote it */
-    enum entry_kind kind; /* what it is */
-    int64_t exp;          /* experiment entry id, 0 when none */
-    int64_t ref;          /* referenced entry id, 0 when none */
+    enum entry_kind kind; /* what it is (ENTRY_UNKNOWN: see kind_name) */
+    int64_t exp;          /* experiment entry id, 0 when none (or not held) */
+    int64_t ref;          /* referenced entry id, 0 when none (or not held) */
     const char *title;    /* one line; "" when none */
     const char *body;     /* Markdown; "" when none */
     const char *data;     /* a JSON object as text; "{}" when none */
     const char *exp_name; /* set on read: the experiment's name, or NULL */
+    /* format 2 */
+    const char *kind_name; /* the stored kind text; on write NULL means
+                              entry_kind_name(kind) */
+    const char *exp_uid;  /* uid of the experiment, "" when none; on write
+                             NULL means "from exp" */
+    const char *ref_uid;  /* uid of the referenced entry, "" when none; on
+                             write NULL means "from ref" */
+    char origin[27];      /* the origin that wrote it; set by append */
+    int64_t seq;          /* its number in that origin's chain (1, 2, ...) */
+    int64_t hlc;          /* hybrid logical clock (ms): the fold order */
+    int format;           /* 1: migrated from a format-1 log; 2 */
 };
 
 /* ---- opening --------------------------------------------------------- */
@@ -79,6 +102,14 @@ int store_open(struct store **out, const char *path, enum store_mode mode);
 /* Closes the log; rolls back an open transaction. NULL is allowed. */
 void store_close(struct store *s);
 
+/* The log format this opening migrated the file from (1), or 0 when the
+ * file was already current. */
+int store_migrated_from(const struct store *s);
+
+/* This machine's name as recorded in origins and runs: $LABLOG_HOST, else
+ * gethostname(). Never fails ("?" when unknown). */
+void store_host_name(char *out, size_t size);
+
 /* ---- writing ----------------------------------------------------------- */
 
 /* 0 when the log can be written; LL_EDB "no write access to the log or
@@ -96,8 +127,18 @@ void store_rollback(struct store *s);
 
 /*
  * Appends e (kind, ts, author, exp, ref, title, body, data must be set;
- * NULL strings mean ""), assigning e->id and e->uid and chaining its hash to
- * the previous entry. Must be inside a write transaction.
+ * NULL strings mean ""), assigning e->id, uid, origin, seq and hlc and
+ * chaining its hash to the previous entry of this replica's origin. Must be
+ * inside a write transaction.
+ *
+ * On the first write of a process the store checks that the file is the
+ * one its origin was created in (device, inode, host): a copied file starts
+ * a new origin, whose first entry (kind "origin") names the origin and head
+ * it came from, so a copy never forks a chain.
+ *
+ * The hlc is max(e->ts, newest hlc held + 1): never behind anything this
+ * replica holds. Experiment names are unique per replica: appending an
+ * experiment whose name is taken fails with LL_ECONFLICT.
  */
 int store_append(struct store *s, struct entry *e);
 
@@ -108,8 +149,11 @@ int store_append(struct store *s, struct entry *e);
  */
 enum batch_outcome {
     BATCH_WRITTEN,   /* a new point */
-    BATCH_DUPLICATE, /* the same (exp, metric, step) with the same value */
-    BATCH_CONFLICT   /* the same key with a different value: not written */
+    BATCH_DUPLICATE, /* the same step in the same attempt, same value */
+    BATCH_CONFLICT,  /* the same step in the same attempt, another value:
+                        not written (a resumed attempt appends instead) */
+    BATCH_AGAIN      /* a resumed attempt re-logged a step already in this
+                        batch: finish the batch, add it to a new one */
 };
 
 struct store_batch;
@@ -129,9 +173,54 @@ int store_batch_finish(struct store_batch *b, struct entry *e);
 /* Frees b without writing an entry (the caller rolls back). NULL is ok. */
 void store_batch_free(struct store_batch *b);
 
-/* The next step of a metric of an experiment: one past the largest, or 0. */
+/* The next step of a metric of an experiment in the attempt its points go
+ * to (see below): one past the largest, or 0. */
 int store_metric_next_step(struct store *s, int64_t exp, const char *metric,
                            int64_t *step_out);
+
+/*
+ * Attempts. An attempt is one go at an experiment: the `running` status
+ * entry that `lablog run` or `exp start` writes starts one, and its uid is
+ * the attempt's uid (`run` passes it to its child as $LABLOG_ATTEMPT). A
+ * running status entry whose data has "resume": UID continues attempt UID
+ * instead of starting one. Points logged for an experiment that has no
+ * attempt start an implicit one, anchored at their batch.
+ *
+ * Points are stored per (experiment, metric, attempt, step, batch), so two
+ * attempts (a re-run, a resumed job, two origins) can hold the same step.
+ * Readers use the latest attempt (fold order of the anchor entries) and,
+ * within an attempt, the newest value of each step. Writers check within
+ * the attempt: the same value again is a duplicate (skipped); another value
+ * is a conflict (refused) unless the attempt was resumed, where it is a
+ * newer value (appended, never dropped).
+ */
+
+/*
+ * Makes the points of exp that this store handle writes from now on join
+ * attempt uid (a full uid). Returns LL_ENOTFOUND (with a message) when uid
+ * is not an attempt of exp. Without this call, a process's points join the
+ * experiment's latest attempt as it is when the process first writes one.
+ */
+int store_attempt_use(struct store *s, int64_t exp, const char *uid);
+
+/* The uid of exp's latest attempt into uid_out; "" when it has none. */
+int store_attempt_latest(struct store *s, int64_t exp, char uid_out[27]);
+
+struct store_attempt {
+    const char *uid;      /* the attempt's uid (borrowed, callback only) */
+    int number;           /* 1, 2, ... in fold order */
+    int64_t anchor;       /* local id of the entry that started it, 0 when
+                             that entry is not held */
+    int run;              /* started by a running status entry */
+    int resumed;          /* a later running entry resumed it */
+    int64_t points;       /* its points, all metrics */
+};
+
+typedef int store_attempt_fn(void *ctx, const struct store_attempt *a);
+
+/* Calls fn for each attempt of exp, oldest first. */
+int store_attempts(struct store *s, int64_t exp, store_attempt_fn *fn,
+                   void *ctx);
 
 /*
  * Stores bytes by their SHA-256 (once: the same content twice is stored
@@ -185,8 +274,20 @@ void store_samples_free(struct store_samples *w);
 /* Callback for entries; return non-zero to stop (that value is returned). */
 typedef int store_entry_fn(void *ctx, const struct entry *e);
 
-/* Finds an experiment by name; LL_ENOTFOUND (with message) when unknown. */
+/*
+ * Finds an experiment: by name; NAME@HOST (the host of the experiment's
+ * origin); a uid or unique uid prefix; or #ID. A name that matches
+ * experiments of several origins is LL_EUSAGE with a message listing them
+ * as NAME@HOST; an unknown one is LL_ENOTFOUND (with message).
+ */
 int store_exp_find(struct store *s, const char *name, int64_t *id_out);
+
+/*
+ * Resolves what people type for an entry: an id ("12", "#12"), a uid, or a
+ * unique prefix of one (at least 4 characters, any case). LL_ENOTFOUND or
+ * LL_EUSAGE (ambiguous, malformed) with a message.
+ */
+int store_entry_resolve(struct store *s, const char *arg, int64_t *id_out);
 
 /* Reads one entry; LL_ENOTFOUND "no entry N" when there is none. */
 int store_entry_get(struct store *s, int64_t id, store_entry_fn *fn,
@@ -203,7 +304,8 @@ struct entry_filter {
 
 #define ENTRY_FILTER_ALL { 0, 0, 0, -1, 0, 0 }
 
-/* Calls fn for each matching entry in id order. */
+/* Calls fn for each matching entry in fold order: (hlc, origin, seq), the
+ * same on every replica. */
 int store_entries(struct store *s, const struct entry_filter *f,
                   store_entry_fn *fn, void *ctx);
 
@@ -216,10 +318,12 @@ int store_last_ts(struct store *s, enum entry_kind kind, int64_t until,
 int store_search(struct store *s, const char *query, store_entry_fn *fn,
                  void *ctx);
 
-/* Summary of one metric series of one experiment. */
+/* Summary of one metric series of one experiment (one attempt). */
 struct series_summary {
     const char *name;      /* metric name (borrowed, callback only) */
     int64_t exp;           /* experiment entry id */
+    const char *attempt;   /* the attempt's uid (borrowed, callback only) */
+    int attempt_number;    /* its number among exp's attempts (1, 2, ...) */
     int64_t count;         /* points, NaN included */
     int64_t nonfinite;     /* NaN and +-inf points */
     int64_t nonfinite_step; /* step of the first of them (when nonfinite) */
@@ -232,7 +336,13 @@ struct series_summary {
 
 typedef int store_series_fn(void *ctx, const struct series_summary *sum);
 
-/* Calls fn for each metric of experiment exp, by name. */
+/* Which attempt a read uses: STORE_ATTEMPT_LATEST (each metric's latest
+ * attempt that has points), STORE_ATTEMPT_ALL (every attempt: fn once per
+ * metric and attempt) or an attempt number N >= 1. */
+#define STORE_ATTEMPT_LATEST 0
+#define STORE_ATTEMPT_ALL (-1)
+
+/* Calls fn for each metric of experiment exp, by name (latest attempt). */
 int store_series(struct store *s, int64_t exp, store_series_fn *fn,
                  void *ctx);
 
@@ -245,10 +355,14 @@ int store_series_until(struct store *s, int64_t exp, int64_t until,
  * (borrowed, valid during the call). */
 typedef int store_name_fn(void *ctx, const char *name);
 int store_metric_names(struct store *s, store_name_fn *fn, void *ctx);
+/* Same, for the attempt(s) chosen (see STORE_ATTEMPT_*). */
+int store_series_attempt(struct store *s, int64_t exp, int attempt,
+                         int64_t until, store_series_fn *fn, void *ctx);
 
 typedef int store_point_fn(void *ctx, int64_t step, double value, int64_t ts);
 
-/* Streams the points of one series in step order. */
+/* Streams the points of one series in step order (latest attempt; the
+ * newest value of each step). */
 int store_points(struct store *s, int64_t exp, const char *metric,
                  store_point_fn *fn, void *ctx);
 
@@ -306,6 +420,9 @@ int store_samples_bytes(struct store *s, int64_t entry, store_bytes_fn *fn,
 /* Streams a stored blob by hex digest in chunks (for attach --get). */
 int store_blob_stream(struct store *s, const char *hex, store_bytes_fn *fn,
                       void *ctx);
+/* Same for attempt number N >= 1 (STORE_ATTEMPT_LATEST: as above). */
+int store_points_attempt(struct store *s, int64_t exp, const char *metric,
+                         int attempt, store_point_fn *fn, void *ctx);
 
 /* Reads a stored blob by hex digest into out (appended). */
 int store_blob_get(struct store *s, const char *hex, struct buf *out);
@@ -316,15 +433,78 @@ struct store_counts {
 };
 int store_counts(struct store *s, struct store_counts *out);
 
-/*
- * Recomputes the hash chain, every batch digest and every blob digest.
- * Returns 0 and fills summary (a one-line "ok: ..." text) when everything
- * holds; otherwise LL_ERR with a message naming the first entry that does
- * not match.
- */
-int store_verify(struct store *s, struct buf *summary);
+/* ---- origins, heads, verify, feeds ---------------------------------- */
 
-/* The hex hash of the newest entry ("" for an empty log). */
+struct store_origin {
+    const char *id;        /* 26 characters (borrowed, callback only) */
+    const char *host;      /* where it was created; "" when unknown */
+    const char *parent;    /* the origin it was copied from; "" */
+    int64_t parent_seq;    /* the parent's head seq at the copy */
+    int64_t entries;       /* entries of it held here */
+    int64_t head_seq;      /* its newest seq held */
+    char head[65];         /* that entry's hash, hex */
+    int64_t forks;         /* second entries for a seq, kept as evidence */
+    int self;              /* this replica writes as it */
+};
+
+typedef int store_origin_fn(void *ctx, const struct store_origin *o);
+
+/* Calls fn for each origin held, by id. */
+int store_origins(struct store *s, store_origin_fn *fn, void *ctx);
+
+/* The host of an origin ("" when unknown) into out. */
+int store_origin_host(struct store *s, const char *origin, char *out,
+                      size_t size);
+
+/* A head someone kept: ORIGIN:SEQ:HASH (HASH: 64 hex digits, or a prefix
+ * of at least 12). */
+struct store_head {
+    char origin[27];
+    int64_t seq;
+    char hash[65];
+};
+
+/* Parses "ORIGIN:SEQ:HASH"; LL_EUSAGE with a message when malformed. */
+int store_head_parse(struct store_head *out, const char *text);
+
+/*
+ * Recomputes every origin's hash chain (format-1 entries by format-1
+ * rules, then format 2), every batch digest and every blob digest, and
+ * checks the heads given (nheads may be 0): a head whose origin is unknown,
+ * whose seq is beyond this log's (truncated, rolled back) or whose hash
+ * differs (forked) fails. Returns 0 and fills summary ("ok: ..." and one
+ * "head ORIGIN:SEQ:HASH" line per origin) when everything holds; otherwise
+ * LL_ERR with a message naming the first thing that does not match.
+ */
+int store_verify(struct store *s, const struct store_head *heads,
+                 size_t nheads, struct buf *summary);
+
+/* The hex hash of the newest entry in fold order ("" for an empty log). */
 int store_head(struct store *s, char hex_out[65]);
+
+/*
+ * Writes the log as a feed (README "The feed"): canonical JSON lines, a
+ * header then one line per entry in fold order, each with everything
+ * needed to re-verify it and, for a metrics entry, its points. The same log
+ * gives the same bytes.
+ */
+int store_feed_write(struct store *s, FILE *out);
+
+struct store_import_stats {
+    size_t entries;   /* entries added */
+    size_t held;      /* entries already held */
+    size_t forks;     /* second entries for a held seq, kept in fork */
+    size_t points;    /* points added */
+};
+
+/*
+ * Reads a feed (name is for messages) and adds, in one transaction, every
+ * entry this log lacks: each line's hash, chain link and digest are checked
+ * first, and a bad line refuses the whole feed (LL_EINPUT, "NAME:LINE:
+ * ..."). Local ids are assigned on arrival. Used by `lablog debug union`
+ * until merge exists.
+ */
+int store_feed_import(struct store *s, FILE *in, const char *name,
+                      struct store_import_stats *stats);
 
 #endif

@@ -4,13 +4,15 @@
  * order that applies each to the state so far, then a pass that sorts what
  * happened in the period into lists.
  *
- * Experiments and items are found by entry id with binary search: ids only
- * grow, so the arrays stay sorted as they are appended.
+ * Entries come in fold order (hlc, origin, seq), which after a merge is not
+ * local id order, so experiments and items are kept in fold order and found
+ * by entry id through small sorted indexes.
  */
 #include "view/view.h"
 
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,11 +20,20 @@
 #include "util/err.h"
 #include "util/xalloc.h"
 
+struct id_index {
+    int64_t id;
+    size_t at;                /* index into v->exps or p->items */
+};
+
 struct view_priv {
     struct arena arena;
-    struct view_item **items; /* every item, by id */
+    struct view_item **items; /* every item, in fold order */
     size_t nitems, cap_items;
     size_t cap_exps;
+    struct id_index *exp_ids, *item_ids; /* sorted by id */
+    size_t cap_exp_ids, cap_item_ids;
+    size_t nunknown;          /* entries of kinds this build does not know */
+    const char *unknown_kind; /* the first such kind */
     int64_t *item_exps;       /* items[i]'s experiment id, 0 when none:
                                  v->exps moves as it grows, so items get
                                  their pointer once the fold is over */
@@ -50,38 +61,55 @@ int view_in_period(const struct view *v, int64_t ts)
     return ts >= v->since && (v->until == 0 || ts < v->until);
 }
 
-static struct view_exp *exp_by_id(const struct view *v, int64_t id)
+/* Position of id in a sorted index of n (where it is or would go). */
+static size_t index_find(const struct id_index *ix, size_t n, int64_t id)
 {
-    size_t lo = 0, hi = v->nexps;
+    size_t lo = 0, hi = n;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
 
-        if (v->exps[mid].id == id)
-            return &v->exps[mid];
-        if (v->exps[mid].id < id)
+        if (ix[mid].id < id)
             lo = mid + 1;
         else
             hi = mid;
     }
+    return lo;
+}
+
+static void index_add(struct id_index **ix, size_t n, size_t *cap,
+                      int64_t id, size_t at)
+{
+    size_t pos = index_find(*ix, n, id);
+
+    XGROW(*ix, n + 1, *cap);
+    memmove(*ix + pos + 1, *ix + pos, (n - pos) * sizeof(**ix));
+    (*ix)[pos].id = id;
+    (*ix)[pos].at = at;
+}
+
+static struct view_exp *exp_by_id(const struct view *v, int64_t id)
+{
+    const struct view_priv *p = v->priv;
+    size_t pos = index_find(p->exp_ids, v->nexps, id);
+
+    if (pos < v->nexps && p->exp_ids[pos].id == id)
+        return &v->exps[p->exp_ids[pos].at];
     return NULL;
 }
 
 static struct view_item *item_by_id(const struct view_priv *p, int64_t id)
 {
-    size_t lo = 0, hi = p->nitems;
+    size_t pos = index_find(p->item_ids, p->nitems, id);
 
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (p->items[mid]->id == id)
-            return p->items[mid];
-        if (p->items[mid]->id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    if (pos < p->nitems && p->item_ids[pos].id == id)
+        return p->items[p->item_ids[pos].at];
     return NULL;
+}
+
+struct view_exp *view_exp_get(const struct view *v, int64_t id)
+{
+    return exp_by_id(v, id);
 }
 
 const struct view_item *view_item_find(const struct view *v, int64_t id)
@@ -192,10 +220,15 @@ static void add_exp(struct fold *f, const struct entry *e, json_t *data)
     size_t i;
 
     XGROW(v->exps, v->nexps + 1, f->p->cap_exps);
+    index_add(&f->p->exp_ids, v->nexps, &f->p->cap_exp_ids, e->id, v->nexps);
     x = &v->exps[v->nexps++];
     memset(x, 0, sizeof(*x));
     x->id = e->id;
     x->name = arena_strdup(a, e->title);
+    x->label = x->name;
+    x->uid = arena_strdup(a, e->uid);
+    x->origin = arena_strdup(a, e->origin);
+    x->author = arena_strdup(a, e->author);
     x->hypothesis = arena_strdup(a, e->body);
     x->created = e->ts;
     x->status = EXP_PLANNED;
@@ -293,6 +326,8 @@ static void add_item(struct fold *f, const struct entry *e, json_t *data)
     }
     XGROW(f->p->items, f->p->nitems + 1, f->p->cap_items);
     XGROW(f->p->item_exps, f->p->nitems + 1, f->p->cap_item_exps);
+    index_add(&f->p->item_ids, f->p->nitems, &f->p->cap_item_ids, e->id,
+              f->p->nitems);
     f->p->item_exps[f->p->nitems] = e->exp;
     f->p->items[f->p->nitems++] = it;
 }
@@ -359,6 +394,16 @@ static void apply_ref(struct fold *f, const struct entry *e)
     }
 }
 
+static struct view_exp *exp_by_uid(const struct view *v, const char *uid)
+{
+    size_t i;
+
+    for (i = 0; i < v->nexps; i++)
+        if (strcmp(v->exps[i].uid, uid) == 0)
+            return &v->exps[i];
+    return NULL;
+}
+
 /* A metrics batch names its experiment, or lists them in data.exps when it
  * covers several. */
 static void touch_measured(struct view *v, const struct entry *e, json_t *data)
@@ -370,7 +415,11 @@ static void touch_measured(struct view *v, const struct entry *e, json_t *data)
     if (x)
         x->touched = 1;
     for (i = 0; i < json_array_size(exps); i++) {
-        x = exp_by_id(v, json_integer_value(json_array_get(exps, i)));
+        json_t *it = json_array_get(exps, i);
+
+        /* Format 2 names them by uid; a migrated format-1 batch by id. */
+        x = json_is_string(it) ? exp_by_uid(v, json_string_value(it))
+                               : exp_by_id(v, json_integer_value(it));
         if (x)
             x->touched = 1;
     }
@@ -542,6 +591,11 @@ static void apply_record(struct fold *f, const struct entry *e, json_t *data)
         f->p->infos[f->p->ninfos].name = arena_strdup(&f->p->arena,
                                                       e->title);
         f->p->infos[f->p->ninfos++].data = json_incref(data);
+        break;
+    case ENTRY_UNKNOWN:
+        /* Written by a newer lablog: kept and verified, not understood. */
+        if (!f->p->nunknown++)
+            f->p->unknown_kind = arena_strdup(&f->p->arena, e->kind_name);
         break;
     default:
         break;
@@ -721,10 +775,12 @@ int view_exp_metrics(struct view *v, struct view_exp *exp)
     int rc;
 
     exp->nmetrics = 0;
-    rc = store_series_until(v->store, exp->id, v->until, add_metric, &m);
+    rc = store_series_attempt(v->store, exp->id, v->attempt, v->until,
+                              add_metric, &m);
     if (rc == 0 && v->since > 0) {
         m.prev = 1;
-        rc = store_series_until(v->store, exp->id, v->since, add_metric, &m);
+        rc = store_series_attempt(v->store, exp->id, v->attempt, v->since,
+                                  add_metric, &m);
     }
     for (size_t i = 0; rc == 0 && i < exp->nmetrics; i++) {
         struct view_metric *vm = &exp->metrics[i];
@@ -739,7 +795,8 @@ int view_exp_metrics(struct view *v, struct view_exp *exp)
 int view_points(const struct view *v, const struct view_exp *exp,
                 const char *metric, store_point_fn *fn, void *ctx)
 {
-    return store_points(v->store, exp->id, metric, fn, ctx);
+    return store_points_attempt(v->store, exp->id, metric, v->attempt, fn,
+                                ctx);
 }
 
 int view_blob(const struct view *v, const char *sha256, struct buf *out)
@@ -960,6 +1017,34 @@ static int load_metrics(struct view *v, const struct view_opts *o)
     return rc;
 }
 
+/* Where a name is used by experiments of several origins, each is labelled
+ * "name (author@host)" for people to tell them apart. */
+static int label_exps(struct view *v)
+{
+    struct view_priv *p = v->priv;
+    size_t i, j;
+
+    for (i = 0; i < v->nexps; i++) {
+        struct view_exp *x = &v->exps[i];
+        int shared = 0;
+
+        for (j = 0; j < v->nexps && !shared; j++)
+            shared = j != i && strcmp(v->exps[j].name, x->name) == 0;
+        if (shared) {
+            char host[128], label[512];
+            int rc = store_origin_host(v->store, x->origin, host,
+                                       sizeof(host));
+
+            if (rc)
+                return rc;
+            snprintf(label, sizeof(label), "%s (%s@%s)", x->name, x->author,
+                     *host ? host : "?");
+            x->label = arena_strdup(&p->arena, label);
+        }
+    }
+    return 0;
+}
+
 int view_build(struct view **out, struct store *s, const struct view_opts *o)
 {
     struct view *v = xcalloc(1, sizeof(*v));
@@ -974,6 +1059,7 @@ int view_build(struct view **out, struct store *s, const struct view_opts *o)
     v->store = s;
     v->since = o->since;
     v->until = o->until;
+    v->attempt = o->attempt;
     v->project = v->goal = "";
     filter.until = o->until;
     rc = store_entries(s, &filter, fold_entry, &f);
@@ -981,6 +1067,13 @@ int view_build(struct view **out, struct store *s, const struct view_opts *o)
         goto fail;
     resolve_exps(v, p);
     apply_metric_infos(&f);
+    rc = label_exps(v);
+    if (rc)
+        goto fail;
+    if (p->nunknown && !o->quiet_unknown)
+        ll_warn("ignoring %zu entr%s of a kind this lablog does not know "
+                "('%s'): written by a newer lablog?", p->nunknown,
+                p->nunknown == 1 ? "y" : "ies", p->unknown_kind);
     for (i = 0; i < p->nitems; i++)
         classify(v, &p->arena, p->items[i], p->nitems);
     if (v->next_open.len)
@@ -1013,6 +1106,8 @@ void view_free(struct view *v)
     free(p->retracted_ids);
     free(p->items);
     free(p->item_exps);
+    free(p->exp_ids);
+    free(p->item_ids);
     free(p);
     free(v->exps);
     free(v);

@@ -3,7 +3,8 @@
  * The period view: everything the renderers need about a stretch of time,
  * derived from the append-only log.
  *
- * view_build() folds every entry up to the end of the period, in order, so
+ * view_build() folds every entry up to the end of the period, in fold order
+ * (hlc, origin, seq: the same on every replica), so
  * derived state is exactly what the log says at that moment: an
  * experiment's status is its latest status entry, an amended entry shows its
  * newest text, a done next step is closed. Entries inside the period
@@ -53,6 +54,11 @@ struct view_metric {
 struct view_exp {
     int64_t id;               /* the exp entry */
     const char *name;
+    const char *label;        /* name, or "name (author@host)" when
+                                 experiments of several origins share it */
+    const char *uid;          /* the exp entry's uid */
+    const char *origin;       /* the origin that created it */
+    const char *author;       /* who created it */
     const char *hypothesis;   /* current text; "" when none */
     int hypothesis_amended;
     int confirm;              /* 1 confirmatory, 0 exploratory */
@@ -127,6 +133,10 @@ struct view_opts {
     enum view_metrics metrics;
     const char *const *names;  /* VIEW_METRICS_NAMED: experiment names */
     size_t nnames;
+    int quiet_unknown;         /* no warning about entries of unknown kinds
+                                  (for commands that list them) */
+    int attempt;               /* metrics of STORE_ATTEMPT_LATEST (0) or of
+                                  attempt number N */
 };
 
 struct view {
@@ -156,6 +166,7 @@ struct view {
     int64_t last_deck;    /* ts of the newest deck entry, 0 none */
     int64_t nentries;     /* entries in the period */
 
+    int attempt;          /* view_opts.attempt */
     struct store *store;  /* borrowed, for view_points() */
     void *priv;           /* the arena and indexes */
 };
@@ -169,6 +180,9 @@ void view_free(struct view *v);
 
 /* Finds an experiment by name; NULL when it does not exist at until. */
 struct view_exp *view_exp_find(const struct view *v, const char *name);
+
+/* The experiment whose exp entry is id; NULL when it does not exist. */
+struct view_exp *view_exp_get(const struct view *v, int64_t id);
 
 /* Fills exp->metrics (as of until, with the change since `since`) when
  * view_opts did not: for the commands that decide late (exp show). Not

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The baseline for `make bench`: insert the benchmark's points into the
- * same tables of a lablog log with one prepared statement and the same
- * 20,000-row transactions, doing nothing else (no parsing, no dedupe
- * check, no digest). lablog's ingest rate is reported as a ratio of this.
+ * same tables of a lablog log (format 2: series per experiment, metric and
+ * attempt; points keyed by series, step and batch) with one prepared
+ * statement and the same 20,000-row transactions, doing nothing else (no
+ * parsing, no dedupe check, no digest, no metrics entry). lablog's ingest
+ * rate is reported as a ratio of this.
  *
  *   raw_insert DB EXP_ID NPOINTS
  */
@@ -28,11 +30,12 @@ int main(int argc, char **argv)
         goto out;
     sqlite3_busy_timeout(db, 30000);
     sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
-    if (sqlite3_prepare_v2(db, "INSERT INTO series(exp, name) VALUES (?1, ?2)",
+    if (sqlite3_prepare_v2(db, "INSERT INTO series(exp_uid, name, attempt) "
+                           "SELECT uid, ?2, uid FROM entry WHERE id = ?1",
                            -1, &series, NULL) != SQLITE_OK
-        || sqlite3_prepare_v2(db, "INSERT INTO point(series, step, value, ts, "
-                              "batch) VALUES (?1, ?2, ?3, ?4, 0)", -1, &point,
-                              NULL) != SQLITE_OK)
+        || sqlite3_prepare_v2(db, "INSERT INTO point(series, step, batch, "
+                              "value, ts) VALUES (?1, ?2, ?3, ?4, ?5)", -1,
+                              &point, NULL) != SQLITE_OK)
         goto out;
     sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     for (k = 0; k < 2; k++) {
@@ -46,8 +49,9 @@ int main(int argc, char **argv)
     for (i = 0; i < n; i++) {
         sqlite3_bind_int64(point, 1, sid[i % 2]);
         sqlite3_bind_int64(point, 2, i / 2);
-        sqlite3_bind_double(point, 3, 1.0 / (double)(i / 2 + 1));
-        sqlite3_bind_int64(point, 4, 1795161600000LL + i);
+        sqlite3_bind_int64(point, 3, 1000 + i / 20000); /* a batch id */
+        sqlite3_bind_double(point, 4, 1.0 / (double)(i / 2 + 1));
+        sqlite3_bind_int64(point, 5, 1795161600000LL + i);
         if (sqlite3_step(point) != SQLITE_DONE)
             goto out;
         sqlite3_reset(point);

@@ -72,10 +72,12 @@ test_fails() {
     fi
 }
 
-# The state of the log at $1 (default lablog.db), for unchanged-log checks.
+# The state of the log at $1 (default lablog.db), for unchanged-log checks:
+# the verify summary with every origin's head on one line, then the counts.
 log_state() {
     db=${1:-lablog.db}
-    lablog --db "$db" verify 2>&1
+    lablog --db "$db" verify 2>&1 | tr '\n' ' '
+    echo
     sqlite3 "$db" "select count(*) from entry; select count(*) from point;
                    select count(*) from series; select count(*) from blob;"
 }

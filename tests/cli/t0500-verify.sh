@@ -12,8 +12,10 @@ lablog attach plot.png --exp a --caption "a plot" >/dev/null
 lablog attach plot.png >/dev/null
 lablog note "third" >/dev/null
 
-test_expect 'verify: ok with counts' '
-    lablog verify >o && grep -q "^ok: 9 entries, 3 points in 2 batches, 1 attachments; head [0-9a-f]\{16\}$" o
+test_expect 'verify: ok with counts and the head of the one origin' '
+    lablog verify >o && sed -n 1p o | grep -qx "ok: 9 entries, 3 points in 2 batches, 1 attachments; 1 origin" &&
+    sed -n 2p o | grep -q "^head [0-9A-Z]\{26\}:9:[0-9a-f]\{64\}  " &&
+    test "$(wc -l <o)" -eq 2
 '
 test_expect 'the same file attached twice is stored once' '
     sqlite3 lablog.db "select count(*) from blob" | grep -qx 1
@@ -42,7 +44,25 @@ test_fails 1 "attachment" lablog --db t4.db verify
 cp lablog.db t5.db
 drop_triggers t5.db
 sqlite3 t5.db "delete from entry where id = 4"
-test_fails 1 "entry 4 is missing" lablog --db t5.db verify
+test_fails 1 "entry 4 of origin" lablog --db t5.db verify
+test_expect 'the message names the gap' '
+    grep -q "is missing (its chain jumps from 3 to 5)" .ferr
+'
+cp lablog.db t20.db
+drop_triggers t20.db
+sqlite3 t20.db "update entry set exp_uid = (select uid from entry where id = 1) where id = 3"
+test_fails 1 "entry 3 (note) does not match its hash" lablog --db t20.db verify
+cp lablog.db t21.db
+drop_triggers t21.db
+sqlite3 t21.db "update series set attempt = (select uid from entry where id = 1)"
+test_fails 1 "does not match its digest" lablog --db t21.db verify
+cp lablog.db t22.db
+drop_triggers t22.db
+sqlite3 t22.db "update entry set prev = zeroblob(32) where id = 4"
+test_fails 1 "entry 4 (note) does not name its predecessor's hash" lablog --db t22.db verify
+cp lablog.db t23.db
+sqlite3 t23.db "insert or replace into point select series, step, batch, 9.5, ts from point where step = 0 and value = 1"
+test_fails 1 "does not match its digest" lablog --db t23.db verify
 # Holes: an attachment's bytes deleted, or replaced and re-keyed; a stored
 # field that reads back as less than is stored (the hash covers what is
 # read).
@@ -69,11 +89,11 @@ test_fails 1 "entry 3: its body is not text or holds a NUL byte" lablog --db t9.
 cp lablog.db t10.db
 drop_triggers t10.db
 sqlite3 t10.db "update entry set kind = 'notes' where id = 3"
-test_fails 1 "entry 3: 'notes' is not an entry kind" lablog --db t10.db verify
+test_fails 1 "entry 3 (notes) does not match its hash" lablog --db t10.db verify
 cp lablog.db t11.db
 drop_triggers t11.db
 sqlite3 t11.db "update entry set ts = ts + 0.5 where id = 3"
-test_fails 1 "entry 3: its id, time, experiment or reference is not an integer" \
+test_fails 1 "entry 3: its id, seq, clock, time or format is not an integer" \
     lablog --db t11.db verify
 test_expect 'the original still verifies' 'lablog verify >/dev/null'
 test_done

@@ -10,7 +10,8 @@ for step in range(0, 300, 100):
 print("training done")
 PY
 normalise() {
-    sed -E 's/after [0-9.]+s/after Ns/; s/head [0-9a-f]{16}/head HASH/'
+    sed -E 's/after [0-9.]+s/after Ns/;
+            s/^head [0-9A-Z]{26}:([0-9]+):[0-9a-f]{64}.*/head ORIGIN:\1:HASH/'
 }
 awk '/^```console$/ {on = 1; next} /^```$/ {on = 0} on' "$LABLOG_TOP/README.md" >blocks
 # Split into (command, expected output) pairs and run them in order.

@@ -83,7 +83,7 @@ static void test_append_and_chain(void)
     INT_EQ(append(s, ENTRY_NOTE, "", "another", 0), 4);
     INT_EQ(store_head(s, head2), 0);
     OK(strcmp(head1, head2) != 0);
-    INT_EQ(store_verify(s, &summary), 0);
+    INT_EQ(store_verify(s, NULL, 0, &summary), 0);
     OK(strstr(summary.ptr, "ok: 4 entries") != NULL);
     INT_EQ(store_entries(s, &(struct entry_filter)ENTRY_FILTER_ALL, count_cb,
                          &n), 0);
@@ -170,7 +170,7 @@ static void test_batches(void)
     INT_EQ(store_counts(s, &c), 0);
     INT_EQ(c.points, 3);
     INT_EQ(c.batches, 1);
-    INT_EQ(store_verify(s, &summary), 0);
+    INT_EQ(store_verify(s, NULL, 0, &summary), 0);
     OK(strstr(summary.ptr, "3 points in 1 batches") != NULL);
     buf_release(&summary);
     store_close(s);
@@ -236,7 +236,7 @@ static void test_verify_tamper(void)
                         "= 'TWO' WHERE id = 2", NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
     INT_EQ(store_open(&s, path, STORE_READ), 0);
-    INT_EQ(store_verify(s, &summary), LL_ERR);
+    INT_EQ(store_verify(s, NULL, 0, &summary), LL_ERR);
     OK(strstr(ll_error_message(), "entry 2 (note)") != NULL);
     buf_release(&summary);
     store_close(s);

@@ -1,0 +1,782 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Feeds: the log as canonical JSON lines, the exchange format between
+ * replicas (README "The feed", SYNC.md).
+ *
+ * A feed is a header line, then one line per entry in fold order (hlc,
+ * origin, seq). Each entry line carries every field that was hashed, its
+ * prev and hash, so it can be re-verified on its own; a metrics entry's
+ * line also carries its points, in the order of its digest. Lines are
+ * canonical: keys in byte order, no spaces, strings escaped only where
+ * JSON requires it (", \, and control characters: \b \f \n \r \t, others
+ * \u00xx), numbers as integers or C's %.17g (-0 as -0.0), non-finite
+ * values as the strings "NaN", "inf" and "-inf". The same log always gives
+ * the same bytes.
+ *
+ * Reading a feed (store_feed_import) checks every line before anything is
+ * added: the hash, the chain link to the entry before it in its origin and
+ * a metrics entry's digest over the points it brings. An entry already
+ * held is skipped; a second entry for a held (origin, seq) is kept in the
+ * fork table as evidence.
+ */
+#include "store/internal.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+
+#define FEED_VERSION 1
+
+/* ---- writing ------------------------------------------------------- */
+
+static void put_string(struct buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p;
+
+    buf_putc(b, '"');
+    for (p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': buf_puts(b, "\\\""); break;
+        case '\\': buf_puts(b, "\\\\"); break;
+        case '\b': buf_puts(b, "\\b"); break;
+        case '\f': buf_puts(b, "\\f"); break;
+        case '\n': buf_puts(b, "\\n"); break;
+        case '\r': buf_puts(b, "\\r"); break;
+        case '\t': buf_puts(b, "\\t"); break;
+        default:
+            if (*p < 0x20) {
+                buf_puts(b, "\\u00");
+                buf_putc(b, hex[*p >> 4]);
+                buf_putc(b, hex[*p & 15]);
+            } else {
+                buf_putc(b, (char)*p);
+            }
+        }
+    }
+    buf_putc(b, '"');
+}
+
+static void put_key(struct buf *b, const char *key, int first)
+{
+    if (!first)
+        buf_putc(b, ',');
+    put_string(b, key);
+    buf_putc(b, ':');
+}
+
+static void put_hex(struct buf *b, const void *blob, int len)
+{
+    char hex[SHA256_HEX_LEN + 1] = "";
+
+    if (len == SHA256_LEN)
+        sha256_hex(hex, blob);
+    put_string(b, hex);
+}
+
+static void put_value(struct buf *b, double v)
+{
+    if (isnan(v))
+        buf_puts(b, "\"NaN\"");
+    else if (isinf(v))
+        buf_puts(b, v < 0 ? "\"-inf\"" : "\"inf\"");
+    else if (v == 0 && signbit(v))
+        buf_puts(b, "-0.0");
+    else
+        buf_printf(b, "%.17g", v);
+}
+
+struct feed_writer {
+    struct store *s;
+    FILE *out;
+    struct buf line;
+    sqlite3_stmt *points_v2, *points_v1;
+};
+
+/* Appends ,"points":[...] for metrics entry id. */
+static int put_points(struct feed_writer *w, int64_t id, int format)
+{
+    sqlite3_stmt *st = format == 1 ? w->points_v1 : w->points_v2;
+    struct buf *b = &w->line;
+    char exp[27] = "", name[256] = "", attempt[27] = "";
+    int64_t f1 = -1;
+    int groups = 0, rc, open = 0;
+
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, id);
+    put_key(b, "points", 0);
+    buf_putc(b, '[');
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *e = store_column_text(st, 0);
+        const char *n = store_column_text(st, 1);
+        const char *a = store_column_text(st, 2);
+        int64_t f = sqlite3_column_type(st, 3) == SQLITE_NULL
+                        ? -1
+                        : sqlite3_column_int64(st, 3);
+        double v = sqlite3_column_type(st, 5) == SQLITE_NULL
+                       ? NAN
+                       : sqlite3_column_double(st, 5);
+
+        if (!open || strcmp(e, exp) || strcmp(n, name) || strcmp(a, attempt)
+            || f != f1) {
+            if (open)
+                buf_puts(b, "]}");
+            buf_puts(b, groups++ ? ",{" : "{");
+            put_key(b, "attempt", 1);
+            put_string(b, a);
+            put_key(b, "exp", 0);
+            put_string(b, e);
+            if (format == 1) {
+                put_key(b, "f1", 0);
+                buf_printf(b, "%lld", (long long)f);
+            }
+            put_key(b, "metric", 0);
+            put_string(b, n);
+            put_key(b, "steps", 0);
+            buf_putc(b, '[');
+            snprintf(exp, sizeof(exp), "%s", e);
+            snprintf(name, sizeof(name), "%s", n);
+            snprintf(attempt, sizeof(attempt), "%s", a);
+            f1 = f;
+            open = 1;
+        } else {
+            buf_putc(b, ',');
+        }
+        buf_printf(b, "[%lld,", (long long)sqlite3_column_int64(st, 4));
+        put_value(b, v);
+        buf_printf(b, ",%lld]", (long long)sqlite3_column_int64(st, 6));
+    }
+    if (open)
+        buf_puts(b, "]}");
+    buf_putc(b, ']');
+    return rc == SQLITE_DONE ? 0 : store_db_error(w->s, "cannot read");
+}
+
+/* Entry columns, in key order of the line where possible. */
+static const char feed_entries_sql[] =
+    "SELECT e.author, e.body, e.data, e.exp_uid, "
+    "(SELECT x.seq FROM entry x WHERE x.uid = e.exp_uid AND e.exp_uid <> '' "
+    " AND x.origin = e.origin), "
+    "(SELECT x.seq FROM entry x WHERE x.uid = e.ref_uid AND e.ref_uid <> '' "
+    " AND x.origin = e.origin), "
+    "e.format, e.hash, e.hlc, e.kind, e.origin, e.prev, e.ref_uid, e.seq, "
+    "e.title, e.ts, e.uid, e.id "
+    "FROM entry e ORDER BY e.hlc, e.origin, e.seq";
+
+static int put_entry(struct feed_writer *w, sqlite3_stmt *st)
+{
+    struct buf *b = &w->line;
+    int format = sqlite3_column_int(st, 6);
+    int rc = 0;
+
+    buf_reset(b);
+    buf_putc(b, '{');
+    put_key(b, "author", 1);
+    put_string(b, store_column_text(st, 0));
+    put_key(b, "body", 0);
+    put_string(b, store_column_text(st, 1));
+    put_key(b, "data", 0);
+    put_string(b, store_column_text(st, 2));
+    put_key(b, "exp", 0);
+    put_string(b, store_column_text(st, 3));
+    if (format == 1) {
+        /* Format-1 hashes name entries by seq: carry them. */
+        put_key(b, "f1_exp", 0);
+        buf_printf(b, "%lld", (long long)sqlite3_column_int64(st, 4));
+        put_key(b, "f1_ref", 0);
+        buf_printf(b, "%lld", (long long)sqlite3_column_int64(st, 5));
+    }
+    put_key(b, "format", 0);
+    buf_printf(b, "%d", format);
+    put_key(b, "hash", 0);
+    put_hex(b, sqlite3_column_blob(st, 7), sqlite3_column_bytes(st, 7));
+    put_key(b, "hlc", 0);
+    buf_printf(b, "%lld", (long long)sqlite3_column_int64(st, 8));
+    put_key(b, "kind", 0);
+    put_string(b, store_column_text(st, 9));
+    put_key(b, "origin", 0);
+    put_string(b, store_column_text(st, 10));
+    if (strcmp(store_column_text(st, 9), "metrics") == 0)
+        rc = put_points(w, sqlite3_column_int64(st, 17), format);
+    put_key(b, "prev", 0);
+    put_hex(b, sqlite3_column_blob(st, 11), sqlite3_column_bytes(st, 11));
+    put_key(b, "ref", 0);
+    put_string(b, store_column_text(st, 12));
+    put_key(b, "seq", 0);
+    buf_printf(b, "%lld", (long long)sqlite3_column_int64(st, 13));
+    put_key(b, "title", 0);
+    put_string(b, store_column_text(st, 14));
+    put_key(b, "ts", 0);
+    buf_printf(b, "%lld", (long long)sqlite3_column_int64(st, 15));
+    put_key(b, "uid", 0);
+    put_string(b, store_column_text(st, 16));
+    buf_puts(b, "}\n");
+    if (rc == 0 && fwrite(b->ptr, 1, b->len, w->out) != b->len)
+        rc = ll_error(LL_EIO, "cannot write the feed");
+    return rc;
+}
+
+/* The header: this replica's origin, host, author and parent, and every
+ * origin's head. */
+static int put_header(struct feed_writer *w)
+{
+    struct buf *b = &w->line;
+    sqlite3_stmt *st = NULL;
+    char host[128] = "";
+    int rc = store_prepare(w->s,
+        "SELECT r.origin,"
+        " (SELECT e.author FROM entry e WHERE e.origin = r.origin"
+        "  ORDER BY e.seq LIMIT 1),"
+        " (SELECT json_extract(e.data, '$.parent') FROM entry e"
+        "  WHERE e.origin = r.origin AND e.kind = 'origin'"
+        "  ORDER BY e.seq LIMIT 1)"
+        " FROM replica r ORDER BY r.id DESC LIMIT 1", &w->points_v1);
+    const char *origin = "", *author = "", *parent = "";
+    int n = 0;
+
+    if (rc)
+        return rc;
+    rc = sqlite3_step(w->points_v1);
+    if (rc == SQLITE_ROW) {
+        origin = store_column_text(w->points_v1, 0);
+        author = store_column_text(w->points_v1, 1);
+        parent = store_column_text(w->points_v1, 2);
+        rc = store_origin_host(w->s, origin, host, sizeof(host));
+    } else {
+        rc = rc == SQLITE_DONE ? 0 : store_db_error(w->s, "cannot read");
+    }
+    buf_reset(b);
+    buf_putc(b, '{');
+    put_key(b, "author", 1);
+    put_string(b, author);
+    put_key(b, "heads", 0);
+    buf_putc(b, '[');
+    if (rc == 0)
+        rc = store_prepare(w->s,
+            "SELECT origin, max(seq), (SELECT h.hash FROM entry h WHERE"
+            " h.origin = o.origin ORDER BY h.seq DESC LIMIT 1)"
+            " FROM entry o GROUP BY origin ORDER BY origin", &st);
+    while (rc == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        buf_puts(b, n++ ? ",{" : "{");
+        put_key(b, "hash", 1);
+        put_hex(b, sqlite3_column_blob(st, 2), sqlite3_column_bytes(st, 2));
+        put_key(b, "origin", 0);
+        put_string(b, store_column_text(st, 0));
+        put_key(b, "seq", 0);
+        buf_printf(b, "%lld}", (long long)sqlite3_column_int64(st, 1));
+        rc = 0;
+    }
+    if (rc == SQLITE_DONE)
+        rc = 0;
+    else if (rc > 0)
+        rc = store_db_error(w->s, "cannot read");
+    sqlite3_finalize(st);
+    buf_putc(b, ']');
+    put_key(b, "host", 0);
+    put_string(b, host);
+    put_key(b, "lablog-feed", 0);
+    buf_printf(b, "%d", FEED_VERSION);
+    put_key(b, "origin", 0);
+    put_string(b, origin);
+    put_key(b, "parent", 0);
+    put_string(b, parent);
+    buf_puts(b, "}\n");
+    sqlite3_finalize(w->points_v1);
+    w->points_v1 = NULL;
+    if (rc == 0 && fwrite(b->ptr, 1, b->len, w->out) != b->len)
+        rc = ll_error(LL_EIO, "cannot write the feed");
+    return rc;
+}
+
+/*
+ * The points of each batch, reachable by batch: a temporary copy indexed
+ * by (batch, digest order), because the point table is clustered by series
+ * and a batch's points are spread over it. Temporary tables work on a
+ * read-only connection.
+ */
+static const char feed_temp_sql[] =
+    "CREATE TEMP TABLE feed_point AS SELECT p.batch AS batch, s.exp_uid AS "
+    "exp_uid, s.name AS name, s.attempt AS attempt, s.f1 AS f1, p.step AS "
+    "step, p.value AS value, p.ts AS ts FROM point p JOIN series s ON "
+    "s.id = p.series;"
+    "CREATE INDEX temp.feed_point_order ON feed_point(batch, exp_uid, name, "
+    "attempt, step);";
+
+int store_feed_write(struct store *s, FILE *out)
+{
+    struct feed_writer w = { 0 };
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    w.s = s;
+    w.out = out;
+    buf_init(&w.line);
+    if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return store_db_error(s, "cannot read");
+    rc = put_header(&w);
+    if (rc == 0 && sqlite3_exec(s->db, feed_temp_sql, NULL, NULL, NULL)
+                       != SQLITE_OK)
+        rc = store_db_error(s, "cannot read");
+    if (rc == 0)
+        rc = store_prepare(s, "SELECT exp_uid, name, attempt, NULL, step, "
+                              "value, ts FROM temp.feed_point WHERE batch = ?1 "
+                              "ORDER BY exp_uid, name, attempt, step",
+                           &w.points_v2);
+    if (rc == 0)
+        rc = store_prepare(s, "SELECT exp_uid, name, attempt, f1, step, "
+                              "value, ts FROM temp.feed_point WHERE batch = ?1 "
+                              "ORDER BY f1, step", &w.points_v1);
+    if (rc == 0)
+        rc = store_prepare(s, feed_entries_sql, &st);
+    while (rc == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        rc = put_entry(&w, st);
+    if (rc == SQLITE_DONE)
+        rc = 0;
+    else if (rc > 0)
+        rc = store_db_error(s, "cannot read");
+    sqlite3_finalize(st);
+    sqlite3_finalize(w.points_v1);
+    sqlite3_finalize(w.points_v2);
+    sqlite3_exec(s->db, "DROP TABLE IF EXISTS temp.feed_point", NULL, NULL,
+                 NULL);
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    buf_release(&w.line);
+    return rc;
+}
+
+/* ---- reading ------------------------------------------------------- */
+
+struct feed_reader {
+    struct store *s;
+    const char *name;
+    size_t lineno;
+    struct store_import_stats *st;
+};
+
+static int bad(const struct feed_reader *r, const char *what)
+{
+    return ll_error(LL_EINPUT, "%s:%zu: %s", r->name, r->lineno, what);
+}
+
+static const char *str_field(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int int_field(json_t *o, const char *key, int64_t *out)
+{
+    json_t *v = json_object_get(o, key);
+
+    if (!json_is_integer(v))
+        return -1;
+    *out = json_integer_value(v);
+    return 0;
+}
+
+static int hex_field(json_t *o, const char *key,
+                     unsigned char out[SHA256_LEN])
+{
+    const char *v = str_field(o, key);
+
+    return v ? sha256_from_hex(out, v) : -1;
+}
+
+static int parse_value(json_t *v, double *out)
+{
+    const char *t = json_is_string(v) ? json_string_value(v) : NULL;
+
+    if (json_is_number(v)) {
+        *out = json_number_value(v);
+        return 0;
+    }
+    if (t && strcmp(t, "NaN") == 0)
+        *out = NAN;
+    else if (t && strcmp(t, "inf") == 0)
+        *out = INFINITY;
+    else if (t && strcmp(t, "-inf") == 0)
+        *out = -INFINITY;
+    else
+        return -1;
+    return 0;
+}
+
+/* Byte order of strings, the digest's group order. */
+static int group_cmp(const char *e0, const char *m0, const char *a0,
+                     const char *e1, const char *m1, const char *a1)
+{
+    int c = strcmp(e0, e1);
+
+    if (c == 0)
+        c = strcmp(m0, m1);
+    if (c == 0)
+        c = strcmp(a0, a1);
+    return c;
+}
+
+/*
+ * Checks a metrics line's points against its digest and count, and that
+ * they come in the digest's order (so the stored points verify later);
+ * with insert_batch set, also stores them under that batch id.
+ */
+static int line_points(struct feed_reader *r, json_t *line, int format,
+                       const char *data, int64_t insert_batch)
+{
+    json_t *groups = json_object_get(line, "points");
+    struct sha256 h;
+    unsigned char d[SHA256_LEN];
+    char hex[SHA256_HEX_LEN + 1];
+    const char *pe = "", *pm = "", *pa = "", *dg;
+    int64_t pf = -1, count = 0, want;
+    size_t i, j;
+    int rc = 0;
+
+    if (!json_is_array(groups))
+        return bad(r, "a metrics entry without its points");
+    sha256_init(&h);
+    for (i = 0; rc == 0 && i < json_array_size(groups); i++) {
+        json_t *g = json_array_get(groups, i);
+        json_t *steps = json_object_get(g, "steps");
+        const char *e = str_field(g, "exp"), *m = str_field(g, "metric");
+        const char *a = str_field(g, "attempt");
+        int64_t f1 = -1, series = 0, prev_step = -1;
+
+        if (!e || !m || !a || !json_is_array(steps)
+            || (format == 1 && int_field(g, "f1", &f1))) {
+            rc = bad(r, "a malformed group of points");
+            break;
+        }
+        if (i > 0 && (format == 2 ? group_cmp(pe, pm, pa, e, m, a) >= 0
+                                  : f1 <= pf)) {
+            rc = bad(r, "points out of digest order");
+            break;
+        }
+        pe = e;
+        pm = m;
+        pa = a;
+        pf = f1;
+        if (insert_batch) {
+            sqlite3_stmt *st = NULL;
+
+            rc = store_prepare(r->s, "INSERT INTO series(exp_uid, name, "
+                                     "attempt, f1) SELECT ?1, ?2, ?3, ?4 "
+                                     "WHERE NOT EXISTS (SELECT 1 FROM series "
+                                     "WHERE exp_uid = ?1 AND name = ?2 AND "
+                                     "attempt = ?3)", &st);
+            if (rc)
+                break;
+            store_bind_text(st, 1, e);
+            store_bind_text(st, 2, m);
+            store_bind_text(st, 3, a);
+            if (f1 >= 0)
+                sqlite3_bind_int64(st, 4, f1);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = store_db_error(r->s, "cannot write to");
+            sqlite3_finalize(st);
+            st = store_stmt(r->s, STMT_SERIES_FIND);
+            if (rc == 0 && !st)
+                rc = LL_EDB;
+            if (rc)
+                break;
+            store_bind_text(st, 1, e);
+            store_bind_text(st, 2, m);
+            store_bind_text(st, 3, a);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                series = sqlite3_column_int64(st, 0);
+            sqlite3_reset(st);
+        }
+        for (j = 0; rc == 0 && j < json_array_size(steps); j++) {
+            json_t *p = json_array_get(steps, j);
+            int64_t step, ts;
+            double v;
+
+            if (!json_is_array(p) || json_array_size(p) != 3
+                || !json_is_integer(json_array_get(p, 0))
+                || parse_value(json_array_get(p, 1), &v)
+                || !json_is_integer(json_array_get(p, 2))) {
+                rc = bad(r, "a malformed point");
+                break;
+            }
+            step = json_integer_value(json_array_get(p, 0));
+            ts = json_integer_value(json_array_get(p, 2));
+            if (step <= prev_step) {
+                rc = bad(r, "points out of digest order");
+                break;
+            }
+            prev_step = step;
+            if (format == 2) {
+                canon_point(&h, e, m, a, step, v, ts);
+            } else {
+                sqlite3_stmt *st = NULL;
+                int64_t exp_seq = 0;
+
+                /* Format 1 names the experiment by its seq. */
+                rc = store_prepare(r->s, "SELECT seq FROM entry WHERE uid = "
+                                         "?1", &st);
+                if (rc)
+                    break;
+                store_bind_text(st, 1, e);
+                if (sqlite3_step(st) == SQLITE_ROW)
+                    exp_seq = sqlite3_column_int64(st, 0);
+                sqlite3_finalize(st);
+                canon_point_v1(&h, exp_seq, m, step, v, ts);
+            }
+            count++;
+            if (insert_batch) {
+                sqlite3_stmt *st = store_stmt(r->s, STMT_POINT_INSERT);
+
+                if (!st) {
+                    rc = LL_EDB;
+                    break;
+                }
+                sqlite3_bind_int64(st, 1, series);
+                sqlite3_bind_int64(st, 2, step);
+                sqlite3_bind_int64(st, 3, insert_batch);
+                if (isnan(v))
+                    sqlite3_bind_null(st, 4);
+                else
+                    sqlite3_bind_double(st, 4, v);
+                sqlite3_bind_int64(st, 5, ts);
+                if (sqlite3_step(st) != SQLITE_DONE)
+                    rc = store_db_error(r->s, "cannot write to");
+                sqlite3_reset(st);
+            }
+        }
+    }
+    sha256_final(&h, d);
+    if (rc)
+        return rc;
+    sha256_hex(hex, d);
+    dg = strstr(data, "\"digest\":\"");
+    want = strstr(data, "\"points\":") ? strtoll(strstr(data, "\"points\":")
+                                                     + 9, NULL, 10)
+                                       : -1;
+    if (!dg || strncmp(dg + 10, hex, SHA256_HEX_LEN) != 0 || want != count)
+        return bad(r, "a metrics entry whose points do not match its digest");
+    if (insert_batch)
+        r->st->points += (size_t)count;
+    return 0;
+}
+
+/* What this log holds at (origin, seq): *held 0 none, 1 the same hash, 2
+ * another hash. */
+static int held_at(struct store *s, const char *origin, int64_t seq,
+                   const unsigned char hash[SHA256_LEN], int *held,
+                   unsigned char have[SHA256_LEN])
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "SELECT hash FROM entry WHERE origin = ?1 AND "
+                              "seq = ?2", &st);
+
+    *held = 0;
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, origin);
+    sqlite3_bind_int64(st, 2, seq);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == SHA256_LEN) {
+        memcpy(have, sqlite3_column_blob(st, 0), SHA256_LEN);
+        *held = memcmp(have, hash, SHA256_LEN) == 0 ? 1 : 2;
+    }
+    rc = rc == SQLITE_ROW || rc == SQLITE_DONE
+             ? 0
+             : store_db_error(s, "cannot read");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int keep_fork(struct feed_reader *r, const char *origin, int64_t seq,
+                     const unsigned char hash[SHA256_LEN], const char *text,
+                     size_t len)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(r->s, "INSERT INTO fork(origin, seq, hash, line, "
+                                 "received) VALUES (?1, ?2, ?3, ?4, ?5)", &st);
+
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, origin);
+    sqlite3_bind_int64(st, 2, seq);
+    sqlite3_bind_blob(st, 3, hash, SHA256_LEN, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, text, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, store_wall_ms());
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = store_db_error(r->s, "cannot write to");
+    sqlite3_finalize(st);
+    if (rc == 0)
+        r->st->forks++;
+    return rc;
+}
+
+static int import_line(struct feed_reader *r, const char *text, size_t len)
+{
+    unsigned char prev[SHA256_LEN], hash[SHA256_LEN], want[SHA256_LEN];
+    unsigned char have[SHA256_LEN];
+    static const unsigned char zero[SHA256_LEN];
+    json_error_t jerr;
+    json_t *line = json_loadb(text, len, 0, &jerr);
+    struct entry e;
+    int64_t format = 0, f1_exp = 0, f1_ref = 0, id = 0;
+    const char *origin, *kind, *uid;
+    int held = 0, rc = 0;
+
+    memset(&e, 0, sizeof(e));
+    if (!json_is_object(line)) {
+        json_decref(line);
+        return bad(r, "not a JSON object");
+    }
+    origin = str_field(line, "origin");
+    kind = str_field(line, "kind");
+    e.author = str_field(line, "author");
+    e.title = str_field(line, "title");
+    e.body = str_field(line, "body");
+    e.data = str_field(line, "data");
+    e.exp_uid = str_field(line, "exp");
+    e.ref_uid = str_field(line, "ref");
+    e.kind_name = kind;
+    uid = str_field(line, "uid");
+    if (!origin || strlen(origin) != 26 || !kind || !e.author || !e.title
+        || !e.body || !e.data || !e.exp_uid || !e.ref_uid
+        || !uid || strlen(uid) != 26
+        || int_field(line, "seq", &e.seq) || e.seq < 1
+        || int_field(line, "hlc", &e.hlc) || int_field(line, "ts", &e.ts)
+        || int_field(line, "format", &format) || (format != 1 && format != 2)
+        || hex_field(line, "prev", prev) || hex_field(line, "hash", hash)
+        || (format == 1 && (int_field(line, "f1_exp", &f1_exp)
+                            || int_field(line, "f1_ref", &f1_ref)))) {
+        json_decref(line);
+        return bad(r, "an entry line without its fields");
+    }
+    snprintf(e.origin, sizeof(e.origin), "%s", origin);
+    memcpy(e.uid, uid, sizeof(e.uid));
+    e.format = (int)format;
+    if (format == 1)
+        canon_entry_hash_v1(want, prev, &e, f1_exp, f1_ref);
+    else
+        canon_entry_hash(want, prev, &e);
+    if (memcmp(want, hash, SHA256_LEN) != 0) {
+        rc = bad(r, "the entry does not match its hash");
+        goto cleanup;
+    }
+    if (strcmp(kind, "metrics") == 0)
+        rc = line_points(r, line, (int)format, e.data, 0);
+    if (rc == 0)
+        rc = held_at(r->s, origin, e.seq, hash, &held, have);
+    if (rc)
+        goto cleanup;
+    if (held == 1) {
+        r->st->held++;
+        goto cleanup;
+    }
+    if (held == 2) {
+        rc = keep_fork(r, origin, e.seq, hash, text, len);
+        goto cleanup;
+    }
+    /* A new entry must continue its origin's chain as held here. */
+    if (e.seq == 1 ? memcmp(prev, zero, SHA256_LEN) != 0 : 0) {
+        rc = bad(r, "the first entry of an origin names a predecessor");
+        goto cleanup;
+    }
+    if (e.seq > 1) {
+        rc = held_at(r->s, origin, e.seq - 1, prev, &held, have);
+        if (rc == 0 && held != 1) {
+            rc = ll_error(LL_EINPUT, "%s:%zu: entry %s:%lld does not follow "
+                          "this log's %s:%lld (%s)", r->name, r->lineno,
+                          origin, (long long)e.seq, origin,
+                          (long long)e.seq - 1,
+                          held ? "another hash: a fork" : "not held");
+        }
+        if (rc)
+            goto cleanup;
+    }
+    rc = store_next_id(r->s, &id);
+    if (rc == 0 && strcmp(kind, "metrics") == 0)
+        rc = line_points(r, line, (int)format, e.data, id);
+    if (rc == 0) {
+        sqlite3_stmt *st = store_stmt(r->s, STMT_INSERT_ENTRY);
+
+        if (!st) {
+            rc = LL_EDB;
+            goto cleanup;
+        }
+        sqlite3_bind_int64(st, 1, id);
+        store_bind_text(st, 2, e.uid);
+        store_bind_text(st, 3, e.origin);
+        sqlite3_bind_int64(st, 4, e.seq);
+        sqlite3_bind_blob(st, 5, prev, SHA256_LEN, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 6, e.hlc);
+        sqlite3_bind_int64(st, 7, e.ts);
+        store_bind_text(st, 8, e.author);
+        store_bind_text(st, 9, kind);
+        store_bind_text(st, 10, e.exp_uid);
+        store_bind_text(st, 11, e.ref_uid);
+        store_bind_text(st, 12, e.title);
+        store_bind_text(st, 13, e.body);
+        store_bind_text(st, 14, e.data);
+        sqlite3_bind_int(st, 15, (int)format);
+        sqlite3_bind_blob(st, 16, hash, SHA256_LEN, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 17, store_wall_ms());
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = store_db_error(r->s, "cannot write to");
+        sqlite3_reset(st);
+    }
+    if (rc == 0)
+        r->st->entries++;
+cleanup:
+    json_decref(line);
+    return rc;
+}
+
+static int check_header(struct feed_reader *r, const char *text, size_t len)
+{
+    json_t *h = json_loadb(text, len, 0, NULL);
+    json_t *v = json_object_get(h, "lablog-feed");
+    int rc = 0;
+
+    if (!json_is_integer(v))
+        rc = bad(r, "not a lablog feed (no \"lablog-feed\" header)");
+    else if (json_integer_value(v) != FEED_VERSION)
+        rc = ll_error(LL_EINPUT, "%s:%zu: a feed of format %lld (this lablog "
+                      "reads %d): upgrade lablog", r->name, r->lineno,
+                      (long long)json_integer_value(v), FEED_VERSION);
+    json_decref(h);
+    return rc;
+}
+
+int store_feed_import(struct store *s, FILE *in, const char *name,
+                      struct store_import_stats *stats)
+{
+    struct feed_reader r = { s, name, 0, stats };
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = store_begin_write(s);
+
+    memset(stats, 0, sizeof(*stats));
+    if (rc)
+        return rc;
+    while (rc == 0 && (n = getline(&line, &cap, in)) >= 0) {
+        r.lineno++;
+        if (n == 0 || line[n - 1] != '\n')
+            break; /* an unterminated last line is a write in progress */
+        n--;
+        if (r.lineno == 1)
+            rc = check_header(&r, line, (size_t)n);
+        else if (n > 0)
+            rc = import_line(&r, line, (size_t)n);
+    }
+    if (rc == 0 && r.lineno == 0)
+        rc = ll_error(LL_EINPUT, "%s: empty: not a lablog feed", name);
+    free(line);
+    if (rc == 0)
+        rc = store_commit(s);
+    if (rc)
+        store_rollback(s);
+    return rc;
+}

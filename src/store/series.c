@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading metric series: which attempt a reader sees, and the points of a
+ * series with the newest value of each step.
+ *
+ * A series is one (experiment, metric, attempt). Readers pick, per metric,
+ * the latest attempt that has points (or the attempt asked for), and stream
+ * its points in (step, batch) order -- the primary key's order, so no sort
+ * -- keeping for each step the value of the newest batch in fold order.
+ * Two values for one step are rare (a resumed attempt, two origins), so the
+ * fold keys of batches are only looked up when a step repeats.
+ *
+ * Summaries are computed in the same single pass: count, first and last,
+ * minimum and maximum over finite values, and the first non-finite step.
+ */
+#include "store/internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+#include "util/xalloc.h"
+
+struct fold_key {
+    int64_t batch;
+    int64_t hlc;
+    char origin[27];
+    int64_t seq;
+    int held;
+};
+
+static int fold_key(struct store *s, int64_t batch, struct fold_key *k)
+{
+    sqlite3_stmt *st = store_stmt(s, STMT_FOLD_KEY);
+    int rc;
+
+    memset(k, 0, sizeof(*k));
+    k->batch = batch;
+    if (!st)
+        return LL_EDB;
+    sqlite3_bind_int64(st, 1, batch);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        k->held = 1;
+        k->hlc = sqlite3_column_int64(st, 0);
+        snprintf(k->origin, sizeof(k->origin), "%s",
+                 store_column_text(st, 1));
+        k->seq = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? 0
+               : store_db_error(s, "cannot read");
+}
+
+/* Whether batch b is after batch a in fold order (not held: oldest). */
+static int fold_after(const struct fold_key *a, const struct fold_key *b)
+{
+    int c;
+
+    if (a->held != b->held)
+        return b->held;
+    if (a->hlc != b->hlc)
+        return b->hlc > a->hlc;
+    c = strcmp(a->origin, b->origin);
+    if (c)
+        return c < 0;
+    if (a->seq != b->seq)
+        return b->seq > a->seq;
+    return b->batch > a->batch;
+}
+
+struct point_row {
+    int64_t step;
+    double value;
+    int64_t ts;
+    int64_t batch;
+};
+
+static double column_value(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL
+               ? NAN
+               : sqlite3_column_double(st, col);
+}
+
+/*
+ * Streams the points of series id (ts < until when until is not 0), one
+ * per step -- the newest -- in step order.
+ */
+static int stream_series(struct store *s, int64_t id, int64_t until,
+                         store_point_fn *fn, void *ctx)
+{
+    struct fold_key kp, kr;
+    struct point_row pend = { 0 }, row;
+    sqlite3_stmt *st = NULL;
+    int have = 0, keyed = 0;
+    int rc = store_prepare(s, "SELECT step, value, ts, batch FROM point "
+                              "WHERE series = ?1 AND (?2 = 0 OR ts < ?2) "
+                              "ORDER BY step, batch", &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, until);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        row.step = sqlite3_column_int64(st, 0);
+        row.value = column_value(st, 1);
+        row.ts = sqlite3_column_int64(st, 2);
+        row.batch = sqlite3_column_int64(st, 3);
+        if (have && row.step == pend.step) {
+            /* A second value for the step: keep the newer batch's. */
+            if (!keyed) {
+                rc = fold_key(s, pend.batch, &kp);
+                keyed = 1;
+            }
+            if (rc == 0)
+                rc = fold_key(s, row.batch, &kr);
+            if (rc)
+                goto cleanup;
+            if (fold_after(&kp, &kr)) {
+                pend = row;
+                kp = kr;
+            }
+            continue;
+        }
+        if (have) {
+            rc = fn(ctx, pend.step, pend.value, pend.ts);
+            if (rc)
+                goto cleanup;
+        }
+        pend = row;
+        have = 1;
+        keyed = 0;
+    }
+    if (rc != SQLITE_DONE) {
+        rc = store_db_error(s, "cannot read");
+        goto cleanup;
+    }
+    rc = have ? fn(ctx, pend.step, pend.value, pend.ts) : 0;
+cleanup:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- which attempt --------------------------------------------------- */
+
+struct attempt_list {
+    char (*uids)[27];
+    size_t len, cap;
+};
+
+static int collect_attempt(void *ctx, const struct store_attempt *a)
+{
+    struct attempt_list *l = ctx;
+
+    XGROW(l->uids, l->len + 1, l->cap);
+    snprintf(l->uids[l->len++], 27, "%s", a->uid);
+    return 0;
+}
+
+/* The number of attempt uid in l (1-based), 0 when not in it. */
+static int attempt_number(const struct attempt_list *l, const char *uid)
+{
+    size_t i;
+
+    for (i = 0; i < l->len; i++)
+        if (strcmp(l->uids[i], uid) == 0)
+            return (int)i + 1;
+    return 0;
+}
+
+struct candidate {
+    int64_t id;   /* series.id */
+    int number;   /* its attempt's number */
+    char uid[27]; /* its attempt's uid */
+};
+
+static int cand_cmp(const void *pa, const void *pb)
+{
+    const struct candidate *a = pa, *b = pb;
+
+    return a->number - b->number;
+}
+
+struct series_set {
+    char *name;
+    struct candidate *c;
+    size_t len, cap;
+};
+
+struct series_sets {
+    struct series_set *items;
+    size_t len, cap;
+};
+
+static void sets_release(struct series_sets *sets)
+{
+    size_t i;
+
+    for (i = 0; i < sets->len; i++) {
+        free(sets->items[i].name);
+        free(sets->items[i].c);
+    }
+    free(sets->items);
+}
+
+/* The series of exp (of metric only, when not NULL), grouped by metric in
+ * name order, each group's attempts in fold order. */
+static int series_sets(struct store *s, int64_t exp, const char *metric,
+                       struct attempt_list *attempts, struct series_sets *out)
+{
+    char exp_uid[27];
+    sqlite3_stmt *st = NULL;
+    size_t i;
+    int rc = store_uid_of(s, exp, exp_uid);
+
+    if (rc == 0)
+        rc = store_attempts(s, exp, collect_attempt, attempts);
+    if (rc == 0)
+        rc = store_prepare(s, "SELECT id, name, attempt FROM series WHERE "
+                              "exp_uid = ?1 AND (?2 IS NULL OR name = ?2) "
+                              "ORDER BY name", &st);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, exp_uid);
+    if (metric)
+        store_bind_text(st, 2, metric);
+    else
+        sqlite3_bind_null(st, 2);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = store_column_text(st, 1);
+        struct series_set *set = out->len ? &out->items[out->len - 1] : NULL;
+        struct candidate *c;
+
+        if (!set || strcmp(set->name, name) != 0) {
+            XGROW(out->items, out->len + 1, out->cap);
+            set = &out->items[out->len++];
+            memset(set, 0, sizeof(*set));
+            set->name = xstrdup(name);
+        }
+        XGROW(set->c, set->len + 1, set->cap);
+        c = &set->c[set->len++];
+        c->id = sqlite3_column_int64(st, 0);
+        snprintf(c->uid, sizeof(c->uid), "%s", store_column_text(st, 2));
+        c->number = attempt_number(attempts, c->uid);
+    }
+    rc = rc == SQLITE_DONE ? 0 : store_db_error(s, "cannot read");
+    sqlite3_finalize(st);
+    for (i = 0; i < out->len; i++)
+        qsort(out->items[i].c, out->items[i].len, sizeof(struct candidate),
+              cand_cmp);
+    return rc;
+}
+
+static int has_points(struct store *s, int64_t id, int64_t until, int *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "SELECT EXISTS (SELECT 1 FROM point WHERE "
+                              "series = ?1 AND (?2 = 0 OR ts < ?2))", &st);
+
+    *out = 0;
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, until);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = sqlite3_column_int(st, 0);
+    else
+        rc = store_db_error(s, "cannot read");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The candidate of set a read of `attempt` uses, or NULL. */
+static int choose(struct store *s, const struct series_set *set, int attempt,
+                  int64_t until, const struct candidate **out)
+{
+    size_t i;
+    int rc = 0;
+
+    *out = NULL;
+    for (i = set->len; i-- > 0;) {
+        const struct candidate *c = &set->c[i];
+        int any = 0;
+
+        if (attempt > 0) {
+            if (c->number == attempt)
+                *out = c;
+            continue;
+        }
+        rc = has_points(s, c->id, until, &any);
+        if (rc || any) {
+            *out = rc ? NULL : c;
+            return rc;
+        }
+    }
+    return rc;
+}
+
+/* ---- summaries ------------------------------------------------------- */
+
+static int is_finite(double v)
+{
+    return !isnan(v) && !isinf(v);
+}
+
+static int summary_add(void *ctx, int64_t step, double value, int64_t ts)
+{
+    struct series_summary *sum = ctx;
+
+    if (sum->count == 0) {
+        sum->first_step = step;
+        sum->first = value;
+        sum->first_ts = ts;
+    }
+    sum->count++;
+    sum->last_step = step;
+    sum->last = value;
+    sum->last_ts = ts;
+    if (!is_finite(value)) {
+        if (sum->nonfinite++ == 0)
+            sum->nonfinite_step = step;
+        return 0;
+    }
+    if (isnan(sum->min) || value < sum->min) {
+        sum->min = value;
+        sum->min_step = step;
+    }
+    if (isnan(sum->max) || value > sum->max) {
+        sum->max = value;
+        sum->max_step = step;
+    }
+    return 0;
+}
+
+static int summarize(struct store *s, int64_t exp, const char *name,
+                     const struct candidate *c, int64_t until,
+                     store_series_fn *fn, void *ctx)
+{
+    struct series_summary sum;
+    int rc;
+
+    memset(&sum, 0, sizeof(sum));
+    sum.name = name;
+    sum.exp = exp;
+    sum.attempt = c->uid;
+    sum.attempt_number = c->number;
+    sum.min = sum.max = NAN;
+    rc = stream_series(s, c->id, until, summary_add, &sum);
+    if (rc == 0 && sum.count > 0)
+        rc = fn(ctx, &sum);
+    return rc;
+}
+
+int store_series_attempt(struct store *s, int64_t exp, int attempt,
+                         int64_t until, store_series_fn *fn, void *ctx)
+{
+    struct attempt_list attempts = { 0 };
+    struct series_sets sets = { 0 };
+    size_t i, j;
+    int rc = series_sets(s, exp, NULL, &attempts, &sets);
+
+    for (i = 0; rc == 0 && i < sets.len; i++) {
+        const struct series_set *set = &sets.items[i];
+        const struct candidate *c = NULL;
+
+        if (attempt == STORE_ATTEMPT_ALL) {
+            for (j = 0; rc == 0 && j < set->len; j++)
+                rc = summarize(s, exp, set->name, &set->c[j], until, fn, ctx);
+            continue;
+        }
+        rc = choose(s, set, attempt, until, &c);
+        if (rc == 0 && c)
+            rc = summarize(s, exp, set->name, c, until, fn, ctx);
+    }
+    sets_release(&sets);
+    free(attempts.uids);
+    return rc;
+}
+
+int store_series_until(struct store *s, int64_t exp, int64_t until,
+                       store_series_fn *fn, void *ctx)
+{
+    return store_series_attempt(s, exp, STORE_ATTEMPT_LATEST, until, fn, ctx);
+}
+
+int store_series(struct store *s, int64_t exp, store_series_fn *fn, void *ctx)
+{
+    return store_series_attempt(s, exp, STORE_ATTEMPT_LATEST, 0, fn, ctx);
+}
+
+int store_points_attempt(struct store *s, int64_t exp, const char *metric,
+                         int attempt, store_point_fn *fn, void *ctx)
+{
+    struct attempt_list attempts = { 0 };
+    struct series_sets sets = { 0 };
+    const struct candidate *c = NULL;
+    int rc = series_sets(s, exp, metric, &attempts, &sets);
+
+    if (rc == 0 && sets.len && attempt >= 0)
+        rc = choose(s, &sets.items[0], attempt, 0, &c);
+    if (rc == 0 && c)
+        rc = stream_series(s, c->id, 0, fn, ctx);
+    sets_release(&sets);
+    free(attempts.uids);
+    return rc;
+}
+
+int store_points(struct store *s, int64_t exp, const char *metric,
+                 store_point_fn *fn, void *ctx)
+{
+    return store_points_attempt(s, exp, metric, STORE_ATTEMPT_LATEST, fn, ctx);
+}
+
+int store_metric_names(struct store *s, store_name_fn *fn, void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "SELECT DISTINCT name FROM series ORDER BY "
+                              "name", &st);
+
+    if (rc)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = fn(ctx, store_column_text(st, 0));
+        if (rc)
+            goto cleanup;
+    }
+    rc = rc == SQLITE_DONE ? 0 : store_db_error(s, "cannot read");
+cleanup:
+    sqlite3_finalize(st);
+    return rc;
+}
