@@ -91,12 +91,97 @@ static void put_value(struct buf *b, double v)
         buf_printf(b, "%.17g", v);
 }
 
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Standard base64 with padding, as a JSON string (no escaping needed). */
+static void put_base64(struct buf *b, const unsigned char *p, size_t n)
+{
+    size_t i;
+
+    buf_putc(b, '"');
+    for (i = 0; i + 2 < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+
+        buf_putc(b, b64[v >> 18]);
+        buf_putc(b, b64[(v >> 12) & 63]);
+        buf_putc(b, b64[(v >> 6) & 63]);
+        buf_putc(b, b64[v & 63]);
+    }
+    if (i < n) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0);
+
+        buf_putc(b, b64[v >> 18]);
+        buf_putc(b, b64[(v >> 12) & 63]);
+        buf_putc(b, i + 1 < n ? b64[(v >> 6) & 63] : '=');
+        buf_putc(b, '=');
+    }
+    buf_putc(b, '"');
+}
+
+/* Decodes base64 text into out; -1 when it is not canonical base64. */
+static int get_base64(struct buf *out, const char *t)
+{
+    size_t n = strlen(t), i;
+
+    if (n % 4)
+        return -1;
+    for (i = 0; i < n; i += 4) {
+        unsigned v = 0;
+        int k, pad = 0;
+
+        for (k = 0; k < 4; k++) {
+            const char *c = t[i + k] ? strchr(b64, t[i + k]) : NULL;
+
+            if (t[i + k] == '=' && i + 4 == n && k >= 2) {
+                pad++;
+                v <<= 6;
+                continue;
+            }
+            if (!c || pad)
+                return -1;
+            v = v << 6 | (unsigned)(c - b64);
+        }
+        buf_putc(out, (char)(v >> 16));
+        if (pad < 2)
+            buf_putc(out, (char)((v >> 8) & 0xff));
+        if (pad < 1)
+            buf_putc(out, (char)(v & 0xff));
+    }
+    return 0;
+}
+
 struct feed_writer {
     struct store *s;
     FILE *out;
     struct buf line;
-    sqlite3_stmt *points_v2, *points_v1;
+    sqlite3_stmt *points_v2, *points_v1, *blob;
 };
+
+/* Appends ,"blob":"BASE64" for an attachment entry whose bytes are held,
+ * so a replica that reads the feed has the file too. */
+static int put_blob(struct feed_writer *w, const char *data)
+{
+    const char *h = strstr(data, "\"sha256\":\"");
+    char hex[SHA256_HEX_LEN + 1];
+    int rc;
+
+    if (!h || strlen(h + 10) < SHA256_HEX_LEN)
+        return 0;
+    memcpy(hex, h + 10, SHA256_HEX_LEN);
+    hex[SHA256_HEX_LEN] = '\0';
+    sqlite3_reset(w->blob);
+    sqlite3_bind_text(w->blob, 1, hex, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(w->blob);
+    if (rc == SQLITE_ROW) {
+        put_key(&w->line, "blob", 0);
+        put_base64(&w->line, sqlite3_column_blob(w->blob, 0),
+                   (size_t)sqlite3_column_bytes(w->blob, 0));
+    }
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? 0
+               : store_db_error(w->s, "cannot read");
+}
 
 /* Appends ,"points":[...] for metrics entry id. */
 static int put_points(struct feed_writer *w, int64_t id, int format)
@@ -178,6 +263,8 @@ static int put_entry(struct feed_writer *w, sqlite3_stmt *st)
     buf_putc(b, '{');
     put_key(b, "author", 1);
     put_string(b, store_column_text(st, 0));
+    if (strcmp(store_column_text(st, 9), "attach") == 0)
+        rc = put_blob(w, store_column_text(st, 2));
     put_key(b, "body", 0);
     put_string(b, store_column_text(st, 1));
     put_key(b, "data", 0);
@@ -201,7 +288,7 @@ static int put_entry(struct feed_writer *w, sqlite3_stmt *st)
     put_string(b, store_column_text(st, 9));
     put_key(b, "origin", 0);
     put_string(b, store_column_text(st, 10));
-    if (strcmp(store_column_text(st, 9), "metrics") == 0)
+    if (rc == 0 && strcmp(store_column_text(st, 9), "metrics") == 0)
         rc = put_points(w, sqlite3_column_int64(st, 17), format);
     put_key(b, "prev", 0);
     put_hex(b, sqlite3_column_blob(st, 11), sqlite3_column_bytes(st, 11));
@@ -332,6 +419,9 @@ int store_feed_write(struct store *s, FILE *out)
                               "value, ts FROM temp.feed_point WHERE batch = ?1 "
                               "ORDER BY f1, step", &w.points_v1);
     if (rc == 0)
+        rc = store_prepare(s, "SELECT data FROM blob WHERE sha256 = ?1",
+                           &w.blob);
+    if (rc == 0)
         rc = store_prepare(s, feed_entries_sql, &st);
     while (rc == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
         rc = put_entry(&w, st);
@@ -342,6 +432,7 @@ int store_feed_write(struct store *s, FILE *out)
     sqlite3_finalize(st);
     sqlite3_finalize(w.points_v1);
     sqlite3_finalize(w.points_v2);
+    sqlite3_finalize(w.blob);
     sqlite3_exec(s->db, "DROP TABLE IF EXISTS temp.feed_point", NULL, NULL,
                  NULL);
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
@@ -564,6 +655,37 @@ static int line_points(struct feed_reader *r, json_t *line, int format,
     return 0;
 }
 
+/* An attachment line's bytes: they must be the file its data names (its
+ * hash and size); stored once, like every blob. */
+static int line_blob(struct feed_reader *r, json_t *line, const char *data)
+{
+    const char *text = str_field(line, "blob");
+    const char *h = strstr(data, "\"sha256\":\"");
+    const char *n = strstr(data, "\"size\":");
+    struct buf bytes = BUF_INIT;
+    char hex[SHA256_HEX_LEN + 1];
+    int rc = 0;
+
+    if (!text)
+        return 0; /* the writer did not hold it; verify will say so */
+    if (get_base64(&bytes, text))
+        rc = bad(r, "an attachment whose bytes are not base64");
+    if (rc == 0) {
+        unsigned char d[SHA256_LEN];
+
+        sha256_bytes(d, bytes.ptr, bytes.len);
+        sha256_hex(hex, d);
+        if (!h || strncmp(h + 10, hex, SHA256_HEX_LEN) != 0 || !n
+            || strtoll(n + 7, NULL, 10) != (long long)bytes.len)
+            rc = bad(r, "an attachment whose bytes are not the file its "
+                     "entry names");
+    }
+    if (rc == 0)
+        rc = store_blob_put(r->s, bytes.ptr, bytes.len, hex);
+    buf_release(&bytes);
+    return rc;
+}
+
 /* What this log holds at (origin, seq): *held 0 none, 1 the same hash, 2
  * another hash. */
 static int held_at(struct store *s, const char *origin, int64_t seq,
@@ -666,6 +788,8 @@ static int import_line(struct feed_reader *r, const char *text, size_t len)
     }
     if (strcmp(kind, "metrics") == 0)
         rc = line_points(r, line, (int)format, e.data, 0);
+    if (rc == 0 && strcmp(kind, "attach") == 0)
+        rc = line_blob(r, line, e.data);
     if (rc == 0)
         rc = held_at(r->s, origin, e.seq, hash, &held, have);
     if (rc)
