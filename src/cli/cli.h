@@ -130,6 +130,13 @@ int cli_exp(struct app *app, const char *name, int required,
             int64_t *exp_out);
 
 /*
+ * Makes the points of exp written from now on join $LABLOG_ATTEMPT (set by
+ * `lablog run` for its child) when that is an attempt of exp; without it,
+ * or for another experiment, they join exp's latest attempt.
+ */
+int cli_join_attempt(struct app *app, int64_t exp);
+
+/*
  * Resolves an entry ("12", "#12", a uid or a unique uid prefix) and
  * checks the entry exists and, when
  * reply is a kind (not -1), that an entry of kind reply may refer to it
@@ -163,7 +170,9 @@ int cli_exp_data(char **out, const struct opt_list *params,
 /* exp list / exp show output (cli/exp_print.c). */
 int exp_print_list(struct app *app, const char *status, const char *tag,
                    int json);
-int exp_print_show(struct app *app, const char *name, int json);
+/* attempt: STORE_ATTEMPT_LATEST, STORE_ATTEMPT_ALL or a number. */
+int exp_print_show(struct app *app, const char *name, int json,
+                   int attempt);
 
 /* The render plugin's table (plugin/plugin.h), loaded on first use for
  * command (named in the message when it cannot be loaded). */

@@ -189,23 +189,32 @@ static int exp_list(int argc, char **argv, struct app *app)
 
 static int exp_show(int argc, char **argv, struct app *app)
 {
-    int json = 0;
+    int json = 0, all = 0;
+    int64_t attempt = 0;
     const struct opt opts[] = {
         { OPT_FLAG, 0, "json", &json, NULL, "print JSON" },
+        { OPT_INT, 0, "attempt", &attempt, "N", "the metrics of attempt N (default: each metric's latest)" },
+        { OPT_FLAG, 0, "all-attempts", &all, NULL, "the metrics of every attempt" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
-        "exp show NAME [--json]",
-        "Show an experiment: params, tags, status history and a summary of "
-        "each metric (count, last, min, max and their steps).",
+        "exp show NAME [--json] [--attempt N|--all-attempts]",
+        "Show an experiment: params, tags, status history, its attempts "
+        "(each run: command, commit, host, duration, exit) and a summary of "
+        "each metric (count, last, min, max and their steps) in its latest "
+        "attempt.",
         opts, NULL, 0,
     };
     char **ops = NULL;
     int nops;
     int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, 1);
 
+    if (rc == 0 && (attempt < 0 || (attempt && all)))
+        rc = ll_error(LL_EUSAGE, "--attempt takes a number from 1, and "
+                      "excludes --all-attempts");
     if (rc == 0)
-        rc = exp_print_show(app, ops[0], json);
+        rc = exp_print_show(app, ops[0], json,
+                            all ? STORE_ATTEMPT_ALL : (int)attempt);
     free(ops);
     return rc;
 }

@@ -70,6 +70,8 @@ int cmd_metric(int argc, char **argv, struct app *app)
         goto cleanup;
     }
     rc = cli_exp(app, exp_name, 1, &exp);
+    if (rc == 0)
+        rc = cli_join_attempt(app, exp);
     for (i = 0; rc == 0 && i < nops; i++)
         rc = parse_kv(ops[i], name, sizeof(name), &value);
     if (rc)
@@ -87,7 +89,7 @@ int cmd_metric(int argc, char **argv, struct app *app)
         if (rc == 0)
             rc = store_batch_add(batch, exp, name, at, value, app->now,
                                  &outcome);
-        if (rc == 0 && outcome == BATCH_CONFLICT)
+        if (rc == 0 && (outcome == BATCH_CONFLICT || outcome == BATCH_AGAIN))
             rc = ll_error(LL_ECONFLICT, "'%s' at step %lld already has "
                           "another value", name, (long long)at);
     }
@@ -192,6 +194,8 @@ int cmd_ingest(int argc, char **argv, struct app *app)
     rc = guess_format(path, format, &io.format);
     if (rc == 0)
         rc = cli_exp(app, exp_name, 0, &io.exp);
+    if (rc == 0)
+        rc = cli_join_attempt(app, io.exp);
     if (rc)
         goto cleanup;
     fd = path ? open(path, O_RDONLY) : 0;

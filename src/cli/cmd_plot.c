@@ -58,12 +58,43 @@ static int parse_baseline(const char *arg, struct figure_opts *o)
     return 0;
 }
 
+/* --all-attempts: each experiment becomes one series per attempt, named
+ * "name #N" (copies of its view_exp that read attempt N). */
+static int expand_attempts(struct view *v, struct view_exp **exps,
+                           size_t *nexps, struct view_exp *copies,
+                           char labels[][160])
+{
+    struct view_exp *in[64];
+    size_t n = 0, i, k;
+    int rc = 0;
+
+    memcpy(in, exps, *nexps * sizeof(*in));
+    for (i = 0; rc == 0 && i < *nexps; i++) {
+        struct view_attempts at;
+
+        rc = view_exp_attempts(v, in[i], &at);
+        for (k = 0; rc == 0 && k < at.len && n < 64; k++) {
+            copies[n] = *in[i];
+            copies[n].attempt = at.items[k].number;
+            snprintf(labels[n], 160, "%s #%d", in[i]->label,
+                     at.items[k].number);
+            copies[n].name = copies[n].label = labels[n];
+            exps[n] = &copies[n];
+            n++;
+        }
+        view_attempts_release(&at);
+    }
+    *nexps = n;
+    return rc;
+}
+
 int cmd_plot(int argc, char **argv, struct app *app)
 {
     const char *exps_arg = NULL, *metrics_arg = NULL, *path = NULL;
     const char *x_arg = "step", *baseline = NULL, *bar = NULL, *group = NULL;
     const char *smooth = NULL, *title = NULL;
-    int log_y = 0;
+    int log_y = 0, all_attempts = 0;
+    int64_t attempt = 0;
     const struct opt opts[] = {
         { OPT_STRING, 0, "exp", &exps_arg, "A[,B...]", "experiments" },
         { OPT_STRING, 0, "metric", &metrics_arg, "M[,M...]", "metrics" },
@@ -75,12 +106,14 @@ int cmd_plot(int argc, char **argv, struct app *app)
         { OPT_STRING, 0, "bar", &bar, "last|best", "a bar chart of each experiment's last or best value" },
         { OPT_STRING, 0, "group-by", &group, "PARAM", "bars per value of a param; repeats (seeds) give mean +- std" },
         { OPT_STRING, 0, "title", &title, "TEXT", "chart title" },
+        { OPT_INT, 0, "attempt", &attempt, "N", "attempt N of each experiment (default: each metric's latest)" },
+        { OPT_FLAG, 0, "all-attempts", &all_attempts, NULL, "one series per attempt (re-runs side by side)" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
         "plot --exp A[,B...] --metric M[,M...] [-o FILE.png|.svg|.pdf] "
         "[--x step|time] [--log-y] [--smooth K] [--baseline V[:LABEL]] "
-        "[--bar last|best] [--group-by PARAM]",
+        "[--bar last|best] [--group-by PARAM] [--attempt N|--all-attempts]",
         "Plot metric series (a line chart) or compare experiments (--bar). "
         "NaN and inf points show as gaps with a marker.",
         opts, NULL, 0,
@@ -89,8 +122,9 @@ int cmd_plot(int argc, char **argv, struct app *app)
     const struct render_plugin *rp = NULL;
     struct figure_opts fo = { 0 };
     struct view *v = NULL;
-    struct view_exp *exps[64];
+    struct view_exp *exps[64], copies[64];
     const char *names[64], *metrics[16];
+    char labels[64][160];
     struct buf img = BUF_INIT;
     char *exps_copy = NULL, *metrics_copy = NULL;
     size_t nexps = 0, nmetrics = 0, i;
@@ -123,6 +157,10 @@ int cmd_plot(int argc, char **argv, struct app *app)
         rc = ll_error(LL_EUSAGE, "--bar compares one metric");
     if (rc == 0 && group && !bar)
         rc = ll_error(LL_EUSAGE, "--group-by needs --bar");
+    if (rc == 0 && (attempt < 0 || (attempt && all_attempts)))
+        rc = ll_error(LL_EUSAGE, "--attempt takes a number from 1, and "
+                      "excludes --all-attempts");
+    vo.attempt = (int)attempt;
     if (rc == 0)
         rc = cli_render(&rp, "plot");
     vo.names = names;
@@ -130,11 +168,18 @@ int cmd_plot(int argc, char **argv, struct app *app)
     if (rc == 0)
         rc = view_build(&v, app->store, &vo);
     for (i = 0; rc == 0 && i < nexps; i++) {
-        exps[i] = view_exp_find(v, names[i]);
-        if (!exps[i])
+        int64_t id = 0;
+
+        rc = store_exp_find(app->store, names[i], &id);
+        exps[i] = rc ? NULL : view_exp_get(v, id);
+        if (rc == 0 && !exps[i])
             rc = ll_error(LL_ENOTFOUND, "unknown experiment '%s' (see "
                           "'lablog exp list')", names[i]);
     }
+    if (rc == 0 && all_attempts)
+        rc = expand_attempts(v, exps, &nexps, copies, labels);
+    for (i = 0; rc == 0 && i < nexps; i++)
+        rc = view_exp_metrics(v, exps[i]);
     if (rc)
         goto cleanup;
     fo.log_y = log_y;

@@ -43,6 +43,8 @@ struct run {
     pid_t child;
     struct ingest *ingest; /* the child's metric lines */
     size_t bad_lines;      /* metric lines that did not parse */
+    int resume;            /* --resume: continue the latest attempt */
+    char attempt[27];      /* the attempt's uid ($LABLOG_ATTEMPT) */
 };
 
 /* ---- what the run was ------------------------------------------------- */
@@ -84,7 +86,7 @@ static void quote_arg(struct buf *b, const char *arg)
     buf_putc(b, '\'');
 }
 
-static char *run_data(char **cmd)
+static char *run_data(char **cmd, const char *resume)
 {
     json_t *d = json_object(), *git = NULL;
     struct buf line = BUF_INIT;
@@ -111,6 +113,8 @@ static char *run_data(char **cmd)
         free(dirty);
         free(commit);
     }
+    if (resume)
+        json_object_set_new(d, "resume", json_string(resume));
     text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(d);
     buf_release(&line);
@@ -183,18 +187,33 @@ static int start_run(struct run *r, const char *name, char **cmd,
         rc = ll_error(LL_EUSAGE, "experiment '%s' exists: --param and --tag "
                       "only describe new experiments", name);
     }
+    /* The running entry starts an attempt, or with --resume continues the
+     * latest one (store.h, "Attempts"). */
+    if (rc == 0 && r->resume) {
+        rc = exp_data ? ll_error(LL_EUSAGE, "no experiment '%s' to resume",
+                                 name)
+                      : store_attempt_latest(app->store, r->exp, r->attempt);
+        if (rc == 0 && !r->attempt[0])
+            rc = ll_error(LL_EUSAGE, "'%s' has no attempt to resume; run it "
+                          "without --resume", name);
+    }
     if (rc == 0) {
-        status_data = run_data(cmd);
+        status_data = run_data(cmd, r->resume ? r->attempt : NULL);
         cli_entry_init(&e, app, ENTRY_STATUS);
         e.exp = r->exp;
         e.title = EXP_RUNNING;
         e.data = status_data;
         rc = store_append(app->store, &e);
+        if (rc == 0 && !r->resume)
+            memcpy(r->attempt, e.uid, sizeof(r->attempt));
     }
     if (rc == 0)
         rc = store_commit(app->store);
     else
         store_rollback(app->store);
+    /* The run's own metric lines join it too. */
+    if (rc == 0)
+        rc = store_attempt_use(app->store, r->exp, r->attempt);
     free(exp_data);
     free(status_data);
     return rc;
@@ -217,8 +236,8 @@ static int finish_run(struct run *r, int status, int64_t duration_ms)
         code = 128 + sig;
         buf_printf(&msg, "killed by signal %d (%s)", sig, strsignal(sig));
     }
-    d = json_pack("{s:i,s:i,s:I}", "exit", code, "signal", sig,
-                  "duration_ms", (json_int_t)duration_ms);
+    d = json_pack("{s:s,s:i,s:i,s:I}", "attempt", r->attempt, "exit", code,
+                  "signal", sig, "duration_ms", (json_int_t)duration_ms);
     data = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(d);
     cli_entry_init(&e, app, ENTRY_STATUS);
@@ -264,6 +283,7 @@ static int spawn(struct run *r, const char *db_path, int *out_fd)
         signal(SIGTERM, SIG_DFL);
         setenv("LABLOG_DB", db_path, 1);
         setenv("LABLOG_EXP", r->name, 1);
+        setenv("LABLOG_ATTEMPT", r->attempt, 1);
         execvp(r->cmd[0], r->cmd);
         snprintf(errbuf, sizeof(errbuf), "%s", strerror(errno));
         n = write(err[1], errbuf, strlen(errbuf));
@@ -452,19 +472,24 @@ int cmd_run(int argc, char **argv, struct app *app)
 {
     const char *exp_name = NULL;
     struct opt_list params = { 0 }, tags = { 0 }, seeds = { 0 };
+    int resume = 0;
     const struct opt opts[] = {
         { OPT_STRING, 0, "exp", &exp_name, "NAME", "experiment to create or continue (default: named after the command)" },
         { OPT_LIST, 0, "param", &params, "K=V", "a parameter (new experiments)" },
         { OPT_LIST, 0, "seed-param", &seeds, "K", "param K is a random seed (new experiments)" },
         { OPT_LIST, 0, "tag", &tags, "T", "a tag (new experiments)" },
+        { OPT_FLAG, 0, "resume", &resume, NULL, "continue the experiment's latest attempt (a job resumed from a checkpoint): a step logged again is a newer value" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
-        "run [--exp NAME] [--param K=V]... [--tag T]... -- CMD [ARGS...]",
+        "run [--exp NAME] [--param K=V]... [--tag T]... [--resume] -- CMD "
+        "[ARGS...]",
         "Run CMD as an experiment: record the command, directory, git "
         "commit and host, mark it running, and when it exits record the "
-        "status and duration (done on exit 0, else failed). CMD gets "
-        "LABLOG_DB and LABLOG_EXP so it can call 'lablog metric'; its "
+        "status and duration (done on exit 0, else failed). Each run is a "
+        "new attempt of the experiment (readers show the latest); --resume "
+        "continues the latest instead. CMD gets LABLOG_DB, LABLOG_EXP and "
+        "LABLOG_ATTEMPT so it can call 'lablog metric'; its "
         "stdout lines 'lablog: loss=0.31 step=100' or JSON objects with a "
         "\"lablog\" key are logged as metrics. Exits with CMD's status.",
         opts, NULL, 1,
@@ -489,6 +514,7 @@ int cmd_run(int argc, char **argv, struct app *app)
     r.app = app;
     r.name = name.ptr;
     r.cmd = ops;
+    r.resume = resume;
     rc = start_run(&r, name.ptr, ops, &params, &tags, &seeds);
     if (rc == 0)
         rc = execute(&r);

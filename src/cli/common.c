@@ -81,6 +81,22 @@ int cli_exp(struct app *app, const char *name, int required, int64_t *exp_out)
     return store_exp_find(app->store, name, exp_out);
 }
 
+int cli_join_attempt(struct app *app, int64_t exp)
+{
+    const char *uid = getenv("LABLOG_ATTEMPT");
+    int rc;
+
+    if (!exp || !uid || !*uid)
+        return 0;
+    rc = store_attempt_use(app->store, exp, uid);
+    if (rc == LL_ENOTFOUND) {
+        /* Another experiment's attempt: this one's points go to its own. */
+        ll_error_clear();
+        return 0;
+    }
+    return rc;
+}
+
 /* "a next step": what people call a kind, for messages. */
 static void kind_noun(struct buf *out, int kind)
 {

@@ -87,7 +87,11 @@ static void print_metrics(const struct view_exp *x)
 
     if (!x->nmetrics)
         return;
-    printf("metrics:\n  %-16s %8s  %-20s %-20s %s\n", "NAME", "COUNT",
+    if (x->attempt)
+        printf("metrics (attempt #%d):\n", x->attempt);
+    else
+        fputs("metrics:\n", stdout);
+    printf("  %-16s %8s  %-20s %-20s %s\n", "NAME", "COUNT",
            "LAST (step)", "MIN (step)", "MAX (step)");
     for (i = 0; i < x->nmetrics; i++) {
         const struct view_metric *m = &x->metrics[i];
@@ -108,7 +112,78 @@ static void print_metrics(const struct view_exp *x)
     }
 }
 
-static void print_exp(const struct view *v, const struct view_exp *x)
+/* "#2  2026-11-20 09:00  python3 train.py: exit 0 after 2m 10s, 400
+ * points" per attempt. */
+static void print_attempts(const struct view_attempts *at)
+{
+    char when[TIME_SHORT_SIZE], dur[32];
+    size_t i;
+
+    for (i = 0; i < at->len; i++) {
+        const struct view_attempt *a = &at->items[i];
+
+        printf("%s  #%d  %s  ", i ? "" : "attempts:\n", a->number,
+               time_format_short(when, a->started));
+        if (a->duration_ms < 60000)
+            snprintf(dur, sizeof(dur), "%.1fs", (double)a->duration_ms / 1e3);
+        else
+            context_duration(dur, a->duration_ms);
+        if (!a->run) {
+            fputs("metrics logged outside a run", stdout);
+        } else {
+            fputs(a->command ? a->command : "started by 'exp start'",
+                  stdout);
+            if (a->git_commit)
+                printf(" (commit %.12s%s, host %s)", a->git_commit,
+                       a->git_dirty ? ", dirty" : "",
+                       a->host ? a->host : "?");
+            if (a->running)
+                fputs(": running", stdout);
+            else if (a->has_exit && a->signal)
+                printf(": killed by signal %d after %s", a->signal, dur);
+            else if (a->has_exit)
+                printf(": exit %d after %s", a->exit_code, dur);
+            else
+                fputs(": ended", stdout);
+            if (a->resumes)
+                printf(" (resumed %d time%s)", a->resumes,
+                       a->resumes == 1 ? "" : "s");
+        }
+        printf(", %lld point%s\n", (long long)a->points,
+               a->points == 1 ? "" : "s");
+    }
+}
+
+static json_t *attempts_json(const struct view_attempts *at)
+{
+    json_t *list = json_array();
+    size_t i;
+
+    for (i = 0; i < at->len; i++) {
+        const struct view_attempt *a = &at->items[i];
+        json_t *o = json_pack("{s:i,s:s,s:b,s:I,s:b,s:i,s:I}", "number",
+                              a->number, "uid", a->uid, "run", a->run,
+                              "points", (json_int_t)a->points, "running",
+                              a->running, "resumes", a->resumes,
+                              "duration_ms", (json_int_t)a->duration_ms);
+
+        if (a->command)
+            json_object_set_new(o, "command", json_string(a->command));
+        if (a->git_commit)
+            json_object_set_new(o, "git_commit", json_string(a->git_commit));
+        if (a->host)
+            json_object_set_new(o, "host", json_string(a->host));
+        if (a->has_exit) {
+            json_object_set_new(o, "exit", json_integer(a->exit_code));
+            json_object_set_new(o, "signal", json_integer(a->signal));
+        }
+        json_array_append_new(list, o);
+    }
+    return list;
+}
+
+static void print_exp(const struct view *v, const struct view_exp *x,
+                      const struct view_attempts *at)
 {
     char when[TIME_SHORT_SIZE], dur[32];
     char *distinct;
@@ -149,6 +224,7 @@ static void print_exp(const struct view *v, const struct view_exp *x)
                time_format_short(when, h->ts), h->status,
                *h->message ? ": " : "", h->message);
     }
+    print_attempts(at);
     print_metrics(x);
     distinct = context_key_results(v, x);
     if (*distinct)
@@ -156,11 +232,29 @@ static void print_exp(const struct view *v, const struct view_exp *x)
     free(distinct);
 }
 
-int exp_print_show(struct app *app, const char *name, int json)
+/* The metrics of every attempt, one table each. */
+static int print_all_attempts(struct view *v, struct view_exp *x,
+                              const struct view_attempts *at)
+{
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; rc == 0 && i < at->len; i++) {
+        x->attempt = at->items[i].number;
+        rc = view_exp_metrics(v, x);
+        if (rc == 0)
+            print_metrics(x);
+    }
+    return rc;
+}
+
+int exp_print_show(struct app *app, const char *name, int json, int attempt)
 {
     struct view_opts o = { .metrics = VIEW_METRICS_NONE, .quiet_unknown = 1 };
+    struct view_attempts at = { NULL, 0 };
     struct view *v = NULL;
     struct view_exp *x;
+    json_t *j;
     int64_t id = 0;
     int rc = store_exp_find(app->store, name, &id);
 
@@ -174,16 +268,31 @@ int exp_print_show(struct app *app, const char *name, int json)
                       "exp list')", name);
         goto cleanup;
     }
+    rc = view_exp_attempts(v, x, &at);
+    if (rc == 0 && attempt > 0 && (size_t)attempt > at.len)
+        rc = ll_error(LL_EUSAGE, "'%s' has %zu attempt%s, not %d", name,
+                      at.len, at.len == 1 ? "" : "s", attempt);
+    if (rc)
+        goto cleanup;
+    x->attempt = attempt > 0 ? attempt : 0;
     rc = view_exp_metrics(v, x);
     if (rc)
         goto cleanup;
     if (json) {
-        print_json(context_exp(v, x));
+        j = context_exp(v, x);
+        json_object_set_new(j, "attempts", attempts_json(&at));
+        print_json(j);
+    } else if (attempt == STORE_ATTEMPT_ALL) {
+        cli_pager_start();
+        x->nmetrics = 0; /* the tables follow, one per attempt */
+        print_exp(v, x, &at);
+        rc = print_all_attempts(v, x, &at);
     } else {
         cli_pager_start();
-        print_exp(v, x);
+        print_exp(v, x, &at);
     }
 cleanup:
+    view_attempts_release(&at);
     view_free(v);
     return rc;
 }

@@ -209,9 +209,21 @@ int ingest_point(struct ingest *in, int64_t exp, const char *metric,
 
     if (rc == 0 && step < 0)
         rc = next_step(in, exp, metric, &step);
+    if (!ts)
+        ts = time_now_ms();
     if (rc == 0)
-        rc = store_batch_add(in->batch, exp, metric, step, value,
-                             ts ? ts : time_now_ms(), &outcome);
+        rc = store_batch_add(in->batch, exp, metric, step, value, ts,
+                             &outcome);
+    if (rc == 0 && outcome == BATCH_AGAIN) {
+        /* A resumed attempt logged this step twice in one batch: the newer
+         * value goes into the next batch. */
+        rc = ingest_flush(in);
+        if (rc == 0)
+            rc = open_batch(in);
+        if (rc == 0)
+            rc = store_batch_add(in->batch, exp, metric, step, value, ts,
+                                 &outcome);
+    }
     if (rc)
         return rc;
     if (outcome == BATCH_WRITTEN)

@@ -715,7 +715,7 @@ int store_attempts(struct store *s, int64_t exp, store_attempt_fn *fn,
             "  AND r.kind = 'status' AND r.title = 'running'"
             "  AND json_extract(r.data, '$.resume') = a.uid),"
             " (SELECT count(*) FROM series z JOIN point p ON p.series = z.id"
-            "  WHERE z.exp_uid = ?1 AND z.attempt = a.uid)"
+            "  WHERE z.exp_uid = ?1 AND z.attempt = a.uid), x.ts"
             " FROM (SELECT uid FROM entry WHERE exp_uid = ?1"
             "  AND kind = 'status' AND title = 'running'"
             "  AND json_extract(data, '$.resume') IS NULL"
@@ -734,6 +734,7 @@ int store_attempts(struct store *s, int64_t exp, store_attempt_fn *fn,
         a.run = sqlite3_column_int(st, 2);
         a.resumed = sqlite3_column_int(st, 3);
         a.points = sqlite3_column_int64(st, 4);
+        a.ts = sqlite3_column_int64(st, 5);
         rc = fn(ctx, &a);
         if (rc)
             goto cleanup;

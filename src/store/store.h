@@ -211,6 +211,7 @@ struct store_attempt {
     int number;           /* 1, 2, ... in fold order */
     int64_t anchor;       /* local id of the entry that started it, 0 when
                              that entry is not held */
+    int64_t ts;           /* that entry's ts (0 when not held) */
     int run;              /* started by a running status entry */
     int resumed;          /* a later running entry resumed it */
     int64_t points;       /* its points, all metrics */

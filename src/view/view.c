@@ -775,12 +775,14 @@ int view_exp_metrics(struct view *v, struct view_exp *exp)
     int rc;
 
     exp->nmetrics = 0;
-    rc = store_series_attempt(v->store, exp->id, v->attempt, v->until,
-                              add_metric, &m);
+    rc = store_series_attempt(v->store, exp->id,
+                              exp->attempt ? exp->attempt : v->attempt,
+                              v->until, add_metric, &m);
     if (rc == 0 && v->since > 0) {
         m.prev = 1;
-        rc = store_series_attempt(v->store, exp->id, v->attempt, v->since,
-                                  add_metric, &m);
+        rc = store_series_attempt(v->store, exp->id,
+                                  exp->attempt ? exp->attempt : v->attempt,
+                                  v->since, add_metric, &m);
     }
     for (size_t i = 0; rc == 0 && i < exp->nmetrics; i++) {
         struct view_metric *vm = &exp->metrics[i];
@@ -795,7 +797,8 @@ int view_exp_metrics(struct view *v, struct view_exp *exp)
 int view_points(const struct view *v, const struct view_exp *exp,
                 const char *metric, store_point_fn *fn, void *ctx)
 {
-    return store_points_attempt(v->store, exp->id, metric, v->attempt, fn,
+    return store_points_attempt(v->store, exp->id, metric,
+                                exp->attempt ? exp->attempt : v->attempt, fn,
                                 ctx);
 }
 

@@ -59,6 +59,8 @@ struct view_exp {
     const char *uid;          /* the exp entry's uid */
     const char *origin;       /* the origin that created it */
     const char *author;       /* who created it */
+    int attempt;              /* metrics and points of this attempt number
+                                 instead of the view's (0: the view's) */
     const char *hypothesis;   /* current text; "" when none */
     int hypothesis_amended;
     int confirm;              /* 1 confirmatory, 0 exploratory */
@@ -188,6 +190,40 @@ struct view_exp *view_exp_get(const struct view *v, int64_t id);
  * view_opts did not: for the commands that decide late (exp show). Not
  * for renderers, which get a const view. */
 int view_exp_metrics(struct view *v, struct view_exp *exp);
+
+/* One attempt of an experiment: a run (`lablog run`, `exp start`) or the
+ * metrics logged outside any run (see store.h, "Attempts"). */
+struct view_attempt {
+    int number;            /* 1, 2, ... in fold order */
+    char *uid;             /* the attempt's uid */
+    int run;               /* started by a running status entry */
+    int64_t started;       /* ts of the entry that started it */
+    char *command;         /* run: the command; NULL otherwise */
+    char *git_commit;      /* run: the commit, or NULL */
+    int git_dirty;
+    char *host;            /* run: where it ran, or NULL */
+    int64_t duration_ms;   /* over all its segments; 0 when unknown */
+    int running;           /* its last segment has not ended */
+    int has_exit;          /* exit_code/signal are set (last segment) */
+    int exit_code, signal;
+    int resumes;           /* times it was resumed (run --resume) */
+    int64_t points;        /* its metric points */
+};
+
+struct view_attempts {
+    struct view_attempt *items; /* oldest first */
+    size_t len;
+};
+
+/*
+ * The attempts of exp as of the view's end, with what each run recorded:
+ * command, commit, host, duration (summed over resumed segments) and the
+ * exit of its last segment. out is the caller's, released with
+ * view_attempts_release() (also on failure).
+ */
+int view_exp_attempts(const struct view *v, const struct view_exp *exp,
+                      struct view_attempts *out);
+void view_attempts_release(struct view_attempts *a);
 
 /* Streams the points of one metric of exp in step order (see store.h). */
 int view_points(const struct view *v, const struct view_exp *exp,
