@@ -313,8 +313,10 @@ static int put_entry(struct feed_writer *w, sqlite3_stmt *st)
 static int put_header(struct feed_writer *w)
 {
     struct buf *b = &w->line;
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *me = NULL, *st = NULL;
     char host[128] = "";
+    const char *origin = "", *author = "", *parent = "";
+    int n = 0;
     int rc = store_prepare(w->s,
         "SELECT r.origin,"
         " (SELECT e.author FROM entry e WHERE e.origin = r.origin"
@@ -322,17 +324,20 @@ static int put_header(struct feed_writer *w)
         " (SELECT json_extract(e.data, '$.parent') FROM entry e"
         "  WHERE e.origin = r.origin AND e.kind = 'origin'"
         "  ORDER BY e.seq LIMIT 1)"
-        " FROM replica r ORDER BY r.id DESC LIMIT 1", &w->points_v1);
-    const char *origin = "", *author = "", *parent = "";
-    int n = 0;
+        " FROM replica r ORDER BY r.id DESC LIMIT 1", &me);
 
+    if (rc == 0)
+        rc = store_prepare(w->s,
+            "SELECT origin, max(seq), (SELECT h.hash FROM entry h WHERE"
+            " h.origin = o.origin ORDER BY h.seq DESC LIMIT 1)"
+            " FROM entry o GROUP BY origin ORDER BY origin", &st);
     if (rc)
-        return rc;
-    rc = sqlite3_step(w->points_v1);
+        goto cleanup;
+    rc = sqlite3_step(me);
     if (rc == SQLITE_ROW) {
-        origin = store_column_text(w->points_v1, 0);
-        author = store_column_text(w->points_v1, 1);
-        parent = store_column_text(w->points_v1, 2);
+        origin = store_column_text(me, 0);
+        author = store_column_text(me, 1);
+        parent = store_column_text(me, 2);
         rc = store_origin_host(w->s, origin, host, sizeof(host));
     } else {
         rc = rc == SQLITE_DONE ? 0 : store_db_error(w->s, "cannot read");
@@ -343,11 +348,6 @@ static int put_header(struct feed_writer *w)
     put_string(b, author);
     put_key(b, "heads", 0);
     buf_putc(b, '[');
-    if (rc == 0)
-        rc = store_prepare(w->s,
-            "SELECT origin, max(seq), (SELECT h.hash FROM entry h WHERE"
-            " h.origin = o.origin ORDER BY h.seq DESC LIMIT 1)"
-            " FROM entry o GROUP BY origin ORDER BY origin", &st);
     while (rc == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         buf_puts(b, n++ ? ",{" : "{");
         put_key(b, "hash", 1);
@@ -362,7 +362,6 @@ static int put_header(struct feed_writer *w)
         rc = 0;
     else if (rc > 0)
         rc = store_db_error(w->s, "cannot read");
-    sqlite3_finalize(st);
     buf_putc(b, ']');
     put_key(b, "host", 0);
     put_string(b, host);
@@ -373,10 +372,11 @@ static int put_header(struct feed_writer *w)
     put_key(b, "parent", 0);
     put_string(b, parent);
     buf_puts(b, "}\n");
-    sqlite3_finalize(w->points_v1);
-    w->points_v1 = NULL;
     if (rc == 0 && fwrite(b->ptr, 1, b->len, w->out) != b->len)
         rc = ll_error(LL_EIO, "cannot write the feed");
+cleanup:
+    sqlite3_finalize(st);
+    sqlite3_finalize(me);
     return rc;
 }
 

@@ -81,18 +81,21 @@ static struct attempt_item *attempt_add(struct store *s, int64_t exp)
     return it;
 }
 
-/* Whether a running status entry resumed attempt uid. */
-static int attempt_resumed(struct store *s, const char *uid, int *out)
+/* Whether a running status entry of exp_uid resumed attempt uid. */
+static int attempt_resumed(struct store *s, const char *exp_uid,
+                           const char *uid, int *out)
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s, "SELECT EXISTS (SELECT 1 FROM entry WHERE "
-                              "kind = 'status' AND title = 'running' AND "
-                              "json_extract(data, '$.resume') = ?1)", &st);
+                              "exp_uid = ?2 AND kind = 'status' AND title = "
+                              "'running' AND json_extract(data, '$.resume') "
+                              "= ?1)", &st);
 
     *out = 0;
     if (rc)
         return rc;
     store_bind_text(st, 1, uid);
+    store_bind_text(st, 2, exp_uid);
     if (sqlite3_step(st) == SQLITE_ROW)
         *out = sqlite3_column_int(st, 0);
     else
@@ -162,7 +165,7 @@ int store_attempt_use(struct store *s, int64_t exp, const char *uid)
         rc = ll_error(LL_ENOTFOUND, "'%s' is not an attempt of this "
                       "experiment", uid);
     if (rc == 0)
-        rc = attempt_resumed(s, uid, &resume);
+        rc = attempt_resumed(s, exp_uid, uid, &resume);
     if (rc)
         return rc;
     /* Points already cached for another attempt of exp must not mix. */
@@ -206,7 +209,7 @@ static int attempt_for(struct store *s, int64_t exp,
     it = attempt_add(s, exp);
     memcpy(it->exp_uid, exp_uid, sizeof(it->exp_uid));
     memcpy(it->uid, uid, sizeof(it->uid));
-    rc = attempt_resumed(s, uid, &it->resume);
+    rc = attempt_resumed(s, exp_uid, uid, &it->resume);
     *out = it;
     return rc;
 }
