@@ -9,7 +9,8 @@
  * line also carries its points, in the order of its digest. Lines are
  * canonical: keys in byte order, no spaces, strings escaped only where
  * JSON requires it (", \, and control characters: \b \f \n \r \t, others
- * \u00xx), numbers as integers or C's %.17g (-0 as -0.0), non-finite
+ * \u00xx), numbers as integers or the shortest of C's %.15g, %.16g and
+ * %.17g that reads back as the same double (-0 as -0.0), non-finite
  * values as the strings "NaN", "inf" and "-inf". The same log always gives
  * the same bytes.
  *
@@ -87,8 +88,20 @@ static void put_value(struct buf *b, double v)
         buf_puts(b, v < 0 ? "\"-inf\"" : "\"inf\"");
     else if (v == 0 && signbit(v))
         buf_puts(b, "-0.0");
-    else
-        buf_printf(b, "%.17g", v);
+    else {
+        char num[32];
+        int p;
+
+        /* The shortest of %.15g, %.16g, %.17g that reads back exactly. */
+        for (p = 15; p < 17; p++) {
+            snprintf(num, sizeof(num), "%.*g", p, v);
+            if (strtod(num, NULL) == v)
+                break;
+        }
+        if (p == 17)
+            snprintf(num, sizeof(num), "%.17g", v);
+        buf_puts(b, num);
+    }
 }
 
 static const char b64[] =
@@ -155,8 +168,45 @@ struct feed_writer {
     struct store *s;
     FILE *out;
     struct buf line;
-    sqlite3_stmt *points_v2, *points_v1, *blob;
+    sqlite3_stmt *points_v2, *points_v1, *blob, *pieces;
 };
+
+/* Appends ,"samples":[[bytes, row, id, score], ...] for a samples entry:
+ * its pieces in file order (base64 bytes; null row, id or score when
+ * none), everything its digest covers. */
+static int put_pieces(struct feed_writer *w, int64_t id)
+{
+    sqlite3_stmt *st = w->pieces;
+    struct buf *b = &w->line;
+    int rc, n = 0;
+
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, id);
+    put_key(b, "samples", 0);
+    buf_putc(b, '[');
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        buf_puts(b, n++ ? ",[" : "[");
+        put_base64(b, sqlite3_column_blob(st, 0),
+                   (size_t)sqlite3_column_bytes(st, 0));
+        if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+            buf_puts(b, ",null");
+        else
+            buf_printf(b, ",%lld", (long long)sqlite3_column_int64(st, 1));
+        buf_putc(b, ',');
+        if (sqlite3_column_type(st, 2) == SQLITE_NULL)
+            buf_puts(b, "null");
+        else
+            put_string(b, store_column_text(st, 2));
+        buf_putc(b, ',');
+        if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+            buf_puts(b, "null");
+        else
+            put_value(b, sqlite3_column_double(st, 3));
+        buf_putc(b, ']');
+    }
+    buf_putc(b, ']');
+    return rc == SQLITE_DONE ? 0 : store_db_error(w->s, "cannot read");
+}
 
 /* Appends ,"blob":"BASE64" for an attachment entry whose bytes are held,
  * so a replica that reads the feed has the file too. */
@@ -294,6 +344,8 @@ static int put_entry(struct feed_writer *w, sqlite3_stmt *st)
     put_hex(b, sqlite3_column_blob(st, 11), sqlite3_column_bytes(st, 11));
     put_key(b, "ref", 0);
     put_string(b, store_column_text(st, 12));
+    if (rc == 0 && strcmp(store_column_text(st, 9), "samples") == 0)
+        rc = put_pieces(w, sqlite3_column_int64(st, 17));
     put_key(b, "seq", 0);
     buf_printf(b, "%lld", (long long)sqlite3_column_int64(st, 13));
     put_key(b, "title", 0);
@@ -422,6 +474,9 @@ int store_feed_write(struct store *s, FILE *out)
         rc = store_prepare(s, "SELECT data FROM blob WHERE sha256 = ?1",
                            &w.blob);
     if (rc == 0)
+        rc = store_prepare(s, "SELECT bytes, row, sid, score FROM sample "
+                              "WHERE entry = ?1 ORDER BY seq", &w.pieces);
+    if (rc == 0)
         rc = store_prepare(s, feed_entries_sql, &st);
     while (rc == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
         rc = put_entry(&w, st);
@@ -433,6 +488,7 @@ int store_feed_write(struct store *s, FILE *out)
     sqlite3_finalize(w.points_v1);
     sqlite3_finalize(w.points_v2);
     sqlite3_finalize(w.blob);
+    sqlite3_finalize(w.pieces);
     sqlite3_exec(s->db, "DROP TABLE IF EXISTS temp.feed_point", NULL, NULL,
                  NULL);
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
@@ -686,6 +742,100 @@ static int line_blob(struct feed_reader *r, json_t *line, const char *data)
     return rc;
 }
 
+/*
+ * A samples line's pieces: they must be what its entry recorded (digest,
+ * file hash, count, size); with entry set, they are stored under it.
+ */
+static int line_pieces(struct feed_reader *r, json_t *line, const char *data,
+                       int64_t entry)
+{
+    json_t *pieces = json_object_get(line, "samples");
+    json_t *d = json_loads(data, 0, NULL);
+    const char *want_digest = json_string_value(json_object_get(d, "digest"));
+    const char *want_sha = json_string_value(json_object_get(d, "sha256"));
+    json_int_t want_n = json_integer_value(json_object_get(d, "pieces"));
+    json_int_t want_size = json_integer_value(json_object_get(d, "size"));
+    struct sha256 file, digest;
+    struct buf bytes = BUF_INIT;
+    unsigned char out[SHA256_LEN];
+    char hex_file[SHA256_HEX_LEN + 1], hex_digest[SHA256_HEX_LEN + 1];
+    sqlite3_stmt *st = NULL;
+    int64_t size = 0;
+    size_t i;
+    int rc = 0;
+
+    if (!json_is_array(pieces)) {
+        json_decref(d);
+        return bad(r, "a samples entry without its pieces");
+    }
+    if (entry)
+        rc = store_prepare(r->s, "INSERT INTO sample(entry, seq, row, sid, "
+                                 "score, bytes) VALUES (?1, ?2, ?3, ?4, ?5, "
+                                 "?6)", &st);
+    sha256_init(&file);
+    canon_samples_start(&digest);
+    for (i = 0; rc == 0 && i < json_array_size(pieces); i++) {
+        json_t *p = json_array_get(pieces, i);
+        json_t *row = json_array_get(p, 1), *sid = json_array_get(p, 2);
+        json_t *score = json_array_get(p, 3);
+        const char *text = json_string_value(json_array_get(p, 0));
+        double sc = 0;
+
+        buf_reset(&bytes);
+        if (json_array_size(p) != 4 || !text || get_base64(&bytes, text)
+            || !(json_is_null(row) || json_is_integer(row))
+            || !(json_is_null(sid) || json_is_string(sid))
+            || !(json_is_null(score) || parse_value(score, &sc) == 0)) {
+            rc = bad(r, "a malformed sample piece");
+            break;
+        }
+        sha256_update(&file, bytes.ptr, bytes.len);
+        canon_sample_piece(&digest, bytes.ptr, bytes.len,
+                           json_is_integer(row) ? json_integer_value(row) : 0,
+                           json_string_value(sid),
+                           json_is_string(sid) ? json_string_length(sid) : 0,
+                           !json_is_null(score), sc);
+        size += (int64_t)bytes.len;
+        if (entry) {
+            sqlite3_reset(st);
+            sqlite3_bind_int64(st, 1, entry);
+            sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+            if (json_is_integer(row))
+                sqlite3_bind_int64(st, 3, json_integer_value(row));
+            else
+                sqlite3_bind_null(st, 3);
+            if (json_is_string(sid))
+                sqlite3_bind_text64(st, 4, json_string_value(sid),
+                                    json_string_length(sid), SQLITE_TRANSIENT,
+                                    SQLITE_UTF8);
+            else
+                sqlite3_bind_null(st, 4);
+            if (json_is_null(score))
+                sqlite3_bind_null(st, 5);
+            else
+                sqlite3_bind_double(st, 5, sc);
+            sqlite3_bind_blob64(st, 6, bytes.len ? bytes.ptr : "", bytes.len,
+                                SQLITE_TRANSIENT);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = store_db_error(r->s, "cannot write to");
+        }
+    }
+    sha256_final(&file, out);
+    sha256_hex(hex_file, out);
+    sha256_final(&digest, out);
+    sha256_hex(hex_digest, out);
+    if (rc == 0 && (!want_digest || !want_sha
+                    || strcmp(want_digest, hex_digest) != 0
+                    || strcmp(want_sha, hex_file) != 0
+                    || want_n != (json_int_t)json_array_size(pieces)
+                    || want_size != size))
+        rc = bad(r, "a samples entry whose pieces do not match its digest");
+    sqlite3_finalize(st);
+    buf_release(&bytes);
+    json_decref(d);
+    return rc;
+}
+
 /* What this log holds at (origin, seq): *held 0 none, 1 the same hash, 2
  * another hash. */
 static int held_at(struct store *s, const char *origin, int64_t seq,
@@ -790,6 +940,8 @@ static int import_line(struct feed_reader *r, const char *text, size_t len)
         rc = line_points(r, line, (int)format, e.data, 0);
     if (rc == 0 && strcmp(kind, "attach") == 0)
         rc = line_blob(r, line, e.data);
+    if (rc == 0 && strcmp(kind, "samples") == 0)
+        rc = line_pieces(r, line, e.data, 0);
     if (rc == 0)
         rc = held_at(r->s, origin, e.seq, hash, &held, have);
     if (rc)
@@ -822,6 +974,8 @@ static int import_line(struct feed_reader *r, const char *text, size_t len)
     rc = store_next_id(r->s, &id);
     if (rc == 0 && strcmp(kind, "metrics") == 0)
         rc = line_points(r, line, (int)format, e.data, id);
+    if (rc == 0 && strcmp(kind, "samples") == 0)
+        rc = line_pieces(r, line, e.data, id);
     if (rc == 0) {
         sqlite3_stmt *st = store_stmt(r->s, STMT_INSERT_ENTRY);
 

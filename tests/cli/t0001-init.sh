@@ -33,7 +33,7 @@ sqlite3 other.db "create table t(x); insert into t values (1);"
 test_fails 1 "'other.db' is not a lablog log (an SQLite database of another program)" lablog --db other.db note x
 cp lablog.db newer.db
 sqlite3 newer.db "pragma user_version = 99"
-test_fails 1 "written by a newer lablog (format 99" lablog --db newer.db log
+test_fails 1 "written by a newer lablog (schema 99" lablog --db newer.db log
 test_expect 'help and version' '
     lablog --version | grep -q "^lablog [0-9]" &&
     lablog help | grep -q "^  note " &&

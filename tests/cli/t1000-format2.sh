@@ -134,16 +134,21 @@ LABLOG_HOST=node1 LABLOG_AUTHOR=bob lablog --db ../node.db exp new baseline --hy
 LABLOG_HOST=node1 LABLOG_AUTHOR=bob lablog --db ../node.db metric --exp baseline --step 0 loss=2 >/dev/null
 printf 'samples from the node\n' >samples.txt
 LABLOG_HOST=node1 LABLOG_AUTHOR=bob lablog --db ../node.db attach samples.txt --exp baseline >/dev/null
+printf '{"id": "a", "prompt": "2+2", "output": "4", "score": 1}\n{"id": "b", "prompt": "3+3", "output": "7", "score": 0.1}\n' >outs.jsonl
+LABLOG_HOST=node1 LABLOG_AUTHOR=bob lablog --db ../node.db samples add --exp baseline outs.jsonl >/dev/null 2>&1
 lablog --db ../node.db export --feed >node.feed
 test_expect 'the test-only union adds the other origin' '
-    lablog debug union node.feed 2>e && grep -q "^union: 4 entries added (1 points), 1 already held, 0 forks kept$" e &&
-    lablog verify | grep -q "^ok: 6 entries, 1 points in 1 batches, 1 attachments; 2 origins$"
+    lablog debug union node.feed 2>e && grep -q "^union: 5 entries added (1 points), 1 already held, 0 forks kept$" e &&
+    lablog verify | grep -q "^ok: 7 entries, 1 points in 1 batches, 1 attachments, 2 samples in 1 set; 2 origins$"
 '
 test_expect 'a second union adds nothing' '
-    lablog debug union node.feed 2>e && grep -q "^union: 0 entries added (0 points), 5 already held" e
+    lablog debug union node.feed 2>e && grep -q "^union: 0 entries added (0 points), 6 already held" e
 '
 test_expect 'the attachment came with its bytes' '
     test "$(sqlite3 lablog.db "select data from blob")" = "samples from the node"
+'
+test_expect 'the samples came with their pieces' '
+    lablog samples show baseline@node1 --worst 1 >o && grep -q "3+3" o
 '
 test_expect 'readers tell them apart' '
     lablog exp list >o && grep -q "^baseline (ada@laptop) " o && grep -q "^baseline (bob@node1) " o &&
