@@ -39,11 +39,13 @@ CPPFLAGS   += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc \
 LDLIBS     += $(PKG_LIBS) $(HPDF_LIBS) -ldl -lm
 
 # Debian packages the build and the tests need; 'make deps' installs the
-# missing ones.
+# missing ones. fonts-wqy-zenhei covers CJK text in plots and slides
+# (util/font.h's glyph fallback finds it through fontconfig).
 DEB_PKGS    = pkg-config libsqlite3-dev libcmark-dev libhpdf-dev \
               libcairo2-dev libfontconfig-dev libfreetype-dev \
               libcurl4-openssl-dev libjansson-dev libssl-dev \
-              fonts-dejavu-core poppler-utils sqlite3 clang python3 \
+              fonts-dejavu-core fonts-wqy-zenhei poppler-utils sqlite3 \
+              clang python3 \
               libpq-dev postgresql python3-scipy chromium cmark \
               python3-venv python3-protobuf man-db groff-base zsh
 BENCH_PKGS  = gnuplot-nox

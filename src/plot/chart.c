@@ -43,7 +43,6 @@ static struct chart *chart_new(enum chart_kind kind,
     if (c->o.font_size == 0)
         c->o.font_size = 10;
     if (kind == CHART_BAR) {
-        c->o.log_y = 0;
         c->o.smooth = 0;
         c->o.x_axis = CHART_X_NUMBER;
     }

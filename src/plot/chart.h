@@ -81,8 +81,8 @@ struct chart_opts {
                             with it; 0 means 10 */
     double y_lo;         /* fixed y range when y_lo < y_hi (points outside */
     double y_hi;         /* are clipped); otherwise fitted to the data */
-    int log_y;           /* line charts: log10 y axis; every value and
-                            reference line must then be > 0 */
+    int log_y;           /* log10 y axis; every value and reference line
+                            must then be > 0 */
     double smooth;       /* line charts: EMA smoothing weight in [0, 1), as
                             TensorBoard's slider: each smoothed value is
                             w * previous + (1 - w) * value, debiased so the
@@ -91,14 +91,17 @@ struct chart_opts {
                             unsmoothed. 0 turns smoothing off; otherwise
                             the raw series is drawn faint beneath */
     enum chart_x_axis x_axis; /* line charts: number (default) or duration */
+    int x_integer;       /* line charts: x takes whole values (steps), so
+                            ticks are whole numbers */
 };
 
 /* A new, empty line chart. Never NULL; free with chart_free(). Options are
  * validated by chart_render(). */
 struct chart *chart_new_line(const struct chart_opts *o);
 
-/* A new, empty bar chart. log_y, smooth and x_axis are ignored. Never
- * NULL; free with chart_free(). */
+/* A new, empty bar chart. smooth and x_axis are ignored; with log_y the
+ * bars rise from the bottom of a log axis (every value must be > 0).
+ * Never NULL; free with chart_free(). */
 struct chart *chart_new_bar(const struct chart_opts *o);
 
 /* Frees the chart and its series. NULL is allowed. */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "plot/chart_impl.h"
+#include "util/err.h"
 #include "util/xalloc.h"
 
 #define GROUP_FILL 0.8 /* part of a group's slot its bars take */
@@ -31,6 +32,35 @@ struct bar_layout {
 static double bar_mean(const struct chart_bar *b)
 {
     return b->sampled && b->n == 0 ? NAN : b->mean;
+}
+
+/* Where bars start: 0, or the bottom of a log axis. */
+static double bar_base(const struct frame *f)
+{
+    return f->log_y ? pow(10, f->ylo) : 0;
+}
+
+int chart_bar_check(const struct chart *c)
+{
+    size_t i;
+
+    if (!c->o.log_y)
+        return 0;
+    for (i = 0; i < c->nbars; i++) {
+        double m = bar_mean(&c->bars[i]);
+
+        if (isfinite(m) && !(m > 0))
+            return ll_error(LL_EINPUT, "log scale needs positive values; "
+                            "the bar '%s' is %g", c->groups[c->bars[i].group],
+                            m);
+    }
+    for (i = 0; i < c->nhlines; i++)
+        if (!(c->hlines[i].y > 0))
+            return ll_error(LL_EINPUT, "log scale needs positive values; "
+                            "reference line '%s' is at %g",
+                            c->hlines[i].label ? c->hlines[i].label : "",
+                            c->hlines[i].y);
+    return 0;
 }
 
 static double slot_width(const struct frame *f)
@@ -61,7 +91,7 @@ static struct rect bar_rect(const struct frame *f, const struct chart_bar *b)
     double w = bar_width(f);
     double inset = f->c->nbar_series > 1 ? 0.05 * w : 0;
     double x = bar_centre(f, b);
-    double y0 = frame_py(f, 0);
+    double y0 = frame_py(f, bar_base(f));
     double y1 = frame_py(f, bar_mean(b));
     struct rect r = { x - w / 2 + inset, fmin(y0, y1), x + w / 2 - inset,
                       fmax(y0, y1) };
@@ -75,7 +105,7 @@ static double bar_tip(const struct frame *f, const struct chart_bar *b)
     double m = bar_mean(b);
 
     if (!isfinite(m))
-        return frame_py(f, 0);
+        return frame_py(f, bar_base(f));
     return frame_py(f, m >= 0 ? m + b->std : m - b->std);
 }
 
@@ -115,6 +145,35 @@ static void nan_text(const struct chart_bar *b, char *dst, size_t cap)
 
 /* --- ranges and titles --------------------------------------------------- */
 
+/* A log axis: from half the smallest bar (or error bar end) to twice
+ * the largest, so every bar has a visible length and room for its
+ * label. */
+static void fit_y_log(struct frame *f)
+{
+    const struct chart *c = f->c;
+    double lo = INFINITY, hi = -INFINITY;
+    size_t i;
+
+    for (i = 0; i < c->nbars; i++) {
+        double m = bar_mean(&c->bars[i]);
+
+        if (!isfinite(m) || m <= 0)
+            continue;
+        lo = fmin(lo, m - c->bars[i].std > 0 ? m - c->bars[i].std : m);
+        hi = fmax(hi, m + c->bars[i].std);
+    }
+    for (i = 0; i < c->nhlines; i++) {
+        lo = fmin(lo, c->hlines[i].y);
+        hi = fmax(hi, c->hlines[i].y);
+    }
+    if (!(lo <= hi)) {
+        lo = 1;
+        hi = 10;
+    }
+    f->ywant_lo = lo / 2;
+    f->ywant_hi = hi * 2;
+}
+
 static void fit_y(struct frame *f)
 {
     const struct chart *c = f->c;
@@ -123,6 +182,10 @@ static void fit_y(struct frame *f)
     double span;
     size_t i;
 
+    if (f->log_y) {
+        fit_y_log(f);
+        return;
+    }
     for (i = 0; i < c->nbars; i++) {
         double m = bar_mean(&c->bars[i]);
         if (!isfinite(m))
@@ -283,11 +346,15 @@ static void draw_error_bar(struct frame *f, const struct chart_bar *b)
     double x = bar_centre(f, b);
     double cap = fmin(0.18 * bar_width(f), 0.5 * f->fs);
     double m = bar_mean(b);
-    double y0 = frame_py(f, m - b->std);
-    double y1 = frame_py(f, m + b->std);
+    double low = m - b->std;
+    double y0, y1;
 
     if (!(b->std > 0) || !isfinite(m))
         return;
+    if (f->log_y && !(low > 0))
+        low = bar_base(f); /* a log axis has no zero to reach */
+    y0 = frame_py(f, low);
+    y1 = frame_py(f, m + b->std);
     frame_set_rgb(f, err_ink, 1);
     cairo_set_line_width(f->cr, 1.0);
     cairo_move_to(f->cr, x, y0);
@@ -368,7 +435,7 @@ static void draw_bars(struct frame *f, const struct bar_layout *l)
         draw_error_bar(f, &f->c->bars[i]);
     for (i = 0; i < f->c->nbars; i++)
         draw_labels(f, l, &f->c->bars[i]);
-    if (f->ylo < 0) { /* the zero line, when bars go both ways */
+    if (!f->log_y && f->ylo < 0) { /* the zero line, when bars go both ways */
         frame_set_rgb(f, err_ink, 1);
         cairo_set_line_width(f->cr, 0.8);
         cairo_move_to(f->cr, f->plot.x0, frame_py(f, 0));
@@ -397,8 +464,11 @@ int chart_bar_draw(struct frame *f)
     const struct chart *c = f->c;
     struct legend_entry *legend =
         xcalloc(c->nbar_series + 1, sizeof(*legend));
-    struct bar_layout l = { f, 0, value_decimals(c) };
+    /* On a log axis values span decades: compact labels (1m, 0.01, 10k)
+     * rather than one number of decimals. */
+    struct bar_layout l = { f, 0, c->o.log_y ? -1 : value_decimals(c) };
 
+    f->log_y = c->o.log_y;
     fit_y(f);
     make_y_title(f);
     f->legend = legend;

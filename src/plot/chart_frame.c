@@ -11,9 +11,12 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "plot/chart_impl.h"
+#include "util/font.h"
+#include "util/xalloc.h"
 
 #define TICK_LEN FRAME_TICK_LEN
 #define TICK_GAP FRAME_TICK_GAP
@@ -46,9 +49,36 @@ static const struct rgb palette[] = {
     { 0.337, 0.706, 0.914 }, /* #56B4E9 sky blue */
 };
 
+#define NPALETTE (sizeof(palette) / sizeof(palette[0]))
+
 struct rgb frame_palette(size_t i)
 {
-    return palette[i % (sizeof(palette) / sizeof(palette[0]))];
+    return palette[i % NPALETTE];
+}
+
+void frame_dash(struct frame *f, size_t i, double width)
+{
+    /* Once the colours run out, the next series repeat them dashed, then
+     * dotted, then dash-dotted: no two lines look the same until 40. */
+    static const double dashed[] = { 6, 3 };
+    static const double dotted[] = { 0.1, 2.6 };
+    static const double dashdot[] = { 6, 2.6, 0.1, 2.6 };
+    size_t style = i / NPALETTE % 4;
+    double d[4];
+    size_t k, n;
+    const double *p;
+
+    if (style == 0) {
+        cairo_set_dash(f->cr, NULL, 0, 0);
+        return;
+    }
+    p = style == 1 ? dashed : style == 2 ? dotted : dashdot;
+    n = style == 3 ? 4 : 2;
+    for (k = 0; k < n; k++)
+        d[k] = p[k] * width;
+    cairo_set_dash(f->cr, d, (int)n, 0);
+    if (style >= 2)
+        cairo_set_line_cap(f->cr, CAIRO_LINE_CAP_ROUND);
 }
 
 void frame_set_rgb(struct frame *f, struct rgb c, double alpha)
@@ -61,20 +91,55 @@ void frame_set_rgb(struct frame *f, struct rgb c, double alpha)
 
 /* --- text ---------------------------------------------------------------- */
 
-static void set_font(struct frame *f, double size, int bold)
+/* What to do with each run of one font (font_runs()). */
+enum { RUN_MEASURE, RUN_SHOW, RUN_PATH };
+
+struct text_runs {
+    struct frame *f;
+    double size;
+    int bold;
+    int op;
+    double width; /* RUN_MEASURE: the sum of the advances */
+};
+
+static void text_run(void *ctx, int font, const char *s, size_t len)
 {
-    cairo_set_font_face(f->cr, f->face[bold ? 1 : 0]);
-    cairo_set_font_size(f->cr, size);
+    struct text_runs *t = ctx;
+    char small[256];
+    char *text = len < sizeof(small) ? small : xmalloc(len + 1);
+    cairo_text_extents_t e;
+
+    memcpy(text, s, len);
+    text[len] = '\0';
+    cairo_set_font_face(t->f->cr, chart_font_face(font, t->bold));
+    cairo_set_font_size(t->f->cr, t->size);
+    if (t->op == RUN_MEASURE) {
+        cairo_text_extents(t->f->cr, text, &e);
+        t->width += e.x_advance;
+    } else if (t->op == RUN_SHOW) {
+        cairo_show_text(t->f->cr, text);
+    } else {
+        cairo_text_path(t->f->cr, text);
+    }
+    if (text != small)
+        free(text);
+}
+
+/* Measures, shows or outlines s, each run in the font that has its
+ * characters (DejaVu Sans, else a fallback such as a CJK font). */
+static double text_runs(struct frame *f, const char *s, double size,
+                        int bold, int op)
+{
+    struct text_runs t = { f, size, bold, op, 0 };
+
+    font_runs(chart_font_path(bold), s, strlen(s), text_run, &t);
+    return t.width;
 }
 
 double frame_text_width(struct frame *f, const char *s, double size,
                         int bold)
 {
-    cairo_text_extents_t e;
-
-    set_font(f, size, bold);
-    cairo_text_extents(f->cr, s, &e);
-    return e.x_advance;
+    return text_runs(f, s, size, bold, RUN_MEASURE);
 }
 
 /* Moves to where s starts so that (x, y) is its anchor point. */
@@ -101,7 +166,7 @@ void frame_text(struct frame *f, const char *s, double size, int bold,
                 double x, double y, int halign, int valign)
 {
     text_origin(f, s, size, bold, x, y, halign, valign);
-    cairo_show_text(f->cr, s);
+    text_runs(f, s, size, bold, RUN_SHOW);
 }
 
 /* Text in colour c over a white outline, readable on top of lines. */
@@ -111,7 +176,7 @@ void frame_text_halo(struct frame *f, const char *s, double size, double x,
     cairo_save(f->cr);
     cairo_new_path(f->cr);
     text_origin(f, s, size, 0, x, y, halign, valign);
-    cairo_text_path(f->cr, s);
+    text_runs(f, s, size, 0, RUN_PATH);
     cairo_set_source_rgb(f->cr, 1, 1, 1);
     cairo_set_line_width(f->cr, size * 0.3);
     cairo_set_line_join(f->cr, CAIRO_LINE_JOIN_ROUND);
@@ -259,6 +324,8 @@ static void x_ticks(struct frame *f)
     for (;; max--) {
         if (f->c->o.x_axis == CHART_X_DURATION)
             ticks_duration(&f->xt, f->xwant_lo, f->xwant_hi, max);
+        else if (f->c->o.x_integer)
+            ticks_integer(&f->xt, f->xwant_lo, f->xwant_hi, max);
         else
             ticks_linear(&f->xt, f->xwant_lo, f->xwant_hi, max);
         widest = widest_label(f, &f->xt, 1);

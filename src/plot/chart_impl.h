@@ -105,6 +105,7 @@ struct legend_entry {
     const char *label; /* borrowed */
     const char *note;  /* drawn after the label in red ("NaN at 5k") */
     struct rgb colour; /* swatch colour */
+    size_t style;      /* line swatches: the series index (its dash) */
     int swatch_box;    /* 1: filled box (bars), 0: line sample */
 };
 
@@ -152,6 +153,12 @@ struct frame {
 
 #define CHART_MAX_PIXELS 16384.0 /* per side; cairo's own limit is 32767 */
 
+/* chart_render.c: the face of font 0 (the main font, regular or bold)
+ * or of glyph-fallback font k (util/font.h, font_runs()); the main font's
+ * file. Valid during a render. */
+cairo_font_face_t *chart_font_face(int font, int bold);
+const char *chart_font_path(int bold);
+
 /* chart.c: sets the x range from the data when the caller did not, and
  * flushes the decimators so drawing code can read items and len. */
 void chart_finish_points(struct chart *c);
@@ -161,6 +168,9 @@ void chart_finish_points(struct chart *c);
  * frame_layout(), frame_place_legend() (which places the reference-line
  * labels too), then draw. */
 struct rgb frame_palette(size_t i);
+/* The dash pattern of series i at line width: solid for the first
+ * colours, then dashed, dotted, dash-dotted as colours repeat. */
+void frame_dash(struct frame *f, size_t i, double width);
 void frame_set_rgb(struct frame *f, struct rgb c, double alpha);
 double frame_text_width(struct frame *f, const char *s, double size,
                         int bold);
@@ -194,6 +204,7 @@ void frame_draw_legend(struct frame *f);
 
 /* chart_line.c, chart_bar.c */
 int chart_line_check(const struct chart *c);
+int chart_bar_check(const struct chart *c);
 int chart_line_draw(struct frame *f);
 int chart_bar_draw(struct frame *f);
 

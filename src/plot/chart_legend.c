@@ -448,9 +448,11 @@ static void draw_swatch(struct frame *f, const struct legend_entry *e,
     }
     cairo_set_line_width(f->cr, 2.0);
     cairo_set_line_cap(f->cr, CAIRO_LINE_CAP_BUTT);
+    frame_dash(f, e->style, 2.0);
     cairo_move_to(f->cr, x, y);
     cairo_line_to(f->cr, x + 2.0 * lfs, y);
     cairo_stroke(f->cr);
+    cairo_set_dash(f->cr, NULL, 0, 0);
 }
 
 static void draw_entry(struct frame *f, const struct legend_entry *e,

@@ -238,7 +238,7 @@ static void stroke_polyline(struct frame *f, const struct decimate *d)
 }
 
 static void draw_series(struct frame *f, const struct decimate *d,
-                        struct rgb colour, double width, double alpha)
+                        size_t index, double width, double alpha)
 {
     cairo_t *cr = f->cr;
 
@@ -247,8 +247,10 @@ static void draw_series(struct frame *f, const struct decimate *d,
     cairo_set_line_width(cr, width);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-    frame_set_rgb(f, colour, 1);
+    frame_dash(f, index, width);
+    frame_set_rgb(f, frame_palette(index), 1);
     stroke_polyline(f, d);
+    cairo_set_dash(cr, NULL, 0, 0);
     if (alpha < 1) {
         cairo_pop_group_to_source(cr);
         cairo_paint_with_alpha(cr, alpha);
@@ -303,13 +305,11 @@ static void draw_data(struct frame *f)
                     f->plot.x1 - f->plot.x0, f->plot.y1 - f->plot.y0);
     cairo_clip(f->cr);
     for (i = 0; smooth && i < c->nseries; i++)
-        draw_series(f, &c->series[i]->raw, frame_palette(i), RAW_WIDTH,
-                    RAW_ALPHA);
+        draw_series(f, &c->series[i]->raw, i, RAW_WIDTH, RAW_ALPHA);
     frame_draw_hlines(f);
     for (i = 0; i < c->nseries; i++) {
         const struct chart_series *s = c->series[i];
-        draw_series(f, smooth ? &s->smooth : &s->raw, frame_palette(i),
-                    LINE_WIDTH, 1);
+        draw_series(f, smooth ? &s->smooth : &s->raw, i, LINE_WIDTH, 1);
     }
     for (i = 0; i < c->nseries; i++)
         draw_gap_marks(f, &c->series[i]->raw, frame_palette(i));
@@ -330,6 +330,7 @@ static size_t make_legend(struct frame *f, struct legend_entry *items,
             continue;
         items[n].label = s->label;
         items[n].colour = frame_palette(i);
+        items[n].style = i;
         items[n].swatch_box = 0;
         items[n].note = NULL;
         if (s->n_bad > 0) {

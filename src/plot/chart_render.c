@@ -27,6 +27,10 @@
 static struct {
     FT_Library lib;               /* NULL until the first render */
     cairo_font_face_t *face[2];   /* regular, bold */
+    char *path[2];                /* their files, for glyph fallback */
+    cairo_font_face_t **fallback; /* fallback k is fallback[k - 1] (NULL:
+                                     not loaded yet, or failed) */
+    size_t nfallback;
 } fonts;
 
 static const cairo_user_data_key_t ft_face_key;
@@ -34,6 +38,58 @@ static const cairo_user_data_key_t ft_face_key;
 static void done_face(void *face)
 {
     FT_Done_Face((FT_Face)face);
+}
+
+/* A cairo face for the font file at path (face index in a collection). */
+static int open_face(cairo_font_face_t **out, const char *path, int index)
+{
+    FT_Face ft = NULL;
+    cairo_font_face_t *face = NULL;
+    int rc = 0;
+
+    if (FT_New_Face(fonts.lib, path, index, &ft) != 0)
+        return ll_error(LL_EIO, "cannot load font '%s'", path);
+    face = cairo_ft_font_face_create_for_ft_face(ft, 0);
+    /* The FT_Face must live as long as cairo's face: cairo frees it. */
+    if (cairo_font_face_set_user_data(face, &ft_face_key, ft, done_face) !=
+        CAIRO_STATUS_SUCCESS) {
+        rc = ll_error(LL_ERR, "cairo: cannot attach font '%s'", path);
+        cairo_font_face_destroy(face);
+        FT_Done_Face(ft);
+        return rc;
+    }
+    *out = face;
+    return 0;
+}
+
+cairo_font_face_t *chart_font_face(int font, int bold)
+{
+    const char *path;
+    int index = 0;
+
+    if (font <= 0)
+        return fonts.face[bold ? 1 : 0];
+    if ((size_t)font > fonts.nfallback) {
+        size_t n = (size_t)font;
+
+        fonts.fallback = xrealloc(fonts.fallback, n * sizeof(*fonts.fallback));
+        memset(fonts.fallback + fonts.nfallback, 0,
+               (n - fonts.nfallback) * sizeof(*fonts.fallback));
+        fonts.nfallback = n;
+    }
+    if (!fonts.fallback[font - 1]) {
+        path = font_fallback_file(font, &index);
+        if (!path || open_face(&fonts.fallback[font - 1], path, index)) {
+            ll_error_clear();
+            return fonts.face[bold ? 1 : 0]; /* boxes rather than nothing */
+        }
+    }
+    return fonts.fallback[font - 1];
+}
+
+const char *chart_font_path(int bold)
+{
+    return fonts.path[bold ? 1 : 0];
 }
 
 static int load_face(cairo_font_face_t **out, int bold)
@@ -46,6 +102,8 @@ static int load_face(cairo_font_face_t **out, int bold)
     rc = font_find(&path, FONT_DEFAULT_FAMILY, bold);
     if (rc < 0)
         goto cleanup;
+    free(fonts.path[bold ? 1 : 0]);
+    fonts.path[bold ? 1 : 0] = xstrdup(path);
     if (FT_New_Face(fonts.lib, path, 0, &ft) != 0) {
         rc = ll_error(LL_EIO, "cannot load font '%s'", path);
         goto cleanup;
@@ -97,7 +155,15 @@ void plot_cleanup(void)
         if (fonts.face[i])
             cairo_font_face_destroy(fonts.face[i]);
         fonts.face[i] = NULL;
+        free(fonts.path[i]);
+        fonts.path[i] = NULL;
     }
+    for (i = 0; (size_t)i < fonts.nfallback; i++)
+        if (fonts.fallback[i])
+            cairo_font_face_destroy(fonts.fallback[i]);
+    free(fonts.fallback);
+    fonts.fallback = NULL;
+    fonts.nfallback = 0;
     /* Drops cairo's font caches, whose last references free the FT faces
      * (done_face), before the library they belong to goes. */
     cairo_debug_reset_static_data();
@@ -265,11 +331,9 @@ int chart_render(struct chart *c, enum chart_format fmt, struct buf *out)
     if (rc < 0)
         goto cleanup;
     chart_finish_points(c);
-    if (c->kind == CHART_LINE) {
-        rc = chart_line_check(c);
-        if (rc < 0)
-            goto cleanup;
-    }
+    rc = c->kind == CHART_LINE ? chart_line_check(c) : chart_bar_check(c);
+    if (rc < 0)
+        goto cleanup;
     rc = fonts_load();
     if (rc < 0)
         goto cleanup;

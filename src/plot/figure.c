@@ -7,10 +7,13 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/xalloc.h"
 
 size_t figure_pick_metrics(const struct view_exp *x, const char **names_out,
                            size_t max)
@@ -109,6 +112,25 @@ static void series_label(struct buf *b, const struct view_exp *x,
         buf_puts(b, metric);
 }
 
+/* When a run started, for an elapsed-time axis: each run counts from its
+ * own start (its first running status, or its first point of these
+ * metrics when that came earlier), so runs made on different days line
+ * up. */
+static int64_t run_start(const struct view_exp *x,
+                         const char *const *metrics, size_t nmetrics)
+{
+    int64_t t0 = x->started ? x->started : INT64_MAX;
+    size_t k;
+
+    for (k = 0; k < nmetrics; k++) {
+        const struct view_metric *m = view_exp_metric(x, metrics[k]);
+
+        if (m && m->count && m->first_ts < t0)
+            t0 = m->first_ts;
+    }
+    return t0 == INT64_MAX ? 0 : t0;
+}
+
 int figure_line(struct buf *out, const struct view *v,
                 const struct view_exp *const *exps, size_t nexps,
                 const char *const *metrics, size_t nmetrics,
@@ -118,7 +140,6 @@ int figure_line(struct buf *out, const struct view *v,
     struct chart *c;
     struct buf label = BUF_INIT;
     double lo = INFINITY, hi = -INFINITY;
-    int64_t t0 = INT64_MAX;
     size_t i, k;
     int rc = 0;
 
@@ -131,8 +152,6 @@ int figure_line(struct buf *out, const struct view *v,
                 continue;
             lo = fmin(lo, (double)m->first_step);
             hi = fmax(hi, (double)m->last_step);
-            if (m->first_ts < t0)
-                t0 = m->first_ts;
         }
     }
     if (lo > hi)
@@ -143,17 +162,20 @@ int figure_line(struct buf *out, const struct view *v,
     chart_options(&co, o, nmetrics == 1 ? metrics[0] : NULL,
                   nmetrics == 1 ? metrics[0] : "value");
     robust_yrange(&co, exps, nexps, metrics, nmetrics);
-    co.x_title = o->x_time ? "time since start" : "step";
+    co.x_title = o->x_time ? "time since the run's start" : "step";
     co.x_axis = o->x_time ? CHART_X_DURATION : CHART_X_NUMBER;
+    co.x_integer = !o->x_time;
     c = chart_new_line(&co);
     if (!o->x_time)
         chart_set_xrange(c, lo, hi > lo ? hi : lo + 1);
     if (o->has_baseline)
         chart_add_hline(c, o->baseline, o->baseline_label);
     for (i = 0; rc == 0 && i < nexps; i++) {
+        int64_t start = run_start(exps[i], metrics, nmetrics);
+
         for (k = 0; rc == 0 && k < nmetrics; k++) {
             const struct view_metric *m = view_exp_metric(exps[i], metrics[k]);
-            struct push p = { NULL, o->x_time, t0 };
+            struct push p = { NULL, o->x_time, start };
 
             if (!m || m->count == 0)
                 continue;
@@ -177,6 +199,7 @@ int figure_bar(struct buf *out, const struct view *v,
     struct chart_opts co;
     struct chart *c;
     struct buf title = BUF_INIT, group = BUF_INIT;
+    const struct view_exp **sorted;
     struct metric_info info;
     int lower;
     size_t i, bars = 0;
@@ -192,6 +215,23 @@ int figure_bar(struct buf *out, const struct view *v,
     c = chart_new_bar(&co);
     if (o->has_baseline)
         chart_add_hline(c, o->baseline, o->baseline_label);
+    /* Bars by the group param's value, in numeric order (0.03, 0.1,
+     * 0.3), not in the order the experiments were made. */
+    sorted = xcalloc(nexps + 1, sizeof(*sorted));
+    for (i = 0; i < nexps; i++)
+        sorted[i] = exps[i];
+    for (i = 1; group_by && i < nexps; i++) {
+        const struct view_exp *x = sorted[i];
+        size_t j = i;
+
+        for (; j > 0 && model_param_cmp(view_exp_param(sorted[j - 1],
+                                                       group_by),
+                                        view_exp_param(x, group_by)) > 0;
+             j--)
+            sorted[j] = sorted[j - 1];
+        sorted[j] = x;
+    }
+    exps = sorted;
     for (i = 0; i < nexps; i++) {
         const struct view_metric *m = view_exp_metric(exps[i], metric);
         const char *param = group_by ? view_exp_param(exps[i], group_by) : NULL;
@@ -217,6 +257,7 @@ int figure_bar(struct buf *out, const struct view *v,
     else
         rc = chart_render(c, o->format, out);
     chart_free(c);
+    free(sorted);
     buf_release(&title);
     buf_release(&group);
     return rc;

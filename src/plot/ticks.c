@@ -117,6 +117,33 @@ void ticks_linear(struct ticks *out, double lo, double hi, int max_ticks)
     }
 }
 
+void ticks_integer(struct ticks *out, double lo, double hi, int max_ticks)
+{
+    int e;
+    size_t i;
+
+    ticks_linear(out, lo, hi, max_ticks);
+    if (out->step >= 1 && out->step == floor(out->step))
+        return;
+    /* Walk the ladder from 1 up, leaving out 2.5 (no whole steps). */
+    lo = out->lo;
+    hi = out->hi;
+    clear(out, lo, hi);
+    max_ticks = clamp_max(max_ticks);
+    for (e = 0;; e++) {
+        for (i = 0; i < sizeof(mantissas) / sizeof(mantissas[0]); i++) {
+            double step = scaled(mantissas[i], e);
+
+            if (step != floor(step))
+                continue;
+            if (count_in(lo, hi, step) <= max_ticks || e > 300) {
+                fill_multiples(out, mantissas[i], e);
+                return;
+            }
+        }
+    }
+}
+
 /* Adds v as a major tick when it lies in [lo, hi]. */
 static void add_major(struct ticks *out, double v)
 {

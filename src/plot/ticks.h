@@ -47,6 +47,11 @@ struct ticks {
  */
 void ticks_linear(struct ticks *out, double lo, double hi, int max_ticks);
 
+/* ticks_linear() for an axis of whole numbers (steps): the step is a
+ * whole number, at least 1, so a run of 5 steps gets 0 1 2 3 4, never
+ * 0.2. */
+void ticks_integer(struct ticks *out, double lo, double hi, int max_ticks);
+
 /*
  * Fills out with ticks for a log axis over [lo, hi], both > 0 (asserted).
  * Major ticks are powers of ten when the range spans at least about two

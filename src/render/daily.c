@@ -215,8 +215,8 @@ static void fit_slack(json_t *ctx)
 {
     static const char *const last[] = {
         "last", "takeaways", "other_notes", "next_done",
-        "blockers_resolved", "questions_answered", "decisions", "retracted",
-        NULL
+        "blockers_resolved", "questions_answered", "decisions",
+        "attachments", "retracted", NULL
     };
     static const char *const next[] = { "next_open", NULL };
     static const char *const blockers[] = {

@@ -130,6 +130,26 @@ static void safe_name(struct buf *out, const char *name)
         buf_puts(out, "image");
 }
 
+/* A relative path as a URL path: bytes other than letters, digits and
+ * "-._~/" percent-encoded, so "my report_files/x.png" is a link that
+ * CommonMark and browsers read as written. */
+static void url_path(struct buf *out, const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+            || (*p >= '0' && *p <= '9') || strchr("-._~/", *p)) {
+            buf_putc(out, (char)*p);
+        } else {
+            buf_putc(out, '%');
+            buf_putc(out, hex[*p >> 4]);
+            buf_putc(out, hex[*p & 15]);
+        }
+    }
+}
+
 static struct report_file *file_find(struct report *r, const char *path)
 {
     size_t i;
@@ -173,7 +193,7 @@ static void add_file(struct report *r, struct buf *src, const char *dir,
         buf_init(&f->data);
         buf_put(&f->data, data, len);
     }
-    buf_puts(src, path.ptr);
+    url_path(src, path.ptr);
     buf_release(&name);
     buf_release(&path);
 }

@@ -23,6 +23,7 @@
 #include "util/err.h"
 #include "util/font.h"
 #include "util/timeutil.h"
+#include "util/xalloc.h"
 
 /* ---- libharu plumbing --------------------------------------------------- */
 
@@ -70,15 +71,50 @@ static int load_fonts(struct deck *d)
     d->font = load_font(d, regular);
     d->bold = strcmp(bold, regular) ? load_font(d, bold) : d->font;
     d->mono = d->font;
+    d->font_path[0] = xstrdup(regular);
+    d->font_path[1] = xstrdup(bold);
+    d->font_path[2] = xstrdup(regular);
     if (font_find(&mono, "DejaVu Sans Mono", 0) == 0
-        && strcmp(mono, regular) != 0 && strcmp(mono, bold) != 0)
+        && strcmp(mono, regular) != 0 && strcmp(mono, bold) != 0) {
         d->mono = load_font(d, mono);
+        free(d->font_path[2]);
+        d->font_path[2] = xstrdup(mono);
+    }
     ll_error_clear();
 cleanup:
     free(regular);
     free(bold);
     free(mono);
     return rc;
+}
+
+HPDF_Font deck_fallback_font(struct deck *d, int k)
+{
+    const char *path, *name;
+    int index = 0;
+
+    if (k < 1)
+        return NULL;
+    if ((size_t)k > d->nfallback) {
+        d->fallback = xrealloc(d->fallback, (size_t)k * sizeof(*d->fallback));
+        memset(d->fallback + d->nfallback, 0,
+               ((size_t)k - d->nfallback) * sizeof(*d->fallback));
+        d->nfallback = (size_t)k;
+    }
+    if (!d->fallback[k - 1] && !deck_pdf_failed(d)) {
+        path = font_fallback_file(k, &index);
+        if (!path)
+            return NULL;
+        /* Embedded, as the main fonts are: the deck reads the same
+         * everywhere. A .ttc needs the face index. */
+        name = strstr(path, ".ttc") || strstr(path, ".TTC")
+                   ? HPDF_LoadTTFontFromFile2(d->pdf, path, (HPDF_UINT)index,
+                                              HPDF_TRUE)
+                   : HPDF_LoadTTFontFromFile(d->pdf, path, HPDF_TRUE);
+        d->fallback[k - 1] = name ? HPDF_GetFont(d->pdf, name, "UTF-8")
+                                  : NULL;
+    }
+    return d->fallback[k - 1];
 }
 
 HPDF_Outline deck_bookmark(struct deck *d, HPDF_Outline parent,
@@ -233,6 +269,7 @@ int deck_build(struct buf *out, int *pages_out, const struct view *v,
     d.o = o;
     d.title = o->title ? o->title : v->project ? v->project : "lablog";
     buf_init(&d.scratch);
+    buf_init(&d.run);
     buf_init(&d.footer);
     format_period(&d);
     buf_printf(&d.footer, "%s \xc2\xb7 %s", d.title, d.period);
@@ -252,7 +289,12 @@ int deck_build(struct buf *out, int *pages_out, const struct view *v,
     if (d.pdf)
         HPDF_Free(d.pdf);
     free(d.pages);
+    free(d.fallback);
+    free(d.font_path[0]);
+    free(d.font_path[1]);
+    free(d.font_path[2]);
     buf_release(&d.scratch);
+    buf_release(&d.run);
     buf_release(&d.footer);
     samples_release(&d);
     plan_release(&d.plan);

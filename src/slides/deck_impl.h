@@ -99,6 +99,10 @@ struct plan {
 struct deck {
     HPDF_Doc pdf;
     HPDF_Font font, bold, mono;
+    char *font_path[3];          /* their files: regular, bold, mono */
+    HPDF_Font *fallback;         /* glyph-fallback font k (util/font.h) is
+                                    fallback[k - 1]; NULL until needed */
+    size_t nfallback;
     HPDF_Page page;
     HPDF_Page *pages;
     size_t npages, cap_pages;
@@ -110,6 +114,7 @@ struct deck {
     char until[TIME_SHORT_SIZE];  /* and its last, as shown */
     char period[2 * TIME_SHORT_SIZE + 8]; /* "2026-11-13 – 2026-11-20" */
     struct buf scratch;
+    struct buf run;              /* one run of text being drawn */
     struct buf footer;           /* "project · period" under each slide */
     struct plan plan;
     void *samples;               /* samples.c: what its slides show */
@@ -127,6 +132,10 @@ struct agenda {
 
 /* Whether libharu has reported an error (every later call is skipped). */
 int deck_pdf_failed(const struct deck *d);
+
+/* Glyph-fallback font k (util/font.h), loaded into the document when
+ * first needed; NULL when it cannot be. */
+HPDF_Font deck_fallback_font(struct deck *d, int k);
 
 /* A bookmark to the current page under parent (NULL: top level). */
 HPDF_Outline deck_bookmark(struct deck *d, HPDF_Outline parent,

@@ -15,6 +15,7 @@
 
 #include "slides/deck_impl.h"
 #include "util/err.h"
+#include "util/font.h"
 #include "util/xalloc.h"
 
 #define CELL_PAD 5.0 /* left and right of a table cell's text */
@@ -37,16 +38,59 @@ static const struct rgb *style_color(int style, const struct rgb *base)
     return style & ST_MUTED ? &MUTED : base;
 }
 
+static const char *style_path(const struct deck *d, int style)
+{
+    if (style & MD_CODE)
+        return d->font_path[2];
+    return d->font_path[style & MD_BOLD ? 1 : 0];
+}
+
+/* Text in runs of one font each (util/font.h): the style's font, or a
+ * fallback for characters it lacks (CJK). */
+struct text_runs {
+    struct deck *d;
+    int style;
+    double size;
+    int draw;         /* 0: measure only */
+    double x, y;      /* where the next run starts (draw) */
+    double width;     /* the runs so far, in points */
+};
+
+static void text_run(void *ctx, int font, const char *s, size_t len)
+{
+    struct text_runs *t = ctx;
+    HPDF_Font f = font ? deck_fallback_font(t->d, font) : NULL;
+    HPDF_TextWidth tw;
+    double w;
+
+    if (!f)
+        f = style_font(t->d, t->style);
+    tw = HPDF_Font_TextWidth(f, (const HPDF_BYTE *)s, (HPDF_UINT)len);
+    w = tw.width * t->size / 1000.0;
+    if (t->draw && !deck_pdf_failed(t->d)) {
+        buf_reset(&t->d->run);
+        buf_put(&t->d->run, s, len);
+        HPDF_Page_BeginText(t->d->page);
+        HPDF_Page_SetFontAndSize(t->d->page, f, (HPDF_REAL)t->size);
+        HPDF_Page_SetTextMatrix(t->d->page, 1, 0,
+                                t->style & MD_EM ? 0.2f : 0, 1,
+                                (HPDF_REAL)(t->x + t->width),
+                                (HPDF_REAL)t->y);
+        HPDF_Page_ShowText(t->d->page, t->d->run.ptr);
+        HPDF_Page_EndText(t->d->page);
+    }
+    t->width += w;
+}
+
 double draw_measure(void *ctx, int style, const char *s, size_t len)
 {
     const struct measure *m = ctx;
-    HPDF_TextWidth tw;
+    struct text_runs t = { (struct deck *)m->d, style, m->size, 0, 0, 0, 0 };
 
     if (len == 0)
         return 0;
-    tw = HPDF_Font_TextWidth(style_font(m->d, style), (const HPDF_BYTE *)s,
-                             (HPDF_UINT)len);
-    return tw.width * m->size / 1000.0;
+    font_runs(style_path(m->d, style), s, len, text_run, &t);
+    return t.width;
 }
 
 double draw_text_width(const struct deck *d, int style, double size,
@@ -100,12 +144,12 @@ void draw_text(struct deck *d, int style, double size,
                   1.22 * size);
     HPDF_Page_SetRGBFill(d->page, (HPDF_REAL)c->r, (HPDF_REAL)c->g,
                          (HPDF_REAL)c->b);
-    HPDF_Page_BeginText(d->page);
-    HPDF_Page_SetFontAndSize(d->page, style_font(d, style), (HPDF_REAL)size);
-    HPDF_Page_SetTextMatrix(d->page, 1, 0, style & MD_EM ? 0.2f : 0, 1,
-                            (HPDF_REAL)x, (HPDF_REAL)y);
-    HPDF_Page_ShowText(d->page, d->scratch.ptr);
-    HPDF_Page_EndText(d->page);
+    {
+        struct text_runs t = { d, style, size, 1, x, y, 0 };
+
+        font_runs(style_path(d, style), d->scratch.ptr, d->scratch.len,
+                  text_run, &t);
+    }
 }
 
 double draw_text_line(struct deck *d, int style, double size,

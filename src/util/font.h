@@ -14,6 +14,8 @@
 #ifndef LABLOG_UTIL_FONT_H
 #define LABLOG_UTIL_FONT_H
 
+#include <stddef.h>
+
 /* The family the plots and slides use unless told otherwise. */
 #define FONT_DEFAULT_FAMILY "DejaVu Sans"
 
@@ -30,6 +32,25 @@
  * gives a readable file; *path_out is then NULL.
  */
 int font_find(char **path_out, const char *family, int bold);
+
+/*
+ * Glyph fallback: text is drawn in runs, each in one font. Font 0 is the
+ * main font (the file main_path); characters it lacks go to the first
+ * font fontconfig knows that has them (a CJK font for Chinese, say),
+ * numbered from 1 in the order this process first needed them. A
+ * character no font has stays in the run around it (drawn as the main
+ * font's box). Control characters and ASCII never leave font 0.
+ */
+typedef void font_run_fn(void *ctx, int font, const char *s, size_t len);
+
+/* Calls fn for each run of s[0..len) (UTF-8; invalid bytes stay in the
+ * run they are in), in order. */
+void font_runs(const char *main_path, const char *s, size_t len,
+               font_run_fn *fn, void *ctx);
+
+/* The file of fallback font k (>= 1) and its face index in a collection
+ * (.ttc); NULL for an unknown k. Borrowed until font_cleanup(). */
+const char *font_fallback_file(int k, int *index_out);
 
 /* Releases fontconfig's process-wide state (FcFini). Safe to call when
  * font_find() was never called; font_find() may be called again after. */

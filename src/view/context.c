@@ -729,11 +729,14 @@ json_t *context_last(const struct view *v, json_t *exps)
     for (i = 0; i < nt; i++) {
         size_t n = 0;
 
-        if (done[i])
+        /* A file attached to a run is listed as an attachment: it is no
+         * news of the run, which an earlier update already reported. */
+        if (done[i] || (!touched[i]->changed && !touched[i]->nnotes))
             continue;
         mine[n++] = touched[i];
         for (j = i + 1; j < nt; j++)
-            if (!done[j] && view_exp_repeats(touched[i], touched[j])) {
+            if (!done[j] && (touched[j]->changed || touched[j]->nnotes)
+                && view_exp_repeats(touched[i], touched[j])) {
                 mine[n++] = touched[j];
                 done[j] = 1;
             }

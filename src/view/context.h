@@ -66,9 +66,10 @@ char *context_distinct_params_max(const struct view *v,
                                   const struct view_exp *x, size_t max);
 
 /* The period's results, one line each: an experiment touched in the
- * period (its object from exps, context_exp_with()'s, in the same
- * order), or the seeds of one setting together ("setting": true, with
- * "seeds", "members" and mean ± sd key results). */
+ * period by more than an attachment (its object from exps,
+ * context_exp_with()'s, in the same order), or the seeds of one setting
+ * together ("setting": true, with "seeds", "members" and mean ± sd key
+ * results). */
 json_t *context_last(const struct view *v, json_t *exps);
 
 /* "3h 12m", "45s", "2d 4h". */

@@ -257,7 +257,7 @@ static void add_exp(struct fold *f, const struct entry *e, json_t *data)
             x->seed_params[x->nseed_params++] =
                 arena_strdup(a, json_string_value(json_array_get(seeds, i)));
     if (view_in_period(v, e->ts))
-        x->touched = 1;
+        x->touched = x->changed = 1;
 }
 
 static void apply_status(struct fold *f, const struct entry *e, json_t *data)
@@ -298,7 +298,7 @@ static void apply_status(struct fold *f, const struct entry *e, json_t *data)
         x->signal = (int)json_integer_value(json_object_get(data, "signal"));
     }
     if (view_in_period(f->v, e->ts))
-        x->touched = 1;
+        x->touched = x->changed = 1;
 }
 
 static void add_item(struct fold *f, const struct entry *e, json_t *data)
@@ -413,7 +413,7 @@ static void touch_measured(struct view *v, const struct entry *e, json_t *data)
     size_t i;
 
     if (x)
-        x->touched = 1;
+        x->touched = x->changed = 1;
     for (i = 0; i < json_array_size(exps); i++) {
         json_t *it = json_array_get(exps, i);
 
@@ -421,7 +421,7 @@ static void touch_measured(struct view *v, const struct entry *e, json_t *data)
         x = json_is_string(it) ? exp_by_uid(v, json_string_value(it))
                                : exp_by_id(v, json_integer_value(it));
         if (x)
-            x->touched = 1;
+            x->touched = x->changed = 1;
     }
 }
 
@@ -789,7 +789,7 @@ int view_exp_metrics(struct view *v, struct view_exp *exp)
 
         /* Points arrived in the period: the experiment has news. */
         if (vm->count > vm->prev_count)
-            exp->touched = 1;
+            exp->touched = exp->changed = 1;
     }
     return rc;
 }

@@ -85,7 +85,10 @@ struct view_exp {
     size_t nseed_params;
     struct model_run run;     /* the fields above, as model/group.h reads
                                  them */
-    int touched;      /* created, changed, noted or measured in the period */
+    int touched;      /* created, changed, noted, measured or attached to
+                         in the period */
+    int changed;      /* created, its status changed or measured in the
+                         period: news of its own, not only notes or files */
     int ended_in_period; /* reached done/failed/abandoned in the period */
     size_t nnotes;    /* notes about it in the period (not retracted) */
     size_t ntakeaways;

@@ -1,0 +1,123 @@
+#!/bin/sh
+# Renderers that tell the truth (issue 9 §3): each check here failed on the
+# renderers before src/model/ and the view snapshot.
+. "$LABLOG_TOP/tests/cli/lib.sh"
+
+sh "$LABLOG_TOP/samples/build.sh" "$TMP/sample" >/dev/null 2>&1
+export LABLOG_DB="$TMP/sample/lablog.db" LABLOG_NOW=2026-11-20T17:00:00Z
+mkdir out && cd out || exit 1
+
+# ---- the report's image links ------------------------------------------
+
+test_expect 'report -o "my report.md": every image link parses in CommonMark' '
+    lablog report -o "my report.md" &&
+    n=$(grep -c "^!\[" "my report.md") && test "$n" -gt 0 &&
+    cmark "my report.md" >out.html &&
+    test "$(grep -o "<img src=\"[^\"]*\"" out.html | wc -l)" = "$n" &&
+    grep -o "<img src=\"[^\"]*\"" out.html | sed "s/<img src=\"//; s/\"$//" |
+        python3 -c "
+import os, sys, urllib.parse
+for line in sys.stdin:
+    p = urllib.parse.unquote(line.strip())
+    assert os.path.isfile(p), p
+"
+'
+cd "$TMP" || exit 1
+
+# ---- a file attached to a finished run is not news of the run ----------
+
+mkdir attach && cd attach || exit 1
+export LABLOG_DB="$TMP/attach/lablog.db"
+LABLOG_NOW=2026-11-18T09:00:00Z lablog init --name att >/dev/null 2>&1
+LABLOG_NOW=2026-11-18T09:00:00Z lablog exp new lr1.0-s0 --param lr=1.0 --param seed=0 >/dev/null
+LABLOG_NOW=2026-11-18T10:00:00Z lablog metric --exp lr1.0-s0 --step 0 acc=0.7 >/dev/null
+LABLOG_NOW=2026-11-18T11:00:00Z lablog exp done lr1.0-s0 >/dev/null
+echo "a,b" >curve.csv
+LABLOG_NOW=2026-11-19T15:00:00Z lablog attach curve.csv --exp lr1.0-s0 --caption "loss curve" >/dev/null
+test_expect "a Thursday attachment does not make Friday's daily repeat 'done'" '
+    LABLOG_NOW=2026-11-19T09:00:00Z lablog daily --format text >thu &&
+    grep -q "^- lr1.0-s0 .*finished" thu &&
+    LABLOG_NOW=2026-11-20T09:00:00Z lablog daily --format text >fri &&
+    ! grep -q "^- lr1.0-s0" fri &&
+    grep -q "^- Attached: curve.csv - loss curve (lr1.0-s0)$" fri
+'
+cd "$TMP" || exit 1
+
+# ---- plots ---------------------------------------------------------------
+
+mkdir plots && cd plots || exit 1
+export LABLOG_DB="$TMP/plots/lablog.db" LABLOG_NOW=2026-11-19T09:00:00Z
+lablog init --name plots >/dev/null 2>&1
+names=
+i=1
+while [ $i -le 12 ]; do
+    lablog exp new r$i >/dev/null
+    for s in 0 1 2 3 4; do
+        LABLOG_NOW=2026-11-$((10 + i))T09:0${s}:00Z lablog metric --exp r$i --step $s \
+            loss=$(python3 -c "print(round(2 - $s * 0.1 - $i * 0.05, 3))") >/dev/null
+    done
+    names="$names${names:+,}r$i"
+    i=$((i + 1))
+done
+for lr in 0.1 0.03 0.3; do
+    lablog exp new lr$lr --param lr=$lr >/dev/null
+    lablog metric --exp lr$lr --step 0 loss=$lr >/dev/null
+done
+pdf_text() { pdftotext -layout "$1" - 2>/dev/null; }
+test_expect '--bar --log-y draws a log axis' '
+    lablog plot --exp lr0.1,lr0.03,lr0.3 --metric loss --bar last -o lin.png &&
+    lablog plot --exp lr0.1,lr0.03,lr0.3 --metric loss --bar last --log-y -o log.png &&
+    ! cmp -s lin.png log.png &&
+    lablog plot --exp lr0.1,lr0.03,lr0.3 --metric loss --bar last -o lin.pdf &&
+    lablog plot --exp lr0.1,lr0.03,lr0.3 --metric loss --bar last --log-y -o log.pdf &&
+    pdf_text lin.pdf | grep -q "^ *0 *$" &&
+    ! pdf_text log.pdf | grep -q "^ *0 *$" &&
+    pdf_text log.pdf | grep -q "^ *0.05 *$"
+'
+test_expect '--group-by bars follow the values in numeric order' '
+    lablog plot --exp lr0.1,lr0.03,lr0.3 --metric loss --bar last --group-by lr -o g.pdf &&
+    pdf_text g.pdf | grep "lr=" | tr -s " " | grep -q "lr=0.03 lr=0.1 lr=0.3"
+'
+test_expect 'a short run gets whole step ticks' '
+    lablog plot --exp r1 --metric loss -o short.pdf &&
+    pdf_text short.pdf | grep -q "^ *0 *1 *2 *3 *4 *$" &&
+    ! pdf_text short.pdf | grep -q "0\.5 *1 *1\.5"
+'
+test_expect 'after the colours run out, lines are dashed' '
+    lablog plot --exp "$names" --metric loss -o many.svg &&
+    grep -q "stroke-dasharray" many.svg &&
+    lablog plot --exp r1,r2,r3 --metric loss -o few.svg &&
+    ! grep -q "stroke-dasharray" few.svg
+'
+test_expect '--x time counts each run from its own start' '
+    lablog plot --exp r1,r2,r3 --metric loss --x time -o time.pdf &&
+    pdf_text time.pdf >time.txt &&
+    grep -q "4m" time.txt &&
+    ! grep -q "[0-9]d" time.txt
+'
+cd "$TMP" || exit 1
+
+# ---- CJK text: fontconfig's fallback for glyphs DejaVu Sans lacks -------
+
+mkdir cjk && cd cjk || exit 1
+export LABLOG_DB="$TMP/cjk/lablog.db" LABLOG_NOW=2026-11-19T09:00:00Z
+lablog init --name "中文项目" >/dev/null 2>&1
+lablog exp new exp-a >/dev/null
+lablog metric --exp exp-a --step 0 准确率=0.5 >/dev/null
+lablog metric --exp exp-a --step 1 准确率=0.7 >/dev/null
+lablog note --exp exp-a --takeaway "准确率提高了 **20%**，样本更流畅。" >/dev/null
+test_expect 'CJK text draws in plots (a CJK font is embedded, the text extracts)' '
+    fc-list :lang=zh | grep -q . &&
+    lablog plot --exp exp-a --metric 准确率 --title "准确率曲线" -o p.pdf &&
+    pdffonts p.pdf 2>/dev/null | grep -q "WenQuanYi" &&
+    pdftotext p.pdf - 2>/dev/null | grep -q "^准确率曲线$"
+'
+test_expect 'CJK text draws in slides' '
+    LABLOG_NOW=2026-11-20T09:00:00Z lablog slides --title "周会" -o d.pdf 2>/dev/null &&
+    pdffonts d.pdf 2>/dev/null | grep -q "WenQuanYi" &&
+    pdftotext d.pdf - 2>/dev/null >d.txt &&
+    grep -q "准确率提高了 20%，样本更流畅。" d.txt &&
+    grep -q "^周会$" d.txt
+'
+cd "$TMP" || exit 1
+test_done
