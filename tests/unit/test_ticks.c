@@ -219,8 +219,34 @@ static void test_format_duration(void)
     STR_EQ(ticks_format_duration(b, sizeof(b), 0, 60), "0");
 }
 
+/* Whole-number axes: a step of at least 1, never 2.5. */
+static void test_integer(void)
+{
+    struct ticks t;
+    double lo, hi;
+    size_t i;
+
+    ticks_integer(&t, 0, 4, 10);
+    STR_EQ(labels(&t, 0), "0 1 2 3 4");
+    ticks_integer(&t, 0, 1, 10);
+    STR_EQ(labels(&t, 0), "0 1");
+    ticks_integer(&t, 0, 3000, 8);
+    OK(well_formed(&t, 8));
+    DBL_EQ(t.step, 500, 0);
+    for (hi = 1; hi < 60; hi += 1.0) {
+        for (lo = 0; lo < 3; lo += 1.0) {
+            ticks_integer(&t, lo, hi + lo, 7);
+            OK(t.step >= 1 && t.step == floor(t.step));
+            OK(t.len >= 1 && t.len <= 7);
+            for (i = 0; i < t.len; i++)
+                OK(t.items[i] == floor(t.items[i]));
+        }
+    }
+}
+
 int main(void)
 {
+    RUN(test_integer);
     RUN(test_unit_range);
     RUN(test_tiny_range);
     RUN(test_wide_range);
