@@ -5,8 +5,10 @@
 #   daily/small.slack.txt daily/small.text.txt daily/small.md
 #   report/small.md report/small.html report/small-thursday.md
 #   daily/sample.slack.txt daily/sample.text.txt daily/sample.md
-#   report/sample.md report/sample.html
+#   report/sample.md report/sample.html daily/sample-all.text.txt
 #   samples/report.md samples/report.html
+#   daily/busy.slack.txt daily/busy.text.txt (tests/golden/busy-day.sh)
+#   daily/messy.slack.txt report/messy.md (tests/golden/messy-week.sh)
 #
 # The small project is built by tests/golden/small-project.sh in a
 # temporary directory with a fixed clock, author, time zone and an empty
@@ -52,6 +54,7 @@ lablog report -o "$tmp/sample/report.md"
 lablog report -o "$tmp/sample/report.html"
 normalize_machine "$top" <"$tmp/sample/report.md" >"$gold/report/sample.md"
 normalize_machine "$top" <"$tmp/sample/report.html" >"$gold/report/sample.html"
+lablog daily --format text --since 2026-11-01 >"$gold/daily/sample-all.text.txt"
 # The samples project: examples in the report.
 mkdir -p "$gold/samples" "$tmp/samples"
 (
@@ -63,4 +66,19 @@ mkdir -p "$gold/samples" "$tmp/samples"
     LABLOG_NOW=2026-11-20T09:00:00Z lablog report -o report.html &&
     cp report.md report.html "$gold/samples/"
 )
+# A busy day (Slack must collapse it) and a messy week.
+unset LABLOG_DB
+mkdir "$tmp/busy" && cd "$tmp/busy"
+. "$gold/busy-day.sh"
+build_busy_day 2>/dev/null
+export LABLOG_NOW=2026-11-20T09:00:00Z
+lablog daily --format slack >"$gold/daily/busy.slack.txt"
+lablog daily --format text >"$gold/daily/busy.text.txt"
+mkdir "$tmp/messy" && cd "$tmp/messy"
+. "$gold/messy-week.sh"
+build_messy_week 2>/dev/null
+export LABLOG_NOW=2026-11-20T10:00:00Z
+lablog daily --format slack --since 2026-11-16 >"$gold/daily/messy.slack.txt"
+lablog report -o report.md
+cp report.md "$gold/report/messy.md"
 echo "golden.sh: wrote $(cd "$gold" && ls daily/* report/* | tr '\n' ' ')"

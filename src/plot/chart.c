@@ -282,6 +282,15 @@ void chart_add_bar(struct chart *c, const char *group, const char *series,
     b->n = n;
 }
 
+void chart_add_bar_failed(struct chart *c, const char *group,
+                          const char *series)
+{
+    struct chart_bar *b = find_bar(c, group, series);
+
+    b->sampled = 1;
+    b->n_failed++;
+}
+
 void chart_add_bar_sample(struct chart *c, const char *group,
                           const char *series, double value)
 {

@@ -162,6 +162,14 @@ void chart_add_bar_sample(struct chart *c, const char *group,
                           const char *series, double value);
 
 /*
+ * Bar charts: counts a run of the bar (group, series) that failed or
+ * diverged: it is not averaged in, and the bar notes "k failed" above
+ * it, so a broken run is never hidden in a mean.
+ */
+void chart_add_bar_failed(struct chart *c, const char *group,
+                          const char *series);
+
+/*
  * Draws the chart and appends the bytes to out (which the caller owns).
  * May be called several times (a PNG, then a PDF of the same chart).
  *

@@ -138,9 +138,15 @@ static void value_text(const struct bar_layout *l, const struct chart_bar *b,
     }
 }
 
+/* "2 NaN", "1 failed", "1 NaN, 1 failed": the runs the bar leaves out. */
 static void nan_text(const struct chart_bar *b, char *dst, size_t cap)
 {
-    snprintf(dst, cap, "%zu NaN", b->n_bad);
+    if (b->n_bad && b->n_failed)
+        snprintf(dst, cap, "%zu NaN, %zu failed", b->n_bad, b->n_failed);
+    else if (b->n_failed)
+        snprintf(dst, cap, "%zu failed", b->n_failed);
+    else
+        snprintf(dst, cap, "%zu NaN", b->n_bad);
 }
 
 /* --- ranges and titles --------------------------------------------------- */
@@ -384,8 +390,8 @@ static void draw_labels(struct frame *f, const struct bar_layout *l,
                    up ? TEXT_BASELINE : TEXT_TOP);
         y += (up ? -1.2 : 1.2) * size;
     }
-    if (!isfinite(m) || b->n_bad > 0) {
-        if (isfinite(m))
+    if (!isfinite(m) || b->n_bad > 0 || b->n_failed > 0) {
+        if (isfinite(m) || b->n_failed)
             nan_text(b, s, sizeof(s));
         else
             snprintf(s, sizeof(s), "NaN");

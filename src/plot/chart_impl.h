@@ -52,6 +52,7 @@ struct chart_bar {
     double std;    /* half the error bar; 0 for none */
     size_t n;      /* runs behind the bar */
     size_t n_bad;  /* runs with a non-finite value (samples only) */
+    size_t n_failed; /* runs left out as failed (chart_add_bar_failed) */
     double m2;     /* Welford sum of squared deviations (samples only) */
     int sampled;   /* made by chart_add_bar_sample() */
 };

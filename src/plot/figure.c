@@ -168,8 +168,17 @@ int figure_line(struct buf *out, const struct view *v,
     c = chart_new_line(&co);
     if (!o->x_time)
         chart_set_xrange(c, lo, hi > lo ? hi : lo + 1);
-    if (o->has_baseline)
+    if (o->has_baseline) {
         chart_add_hline(c, o->baseline, o->baseline_label);
+    } else if (nmetrics == 1) {
+        struct metric_info info;
+
+        /* The chance level someone declared (metric-info --chance): a
+         * loss or an accuracy means little without it. */
+        view_metric_info(v, metrics[0], &info);
+        if (info.has_chance && !(o->log_y && info.chance <= 0))
+            chart_add_hline(c, info.chance, "chance");
+    }
     for (i = 0; rc == 0 && i < nexps; i++) {
         int64_t start = run_start(exps[i], metrics, nmetrics);
 
@@ -215,6 +224,8 @@ int figure_bar(struct buf *out, const struct view *v,
     c = chart_new_bar(&co);
     if (o->has_baseline)
         chart_add_hline(c, o->baseline, o->baseline_label);
+    else if (info.has_chance && !(o->log_y && info.chance <= 0))
+        chart_add_hline(c, info.chance, "chance");
     /* Bars by the group param's value, in numeric order (0.03, 0.1,
      * 0.3), not in the order the experiments were made. */
     sorted = xcalloc(nexps + 1, sizeof(*sorted));
@@ -237,6 +248,15 @@ int figure_bar(struct buf *out, const struct view *v,
         const char *param = group_by ? view_exp_param(exps[i], group_by) : NULL;
         double value;
 
+        if (group_by && view_exp_broken(exps[i])) {
+            /* Counted above its bar, never averaged into it (even a run
+             * that died before its first point). */
+            buf_reset(&group);
+            buf_printf(&group, "%s=%s", group_by, param ? param : "?");
+            chart_add_bar_failed(c, group.ptr, NULL);
+            bars += m && m->count;
+            continue;
+        }
         if (!m || m->count == 0)
             continue;
         if (mode == FIGURE_BAR_LAST)

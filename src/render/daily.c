@@ -183,50 +183,128 @@ static size_t item_size(json_t *it)
     return n;
 }
 
-/* Keeps the items of the named lists, in order, while they fit in budget
- * bytes; each list that loses items gets "KEY_more": how many. */
-static void fit_section(json_t *ctx, const char *const *keys, size_t budget)
+static size_t list_size(json_t *ctx, const char *key)
 {
-    size_t used = 0, k;
+    json_t *list = json_object_get(ctx, key);
+    size_t i, n = 0;
 
-    for (k = 0; keys[k]; k++) {
-        json_t *list = json_object_get(ctx, keys[k]);
-        size_t i, n = json_array_size(list);
-        char more[64];
+    for (i = 0; i < json_array_size(list); i++)
+        n += item_size(json_array_get(list, i));
+    return n;
+}
 
-        for (i = 0; i < n; i++) {
-            size_t size = item_size(json_array_get(list, i));
+static size_t lists_size(json_t *ctx, const char *const *keys)
+{
+    size_t n = 0, k;
 
-            if (used + size > budget && used > 0)
-                break; /* the first item is always kept */
-            used += size;
-        }
-        if (i == n)
-            continue;
-        snprintf(more, sizeof(more), "%s_more", keys[k]);
-        json_object_set_new(ctx, more, json_integer((json_int_t)(n - i)));
-        while (json_array_size(list) > i)
-            json_array_remove(list, i);
-        used = budget; /* later lists of the section get nothing */
+    for (k = 0; keys[k]; k++)
+        n += list_size(ctx, keys[k]);
+    return n;
+}
+
+/* Drops items from the end of list key until the section (of size *used)
+ * fits in budget, at least one item kept; records "KEY_more". */
+static void cut_list(json_t *ctx, const char *key, size_t *used,
+                     size_t budget)
+{
+    json_t *list = json_object_get(ctx, key);
+    size_t n = json_array_size(list), kept = n;
+    char more[64];
+
+    while (*used > budget && kept > 1) {
+        *used -= item_size(json_array_get(list, kept - 1));
+        json_array_remove(list, --kept);
     }
+    if (kept == n)
+        return;
+    snprintf(more, sizeof(more), "%s_more", key);
+    json_object_set_new(ctx, more, json_integer((json_int_t)(n - kept)));
+    json_object_set_new(ctx, "trimmed", json_true());
+}
+
+/* Shortens one text key of every item of list to at most max bytes (an
+ * ellipsis marks the cut), for lists that are never dropped. */
+static void shorten_list(json_t *ctx, const char *key, const char *field,
+                         size_t max)
+{
+    json_t *list = json_object_get(ctx, key);
+    size_t i;
+
+    for (i = 0; i < json_array_size(list); i++) {
+        json_t *it = json_array_get(list, i);
+        const char *text = json_string_value(json_object_get(it, field));
+        size_t len = text ? strlen(text) : 0, cut;
+        struct buf b = BUF_INIT;
+
+        if (len <= max)
+            continue;
+        cut = slack_cut(text, len, max - strlen(ELLIPSIS));
+        buf_put(&b, text, cut);
+        buf_puts(&b, ELLIPSIS);
+        if (fences(b.ptr, b.len) % 2)
+            buf_puts(&b, "\n```");
+        json_object_set_new(it, field, json_stringn(b.ptr, b.len));
+        buf_release(&b);
+        json_object_set_new(ctx, "trimmed", json_true());
+    }
+}
+
+/*
+ * One section of the update in budget bytes. The lists in keep are never
+ * dropped (takeaways, decisions, next steps, blockers): when they alone are
+ * too long their items are shortened, and only when even that is not
+ * enough are their last items counted in "KEY_more". The lists in cut go,
+ * last first, before any of that.
+ */
+static void fit_section(json_t *ctx, const char *const *keep,
+                        const char *const *cut, size_t budget)
+{
+    static const size_t shorter[] = { 300, 160 };
+    size_t used = lists_size(ctx, keep) + lists_size(ctx, cut), k, n, i;
+
+    for (n = 0; cut[n]; n++)
+        ;
+    for (k = n; k-- > 0 && used > budget;)
+        cut_list(ctx, cut[k], &used, budget);
+    for (i = 0; i < 2 && used > budget; i++) {
+        for (k = 0; keep[k]; k++)
+            shorten_list(ctx, keep[k], "body", shorter[i]);
+        used = lists_size(ctx, keep) + lists_size(ctx, cut);
+    }
+    /* The last resort: the ends of the kept lists, counted. */
+    for (n = 0; keep[n]; n++)
+        ;
+    for (k = n; k-- > 0 && used > budget;)
+        cut_list(ctx, keep[k], &used, budget);
 }
 
 static void fit_slack(json_t *ctx)
 {
-    static const char *const last[] = {
-        "last", "takeaways", "other_notes", "next_done",
-        "blockers_resolved", "questions_answered", "decisions",
-        "attachments", "retracted", NULL
+    static const char *const last_keep[] = { "takeaways", "decisions", NULL };
+    static const char *const last_cut[] = {
+        "last", "other_notes", "next_done", "blockers_resolved",
+        "questions_answered", "attachments", "retracted", NULL
     };
-    static const char *const next[] = { "next_open", NULL };
-    static const char *const blockers[] = {
-        "blockers_open", "questions_open", NULL
-    };
+    static const char *const next_keep[] = { "next_open", NULL };
+    static const char *const none[] = { NULL };
+    static const char *const blockers_keep[] = { "blockers_open", NULL };
+    static const char *const blockers_cut[] = { "questions_open", NULL };
     size_t budget = DAILY_SLACK_MAX_SECTION - 200; /* heads and notes */
 
-    fit_section(ctx, last, budget);
-    fit_section(ctx, next, budget);
-    fit_section(ctx, blockers, budget);
+    /* Too long: experiments collapse into their groups before anything
+     * is cut ("lr sweep, 4 x 3 seeds: best lr=0.3, ..."). */
+    if (lists_size(ctx, last_keep) + lists_size(ctx, last_cut) > budget) {
+        json_t *grouped = json_object_get(ctx, "last_grouped");
+
+        if (json_array_size(grouped)
+            < json_array_size(json_object_get(ctx, "last"))) {
+            json_object_set(ctx, "last", grouped);
+            json_object_set_new(ctx, "trimmed", json_true());
+        }
+    }
+    fit_section(ctx, last_keep, last_cut, budget);
+    fit_section(ctx, next_keep, none, budget);
+    fit_section(ctx, blockers_keep, blockers_cut, budget);
 }
 
 /* Cuts a rendered message longer than DAILY_SLACK_MAX_TOTAL at a line end

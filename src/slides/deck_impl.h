@@ -156,11 +156,6 @@ void plan_release(struct plan *p);
 size_t plan_pick_results(const struct view_exp *x, const char **out,
                          size_t max);
 
-/* Reorders names so that the metrics the notes talk about come first,
- * keeping the order otherwise (a stable insertion sort). */
-void plan_by_mentions(const struct view *v, const struct result *r,
-                      const char **names, size_t n);
-
 /* The params whose values differ among the members (a missing param
  * differs too), seeds included; written to keys, returns how many. */
 size_t plan_varying_params(const struct result *r, const char **keys,

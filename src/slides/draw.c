@@ -179,7 +179,7 @@ double draw_text_line(struct deck *d, int style, double size,
  * with an ellipsis when more would follow). With draw 0 it only measures.
  * Returns the height taken. */
 static double draw_runs(struct deck *d, const struct layout_run *runs,
-                        size_t n, const struct box *b, int draw)
+                        size_t n, const struct box *b, int draw, int more)
 {
     struct measure m = { d, b->size };
     struct layout_text t = { 0 };
@@ -189,6 +189,8 @@ static double draw_runs(struct deck *d, const struct layout_run *runs,
     layout_wrap(&t, runs, n, b->w, draw_measure, &m);
     layout_truncate(&t, (size_t)floor((b->h + 0.01) / lh), b->w, runs,
                     draw_measure, &m);
+    if (more)
+        layout_more(&t, b->w, runs, draw_measure, &m);
     for (i = 0; draw && i < t.nlines; i++) {
         const struct layout_line *l = &t.lines[i];
         double y = b->top - ASCENT * b->size - (double)i * lh;
@@ -210,8 +212,9 @@ static double draw_runs(struct deck *d, const struct layout_run *runs,
     return used;
 }
 
-double draw_doc(struct deck *d, const struct md_doc *doc,
-                const struct box *b, int draw)
+/* How many of doc's blocks fit in b (each at least its first line). */
+static size_t blocks_that_fit(struct deck *d, const struct md_doc *doc,
+                              const struct box *b)
 {
     double y = b->top, gap = 0.35 * b->size, lh = b->size * LEAD;
     size_t i;
@@ -229,12 +232,39 @@ double draw_doc(struct deck *d, const struct md_doc *doc,
         bb.w = b->w - indent;
         bb.top = y;
         bb.h = b->h - (b->top - y);
+        y -= draw_runs(d, blk->runs, blk->nruns, &bb, 0, 0);
+    }
+    return i;
+}
+
+double draw_doc(struct deck *d, const struct md_doc *doc,
+                const struct box *b, int draw)
+{
+    double y = b->top, gap = 0.35 * b->size, lh = b->size * LEAD;
+    /* Blocks left out (the rest of a multi-line note) end the last one
+     * shown with an ellipsis. */
+    size_t fit = blocks_that_fit(d, doc, b), i;
+
+    for (i = 0; i < fit; i++) {
+        const struct md_block *blk = &doc->blocks[i];
+        double indent = blk->level * 1.3 * b->size;
+        struct box bb = *b;
+
+        if (i > 0)
+            y -= gap;
+        if (b->top - y + lh > b->h + 0.01)
+            break;
+        bb.x = b->x + indent;
+        bb.w = b->w - indent;
+        bb.top = y;
+        bb.h = b->h - (b->top - y);
         if (draw && blk->marker[0])
             draw_text(d, 0, b->size, &MUTED, bb.x - 0.35 * b->size
                       - draw_text_width(d, 0, b->size, blk->marker),
                       y - ASCENT * b->size, blk->marker,
                       strlen(blk->marker));
-        y -= draw_runs(d, blk->runs, blk->nruns, &bb, draw);
+        y -= draw_runs(d, blk->runs, blk->nruns, &bb, draw,
+                       i + 1 == fit && fit < doc->nblocks);
     }
     return b->top - y;
 }
@@ -249,7 +279,7 @@ static double plain_text(struct deck *d, const char *text, int style,
     r.text = text;
     r.len = strlen(text);
     r.style = style;
-    return draw_runs(d, &r, 1, b, draw);
+    return draw_runs(d, &r, 1, b, draw, 0);
 }
 
 double draw_plain(struct deck *d, const char *text, int style,

@@ -290,18 +290,13 @@ static void drop_last_char(struct layout_text *t, struct layout_line *l,
                      : 0;
 }
 
-void layout_truncate(struct layout_text *t, size_t max_lines, double width,
-                     const struct layout_run *runs, layout_measure_fn *measure,
-                     void *ctx)
+/* Sets t->cut and shortens its last line until the ellipsis fits. */
+static void cut_last_line(struct layout_text *t, double width,
+                          const struct layout_run *runs,
+                          layout_measure_fn *measure, void *ctx)
 {
-    struct layout_line *l;
+    struct layout_line *l = &t->lines[t->nlines - 1];
 
-    if (max_lines < 1)
-        max_lines = 1;
-    if (t->nlines <= max_lines)
-        return;
-    t->nlines = max_lines;
-    l = &t->lines[max_lines - 1];
     t->nfrags = l->frag + l->nfrags;
     t->cut = 1;
     while (l->nfrags) {
@@ -313,6 +308,26 @@ void layout_truncate(struct layout_text *t, size_t max_lines, double width,
             break;
         drop_last_char(t, l, runs, measure, ctx);
     }
+}
+
+void layout_truncate(struct layout_text *t, size_t max_lines, double width,
+                     const struct layout_run *runs, layout_measure_fn *measure,
+                     void *ctx)
+{
+    if (max_lines < 1)
+        max_lines = 1;
+    if (t->nlines <= max_lines)
+        return;
+    t->nlines = max_lines;
+    cut_last_line(t, width, runs, measure, ctx);
+}
+
+void layout_more(struct layout_text *t, double width,
+                 const struct layout_run *runs, layout_measure_fn *measure,
+                 void *ctx)
+{
+    if (t->nlines && !t->cut)
+        cut_last_line(t, width, runs, measure, ctx);
 }
 
 void layout_text_release(struct layout_text *t)

@@ -81,6 +81,13 @@ void layout_truncate(struct layout_text *t, size_t max_lines, double width,
                      const struct layout_run *runs, layout_measure_fn *measure,
                      void *ctx);
 
+/* Marks t as followed by text that is not shown (a block of the same note
+ * left out): as layout_truncate() does for its own lines, the last line is
+ * shortened until an ellipsis fits, and t->cut is set. */
+void layout_more(struct layout_text *t, double width,
+                 const struct layout_run *runs, layout_measure_fn *measure,
+                 void *ctx);
+
 void layout_text_release(struct layout_text *t);
 
 /*

@@ -3,8 +3,9 @@
  * The deck's plan, decided from the view before anything is drawn: which
  * experiments get a results slide, grouped how (a shared tag, or one param
  * that differs) and in what order (most decision-relevant first), which go
- * to the appendix, which metrics a slide compares (the ones the notes talk
- * about first), and how the meeting's minutes split over the agenda.
+ * to the appendix (failed runs with nothing to show among them), and how
+ * the meeting's minutes split over the agenda. Which metrics a slide
+ * compares is the metrics' roles' business (view_pick_metrics()).
  */
 #include <ctype.h>
 #include <math.h>
@@ -23,66 +24,22 @@ size_t plan_pick_results(const struct view_exp *x, const char **out,
     return view_pick_metrics(x, VIEW_PICK_RESULTS, out, max);
 }
 
-/* Whether text mentions metric as a word, case-insensitively, as written
- * or with '_' read as a space ("win rate" for win_rate). */
-static int mentions(const char *text, const char *metric)
-{
-    size_t n = strlen(metric), i, k;
-
-    for (i = 0; n && text[i]; i++) {
-        if (i > 0 && isalnum((unsigned char)text[i - 1]))
-            continue;
-        for (k = 0; k < n && text[i + k]; k++) {
-            char a = (char)tolower((unsigned char)text[i + k]);
-            char b = (char)tolower((unsigned char)metric[k]);
-
-            if (a != b && !(b == '_' && a == ' '))
-                break;
-        }
-        if (k == n && !isalnum((unsigned char)text[i + n]))
-            return 1;
-    }
-    return 0;
-}
-
-/* How much the texts about a result talk about metric: 3 per takeaway
- * that mentions it, 2 for the (first member's) hypothesis, 1 per other
- * note in the period. */
-static int mention_count(const struct view *v, const struct result *r,
-                         const char *metric)
-{
-    size_t i, k;
-    int n = 2 * mentions(r->exps[0]->hypothesis, metric);
-
-    for (i = 0; i < v->notes.len; i++)
-        for (k = 0; k < r->n; k++)
-            if (v->notes.items[i]->exp == r->exps[k]
-                && mentions(v->notes.items[i]->text, metric))
-                n += v->notes.items[i]->takeaway ? 3 : 1;
-    return n;
-}
-
-void plan_by_mentions(const struct view *v, const struct result *r,
-                      const char **names, size_t n)
-{
-    int counts[16];
-    size_t i, j;
-
-    for (i = 0; i < n && i < 16; i++)
-        counts[i] = mention_count(v, r, names[i]);
-    for (i = 1; i < n && i < 16; i++)
-        for (j = i; j > 0 && counts[j] > counts[j - 1]; j--) {
-            const char *t = names[j];
-            int c = counts[j];
-
-            names[j] = names[j - 1];
-            names[j - 1] = t;
-            counts[j] = counts[j - 1];
-            counts[j - 1] = c;
-        }
-}
-
 /* ---- the plan: which experiments, grouped how --------------------------- */
+
+/* A failed run with nothing to show: no takeaway or note, no series of
+ * more than one point. In a messy week it is a line in the appendix (and
+ * a row in its group's table), not a slide. */
+static int trivial_failure(const struct view_exp *x)
+{
+    size_t i;
+
+    if (!view_exp_broken(x) || x->ntakeaways || x->nnotes)
+        return 0;
+    for (i = 0; i < x->nmetrics; i++)
+        if (metric_is_result(&x->metrics[i].info) && x->metrics[i].count > 1)
+            return 0;
+    return 1;
+}
 
 static int matters(const struct view_exp *x)
 {
@@ -135,8 +92,10 @@ static void plan_groups(struct plan *p, const struct view *v)
     size_t i, k;
 
     for (i = 0; i < v->nexps; i++) {
-        lead[i] = (unsigned char)matters(&v->exps[i]);
-        member[i] = lead[i] || v->exps[i].nmetrics > 0;
+        const struct view_exp *x = &v->exps[i];
+
+        member[i] = matters(x) || x->nmetrics > 0;
+        lead[i] = matters(x) && !trivial_failure(x);
     }
     view_groups_build(&g, v, lead, member);
     for (i = 0; i < g.len; i++) {

@@ -17,6 +17,7 @@
 #include "slides/deck_impl.h"
 #include "util/err.h"
 #include "util/num.h"
+#include "util/xalloc.h"
 
 #define MAX_TABLE_METRICS 6
 
@@ -320,17 +321,62 @@ static void single_table(struct table *t, const struct view_exp *x)
         }
 }
 
+/* The order of a group's rows: runs with results best first by the
+ * chart metric (model/metric.h), then broken ones (failed, diverged). */
+static int row_before(const struct view_exp *a, const struct view_exp *b,
+                      const char *metric)
+{
+    const struct view_metric *ma = view_exp_metric(a, metric);
+    const struct view_metric *mb = view_exp_metric(b, metric);
+    int ba = view_exp_broken(a), bb = view_exp_broken(b);
+
+    if (ba != bb)
+        return bb;
+    if (ba || !ma || !mb)
+        return ma && !mb;
+    return metric_better(&ma->info, ma->last, mb->last);
+}
+
+static void sort_rows(const struct view_exp **rows, size_t n,
+                      const char *metric)
+{
+    size_t i, j;
+
+    for (i = 1; metric && i < n; i++) {
+        const struct view_exp *x = rows[i];
+
+        for (j = i; j > 0 && row_before(x, rows[j - 1], metric); j--)
+            rows[j] = rows[j - 1];
+        rows[j] = x;
+    }
+}
+
 /* One row per experiment: name, the varying params, the last values of
- * up to two metrics, status. */
+ * up to two metrics, status; best first by metrics[0]. At most max_rows
+ * rows: when there are more, the worst runs with results give way to a
+ * "… N more" row, and failed and diverged runs are always listed. */
 static void group_table(struct table *t, const struct result *r,
                         const char *const *metrics, size_t nm,
-                        const char **head)
+                        const char **head, size_t max_rows)
 {
     int right[5] = { 0, 0, 0, 0, 0 };
     const char *keys[32];
-    size_t nk = plan_varying_params(r, keys, 32), i, j;
+    const struct view_exp **rows = xcalloc(r->n + 1, sizeof(*rows));
+    size_t nk = plan_varying_params(r, keys, 32), i, j, nbroken = 0;
+    size_t keep_ok, nok;
     struct buf params = BUF_INIT;
 
+    for (i = 0; i < r->n; i++) {
+        rows[i] = r->exps[i];
+        nbroken += view_exp_broken(r->exps[i]) != 0;
+    }
+    sort_rows(rows, r->n, nm ? metrics[0] : NULL);
+    nok = r->n - nbroken;
+    keep_ok = nok;
+    if (r->n > max_rows && max_rows > nbroken + 1)
+        keep_ok = max_rows - nbroken - 1;
+    else if (r->n > max_rows)
+        keep_ok = 0;
     head[0] = "Experiment";
     head[1] = "Params";
     for (j = 0; j < nm; j++)
@@ -340,11 +386,24 @@ static void group_table(struct table *t, const struct result *r,
         right[2 + j] = 1;
     table_init(t, head, 3 + nm, right, 1);
     for (i = 0; i < r->n; i++) {
-        const struct view_exp *x = r->exps[i];
+        const struct view_exp *x = rows[i];
         char vals[2][64];
         const char *cells[5];
         int styles[5] = { MD_BOLD, 0, 0, 0, 0 };
 
+        if (i == keep_ok && keep_ok < nok) {
+            char more[64];
+
+            snprintf(more, sizeof(more), LAYOUT_ELLIPSIS " %zu more",
+                     nok - keep_ok);
+            cells[0] = more;
+            for (j = 1; j < 3 + nm; j++)
+                cells[j] = "";
+            styles[0] = ST_MUTED;
+            table_row(t, cells, styles);
+        }
+        if (i >= keep_ok && i < nok)
+            continue;
         buf_reset(&params);
         for (j = 0; j < nk; j++) {
             const char *val = view_exp_param(x, keys[j]);
@@ -364,10 +423,47 @@ static void group_table(struct table *t, const struct result *r,
             cells[2 + j] = vals[j];
         }
         cells[2 + nm] = x->status;
-        styles[2 + nm] = strcmp(x->status, EXP_FAILED) == 0 ? ST_DANGER : 0;
+        styles[2 + nm] = view_exp_broken(x) ? ST_DANGER : 0;
         table_row(t, cells, styles);
     }
     buf_release(&params);
+    free(rows);
+}
+
+/* The result metrics of a group, most telling first across all members
+ * (model/metric.h's ranks: primary, scores, results, losses): up to max
+ * names, borrowed from the view. */
+static size_t group_metrics(const struct result *r, const char **out,
+                            size_t max)
+{
+    const struct view_metric *seen[64];
+    size_t n = 0, i, k, j;
+
+    for (i = 0; i < r->n; i++)
+        for (k = 0; k < r->exps[i]->nmetrics && n < 64; k++) {
+            const struct view_metric *m = &r->exps[i]->metrics[k];
+            int dup = 0;
+
+            if (!metric_is_result(&m->info))
+                continue;
+            for (j = 0; j < n && !dup; j++)
+                dup = strcmp(seen[j]->name, m->name) == 0;
+            if (!dup)
+                seen[n++] = m;
+        }
+    for (i = 1; i < n; i++) /* by rank, then name */
+        for (j = i; j > 0 && (seen[j]->info.rank < seen[j - 1]->info.rank
+                              || (seen[j]->info.rank == seen[j - 1]->info.rank
+                                  && strcmp(seen[j]->name, seen[j - 1]->name)
+                                     < 0)); j--) {
+            const struct view_metric *t = seen[j];
+
+            seen[j] = seen[j - 1];
+            seen[j - 1] = t;
+        }
+    for (i = 0; i < n && i < max; i++)
+        out[i] = seen[i]->name;
+    return n < max ? n : max;
 }
 
 /* Right column: the notes, and the table under them (the table keeps
@@ -429,7 +525,6 @@ static int slide_single(struct deck *d, const struct result *r, double top)
     struct table t;
     int rc = 0;
 
-    plan_by_mentions(d->v, r, curves, nc);
     nc = nc > 2 ? 2 : nc;
     result_notes(&notes, d->v, r);
     run_item(&notes, x);
@@ -456,19 +551,18 @@ static int slide_single(struct deck *d, const struct result *r, double top)
 
 static int slide_group(struct deck *d, const struct result *r, double top)
 {
-    const char *metrics[16], *head[5];
-    size_t nm = 0, i;
+    const char *metrics[2], *head[5];
+    size_t nm = group_metrics(r, metrics, 2), max_rows;
     struct items notes = { 0 };
     struct table t;
-    double h = top - BODY_BOTTOM;
+    double h = top - BODY_BOTTOM, rh = TABLE_SIZE * 1.75, room;
     int rc = 0;
 
-    for (i = 0; i < r->n && nm == 0; i++)
-        nm = plan_pick_results(r->exps[i], metrics, 16);
-    plan_by_mentions(d->v, r, metrics, nm);
-    nm = nm > 2 ? 2 : nm;
     result_notes(&notes, d->v, r);
-    group_table(&t, r, metrics, nm, head);
+    /* The rows the column has room for (result_column()'s share). */
+    room = floor((h * (notes.n ? 0.62 : 1) - 2) / rh) - 1;
+    max_rows = room > 2 ? (size_t)room : 2;
+    group_table(&t, r, metrics, nm, head, max_rows);
     if (nm) {
         rc = plot_bars(d, r, metrics[0], top, h);
         result_column(d, &notes, &t, MARGIN + GROUP_LEFT_W + GUTTER, top,
@@ -481,6 +575,116 @@ static int slide_group(struct deck *d, const struct result *r, double top)
     table_release(&t);
     items_release(&notes);
     return rc;
+}
+
+/* ---- attached images ---------------------------------------------------- */
+
+/* Whether a stored file is an image libharu draws (PNG or JPEG), by its
+ * bytes: 1 PNG, 2 JPEG, 0 neither. */
+static int image_kind(const struct buf *b)
+{
+    const unsigned char *p = (const unsigned char *)b->ptr;
+
+    if (b->len >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
+        return 1;
+    if (b->len >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
+        return 2;
+    return 0;
+}
+
+/* The period's image attachments of the result's experiments, up to max,
+ * with their bytes read into bytes[] (the caller releases them). */
+static size_t result_images(const struct deck *d, const struct result *r,
+                            const struct view_item **out, struct buf *bytes,
+                            size_t max)
+{
+    const struct view_list *l = &d->v->attachments;
+    size_t n = 0, i, k;
+
+    for (i = 0; i < l->len && n < max; i++) {
+        const struct view_item *it = l->items[i];
+        int mine = 0;
+
+        for (k = 0; k < r->n && it->exp; k++)
+            mine |= it->exp == r->exps[k];
+        if (!mine || !it->sha256)
+            continue;
+        buf_reset(&bytes[n]);
+        if (view_blob(d->v, it->sha256, &bytes[n]) != 0) {
+            ll_error_clear(); /* a missing blob is verify's business */
+            continue;
+        }
+        if (image_kind(&bytes[n]))
+            out[n++] = it;
+    }
+    return n;
+}
+
+/* An image scaled to fit w x h at (x, top), its caption under it. */
+static void draw_picture(struct deck *d, const struct buf *bytes,
+                         const struct view_item *it, double x, double top,
+                         double w, double h)
+{
+    HPDF_Image img;
+    double iw, ih, scale, cap = NOTE_SIZE * LEAD * 2 + 6;
+    struct buf caption = BUF_INIT;
+    struct box b = { x, top - (h - cap) - 6, w, cap, NOTE_SIZE, &MUTED };
+
+    if (deck_pdf_failed(d))
+        return;
+    img = image_kind(bytes) == 1
+              ? HPDF_LoadPngImageFromMem(d->pdf, (const HPDF_BYTE *)bytes->ptr,
+                                         (HPDF_UINT)bytes->len)
+              : HPDF_LoadJpegImageFromMem(d->pdf,
+                                          (const HPDF_BYTE *)bytes->ptr,
+                                          (HPDF_UINT)bytes->len);
+    if (!img || deck_pdf_failed(d))
+        return;
+    iw = HPDF_Image_GetWidth(img);
+    ih = HPDF_Image_GetHeight(img);
+    if (iw <= 0 || ih <= 0)
+        return;
+    scale = fmin(w / iw, (h - cap) / ih);
+    HPDF_Page_DrawImage(d->page, img, (HPDF_REAL)(x + (w - iw * scale) / 2),
+                        (HPDF_REAL)(top - ih * scale),
+                        (HPDF_REAL)(iw * scale), (HPDF_REAL)(ih * scale));
+    b.top = top - ih * scale - 6;
+    buf_printf(&caption, "%s%s%s \xe2\x80\x94 %s", it->text,
+               *it->text ? " " : "", it->file_name ? it->file_name : "",
+               it->exp ? it->exp->name : "");
+    draw_plain(d, caption.ptr, 0, &b);
+    buf_release(&caption);
+}
+
+#define MAX_IMAGES 4
+
+/* The images attached to the result's experiments in the period, two a
+ * slide after its results slide. */
+static void slides_images(struct deck *d, const struct result *r,
+                          const char *title)
+{
+    const struct view_item *items[MAX_IMAGES];
+    struct buf bytes[MAX_IMAGES];
+    struct buf t = BUF_INIT;
+    size_t n, i;
+    double w = (BODY_W - GUTTER) / 2;
+
+    for (i = 0; i < MAX_IMAGES; i++)
+        buf_init(&bytes[i]);
+    n = result_images(d, r, items, bytes, MAX_IMAGES);
+    for (i = 0; i < n; i++) {
+        if (i % 2 == 0) {
+            buf_reset(&t);
+            buf_printf(&t, "%s: attached", title);
+            draw_new_slide(d, t.ptr, 0);
+        }
+        draw_picture(d, &bytes[i], items[i],
+                     MARGIN + (double)(i % 2) * (w + GUTTER), BODY_TOP,
+                     n == 1 ? BODY_W : w, BODY_H);
+    }
+    for (i = 0; i < MAX_IMAGES; i++)
+        buf_release(&bytes[i]);
+    buf_release(&t);
 }
 
 int slides_results(struct deck *d)
@@ -504,6 +708,8 @@ int slides_results(struct deck *d)
         }
         deck_bookmark(d, parent, title.ptr);
         rc = r->group ? slide_group(d, r, top) : slide_single(d, r, top);
+        if (rc == 0)
+            slides_images(d, r, title.ptr);
     }
     buf_release(&title);
     return rc;

@@ -83,7 +83,14 @@ char *num_format_pm(char *out, double mean, double sd)
         strcpy(out, num_format(a, mean));
         return out;
     }
+    /* Two significant digits of the sd as it will print (0.0099997 is
+     * 0.010, not 0.0100). */
     decimals = 1 - (int)floor(log10(sd));
+    if (decimals >= 0 && decimals <= 9) {
+        double rounded = round(sd * pow(10, decimals)) / pow(10, decimals);
+
+        decimals = 1 - (int)floor(log10(rounded));
+    }
     if (decimals < 0 || decimals > 9 || fabs(mean) >= 1e6
         || fabs(mean) < 1e-3) {
         snprintf(out, 2 * NUM_TEXT_SIZE, "%s \xc2\xb1 %s",

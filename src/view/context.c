@@ -751,6 +751,143 @@ json_t *context_last(const struct view *v, json_t *exps)
     return last;
 }
 
+/* The group line of a sweep: "lr sweep, 5 × 3 seeds: best lr=0.1,
+ * acc 0.950 ± 0.010 (n=3)", failed runs named. */
+static json_t *group_json(const struct view *v, const struct view_group *g)
+{
+    json_t *o = json_object(), *names = json_array();
+    struct view_exp **set = xcalloc(g->n + 1, sizeof(*set));
+    const struct model_run **runs = xcalloc(g->n + 1, sizeof(*runs));
+    struct model_summary best, s;
+    const struct view_exp *best_x = NULL;
+    struct metric_info mi;
+    const char *metric[3];
+    struct buf b = BUF_INIT;
+    char name[256], pm[2 * NUM_TEXT_SIZE];
+    size_t i, j, ns, nm = 0, confirm = 0, seeds = 0;
+
+    for (i = 0; i < g->n && nm == 0; i++)
+        nm = key_metrics(g->exps[i], metric);
+    for (i = 0; i < g->n; i++) {
+        runs[i] = &g->exps[i]->run;
+        confirm += g->exps[i]->confirm != 0;
+        json_array_append_new(names, json_string(g->exps[i]->name));
+    }
+    model_common_name(name, sizeof(name), runs, g->n);
+    set_str(o, "name", g->tag ? g->tag : *name ? name : g->exps[0]->name);
+    json_object_set_new(o, "group", json_true());
+    json_object_set_new(o, "members", names);
+    /* The best setting by the headline metric, over its ok seeds. */
+    memset(&best, 0, sizeof(best));
+    if (nm)
+        view_metric_info(v, metric[0], &mi);
+    for (i = 0; nm && i < g->n; i++) {
+        int first = 1;
+
+        for (j = 0, ns = 0; j < g->n; j++)
+            if (j == i || model_same_setting(runs[i], runs[j])) {
+                first &= j >= i;
+                set[ns++] = g->exps[j];
+            }
+        if (!first)
+            continue;
+        seeds = ns > seeds ? ns : seeds;
+        view_summary_last(&s, set, ns, metric[0], NULL);
+        if (s.n && (!best_x || metric_better(&mi, s.mean, best.mean))) {
+            best = s;
+            best_x = g->exps[i];
+        }
+    }
+    if (g->by && seeds > 1)
+        buf_printf(&b, "%s sweep, %zu \xc3\x97 %zu seeds", g->by,
+                   g->nsettings, seeds);
+    else if (g->by)
+        buf_printf(&b, "%s sweep of %zu", g->by, g->nsettings);
+    else if (seeds > 1)
+        buf_printf(&b, "%zu settings \xc3\x97 %zu seeds", g->nsettings,
+                   seeds);
+    else
+        buf_printf(&b, "%zu settings", g->nsettings);
+    set_str(o, "distinct_params_short", b.ptr);
+    buf_reset(&b);
+    seeds_event(&b, v, g->exps, g->n);
+    set_str(o, "event_text", b.ptr);
+    buf_reset(&b);
+    if (best_x) {
+        buf_puts(&b, "best ");
+        if (g->by)
+            buf_printf(&b, "%s=%s", g->by, view_exp_param(best_x, g->by));
+        else
+            buf_puts(&b, best_x->name);
+        buf_printf(&b, ", %s %s", metric[0],
+                   num_format_pm(pm, best.mean, best.sd));
+        if (best.n > 1)
+            buf_printf(&b, " (n=%zu)", best.n);
+    }
+    set_str(o, "key_results", b.ptr);
+    buf_reset(&b);
+    for (i = 0; i < g->n; i++)
+        if (view_exp_broken(g->exps[i]))
+            buf_printf(&b, "%s%s", b.len ? ", " : "failed or diverged: ",
+                       g->exps[i]->name);
+    set_str(o, "event_message", b.ptr);
+    json_object_set_new(o, "confirm", json_boolean(confirm == g->n));
+    json_object_set_new(o, "explore", json_boolean(confirm == 0));
+    buf_release(&b);
+    free(runs);
+    free(set);
+    return o;
+}
+
+/* The experiment a line of context_last() is about (its first member). */
+static const struct view_exp *line_exp(const struct view *v, json_t *line)
+{
+    json_t *members = json_object_get(line, "members");
+    const char *name = json_string_value(members
+                                         ? json_array_get(members, 0)
+                                         : json_object_get(line, "name"));
+
+    return name ? view_exp_find(v, name) : NULL;
+}
+
+json_t *context_last_grouped(const struct view *v, json_t *last)
+{
+    json_t *out = json_array();
+    unsigned char *in = xcalloc(v->nexps + 1, 1);
+    size_t *group_of = xcalloc(v->nexps + 1, sizeof(*group_of));
+    unsigned char *emitted;
+    struct view_groups g;
+    size_t i, k;
+
+    for (i = 0; i < v->nexps; i++)
+        in[i] = v->exps[i].touched && (v->exps[i].changed
+                                       || v->exps[i].nnotes);
+    view_groups_build(&g, v, in, in);
+    emitted = xcalloc(g.len + 1, 1);
+    for (i = 0; i < v->nexps; i++)
+        group_of[i] = (size_t)-1;
+    for (i = 0; i < g.len; i++)
+        for (k = 0; k < g.items[i].n; k++)
+            group_of[g.items[i].exps[k] - v->exps] = i;
+    for (i = 0; i < json_array_size(last); i++) {
+        json_t *line = json_array_get(last, i);
+        const struct view_exp *x = line_exp(v, line);
+        size_t gi = x ? group_of[x - v->exps] : (size_t)-1;
+
+        if (gi == (size_t)-1 || g.items[gi].nsettings < 2) {
+            json_array_append(out, line);
+        } else if (!emitted[gi]) {
+            emitted[gi] = 1;
+            json_array_append_new(out, group_json(v, &g.items[gi]));
+        }
+    }
+    view_groups_release(&g);
+    free(emitted);
+    free(group_of);
+    free(in);
+    return out;
+}
+
 json_t *context_view(const struct view *v, const struct context_opts *o)
 {
     json_t *c = json_object(), *exps = json_array(), *others = json_array();
@@ -785,6 +922,8 @@ json_t *context_view(const struct view *v, const struct context_opts *o)
                 "{s:s,s:s}", "name", x->name, "status", x->status));
     }
     json_object_set_new(c, "last", context_last(v, exps));
+    json_object_set_new(c, "last_grouped",
+                        context_last_grouped(v, json_object_get(c, "last")));
     json_object_set_new(c, "experiments", exps);
     json_object_set_new(c, "has_experiments", json_boolean(v->ntouched > 0));
     json_object_set_new(c, "has_other_experiments",

@@ -72,6 +72,12 @@ char *context_distinct_params_max(const struct view *v,
  * results). */
 json_t *context_last(const struct view *v, json_t *exps);
 
+/* The lines of last (context_last()'s) with each group of two or more
+ * settings (model/group.h: a shared tag or a sweep) collapsed into one
+ * line ("group": true: "lr sweep, 4 × 3 seeds: best lr=0.3, acc 0.95 ±
+ * 0.01 (n=3)", failed runs named): what a short update shows. */
+json_t *context_last_grouped(const struct view *v, json_t *last);
+
 /* "3h 12m", "45s", "2d 4h". */
 void context_duration(char out[32], int64_t ms);
 

@@ -884,11 +884,9 @@ void view_summary_last(struct model_summary *out,
     for (i = 0; i < n; i++) {
         const struct view_metric *m = view_exp_metric(exps[i], metric);
 
-        if (!m || !m->count)
-            continue;
         if (view_exp_broken(exps[i]))
-            broken++;
-        else
+            broken++; /* even one that died before its first point */
+        else if (m && m->count)
             vals[count++] = m->last;
     }
     if (broken_out)
@@ -901,8 +899,13 @@ int view_exp_repeats(const struct view_exp *a, const struct view_exp *b)
 {
     const struct model_run *pair[2] = { &a->run, &b->run };
 
+    /* Repeats of one setting in one line of work: siblings, or both
+     * untagged (a sweep over batch size shares its lr=0.3 setting with
+     * the lr sweep's, but those are other runs). */
     return a != b && model_same_setting(&a->run, &b->run)
-           && model_seed_param(pair, 2) != NULL;
+           && model_seed_param(pair, 2) != NULL
+           && (model_shares_tag(&a->run, &b->run)
+               || (a->ntags == 0 && b->ntags == 0));
 }
 
 static int in_list(struct view_exp *const *list, size_t n,

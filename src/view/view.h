@@ -322,8 +322,9 @@ size_t view_setting_of(const struct view_exp *x,
 int view_exp_broken(const struct view_exp *exp);
 
 /* The last values of metric over exps (a setting's seeds) as mean ± sd,
- * leaving out experiments without the metric and broken ones, which are
- * counted in *broken_out (may be NULL). */
+ * leaving out experiments without the metric, and broken ones, which are
+ * counted in *broken_out (may be NULL) whether they have the metric or
+ * not. */
 void view_summary_last(struct model_summary *out,
                        struct view_exp *const *exps, size_t n,
                        const char *metric, size_t *broken_out);
@@ -351,7 +352,8 @@ void view_compare_with(struct view_compare *out, const struct view *v,
                        struct view_exp *const *mine, size_t n,
                        const char *metric);
 
-/* Whether a and b are repeats: the same setting with different seeds. */
+/* Whether a and b are repeats: the same setting with different seeds, and
+ * siblings (a shared tag, or both untagged). */
 int view_exp_repeats(const struct view_exp *a, const struct view_exp *b);
 
 #endif

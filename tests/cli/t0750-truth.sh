@@ -7,6 +7,11 @@ sh "$LABLOG_TOP/samples/build.sh" "$TMP/sample" >/dev/null 2>&1
 export LABLOG_DB="$TMP/sample/lablog.db" LABLOG_NOW=2026-11-20T17:00:00Z
 mkdir out && cd out || exit 1
 
+test_expect 'the whole sample log matches its golden' '
+    lablog daily --format text --since 2026-11-01 >actual &&
+    test_cmp "$LABLOG_TOP/tests/golden/daily/sample-all.text.txt" actual
+'
+
 # ---- the report's image links ------------------------------------------
 
 test_expect 'report -o "my report.md": every image link parses in CommonMark' '
@@ -21,6 +26,95 @@ for line in sys.stdin:
     p = urllib.parse.unquote(line.strip())
     assert os.path.isfile(p), p
 "
+'
+cd "$TMP" || exit 1
+
+# ---- a busy day on Slack -------------------------------------------------
+
+mkdir busy && cd busy || exit 1
+export LABLOG_DB="$TMP/busy/lablog.db"
+. "$LABLOG_TOP/tests/golden/busy-day.sh"
+build_busy_day 2>/dev/null
+export LABLOG_NOW=2026-11-20T09:00:00Z
+test_expect 'a busy day: no takeaway, decision, blocker or next step is dropped' '
+    lablog daily >out &&
+    test "$(wc -c <out)" -le 12000 &&
+    for t in "lr = 0.3 is best" "Batch size barely matters" "Prompt v4 is the best" \
+             "The eval is saturating" "Decided: Fine-tune with lr = 0.3" \
+             "Decided: Stop tuning prompts" "300 labelled prompts" "GPU quota runs out" \
+             "grader times out" "Label 300 hard prompts" "Re-run lr = 0.3 with 5 seeds" \
+             "gradient clipping" "more GPU quota" "Write up the sweep"; do
+        grep -qF "$t" out || { echo "missing: $t"; return 1; }
+    done &&
+    ! grep -q "more takeaways\|more decisions\|more next steps\|more blockers" out
+'
+test_expect 'a busy day: runs collapse into their groups before anything is cut' '
+    lablog daily >out &&
+    grep -q "^• \*lr-sweep\* (lr sweep, 4 × 3 seeds) 11 finished, 1 failed: best lr=0.3, acc 0.950 ± 0.010 (n=3) — failed or diverged: lr1.0-s2" out &&
+    grep -q "^• \*bs-sweep\* (bs sweep, 3 × 3 seeds) 9 finished: best bs=16, acc 0.910 ± 0.010 (n=3)$" out &&
+    grep -q "^• \*prompts\* (prompt sweep of 4) 4 finished: best prompt=v4, acc 0.64$" out &&
+    test "$(grep -c "^• \*\(lr\|bs\)[0-9]" out)" = 0 &&
+    grep -q "^_Shortened for Slack: \`lablog daily --format text\` has all of it._$" out
+'
+test_expect 'the busy day matches its goldens' '
+    lablog daily >actual &&
+    test_cmp "$LABLOG_TOP/tests/golden/daily/busy.slack.txt" actual &&
+    lablog daily --format text >actual &&
+    test_cmp "$LABLOG_TOP/tests/golden/daily/busy.text.txt" actual
+'
+test_expect 'a busy day in text keeps every run' '
+    lablog daily --format text >out &&
+    test "$(grep -c "^- lr[0-9.]* (lr=.*3 seeds)" out)" = 4
+'
+cd "$TMP" || exit 1
+
+# ---- a messy week's deck -----------------------------------------------
+
+mkdir messy && cd messy || exit 1
+export LABLOG_DB="$TMP/messy/lablog.db"
+. "$LABLOG_TOP/tests/golden/messy-week.sh"
+build_messy_week 2>/dev/null
+export LABLOG_NOW=2026-11-20T10:00:00Z
+lablog slides -o deck.pdf 2>/dev/null
+pdftotext -layout deck.pdf deck.txt 2>/dev/null
+# The lines of the page whose title is $1 (pages are split at form feeds).
+page_of() {
+    awk -v t="$1" 'BEGIN { RS = "\f" } index($0, t) == 1 { print; exit }' deck.txt
+}
+test_expect 'the messy week matches its goldens' '
+    lablog daily --format slack --since 2026-11-16 >actual &&
+    test_cmp "$LABLOG_TOP/tests/golden/daily/messy.slack.txt" actual &&
+    lablog report -o report.md &&
+    test_cmp "$LABLOG_TOP/tests/golden/report/messy.md" report.md
+'
+test_expect 'the sweep slide: rows best first by the primary metric, failed runs always listed' '
+    page_of "lr: lr sweep" >sweep.txt &&
+    grep -A1 "Experiment *Params" sweep.txt | tail -n 1 | grep -q "^ *lr0.1-s2 " &&
+    grep -q "more$" sweep.txt &&
+    grep -q "lr1.0-s1 .*NaN @ step 6 *failed" sweep.txt &&
+    grep -q "lr1.0-s2 .*failed" sweep.txt
+'
+test_expect 'the sweep chart: the primary metric, failed runs counted, not averaged' '
+    page_of "lr: lr sweep" >sweep.txt &&
+    grep -q "Experiment *Params *acc *loss *Status" sweep.txt &&
+    lablog plot --exp lr1.0-s0,lr1.0-s1,lr1.0-s2,lr0.1-s0 --metric acc \
+        --bar last --group-by lr -o bars.pdf &&
+    pdftotext -layout bars.pdf - 2>/dev/null >bars.txt &&
+    grep -q "2 failed" bars.txt && grep -q "0.715" bars.txt
+'
+test_expect 'a failed run with nothing to show is an appendix line, not a slide' '
+    ! grep -q "^quick-crash" deck.txt &&
+    page_of "Appendix" | grep -q "quick-crash *failed"
+'
+test_expect 'a multi-line note that does not fit ends with an ellipsis' '
+    page_of "lr: lr sweep" >sweep.txt &&
+    grep -q "lr 0.3 starts fastest" sweep.txt &&
+    grep -q "…$" sweep.txt &&
+    ! grep -q "before we drop it" sweep.txt
+'
+test_expect 'an image attached to an experiment is in the deck' '
+    page_of "long-run: attached" | grep -q "Gradient norm before the NaN" &&
+    pdfimages -list deck.pdf 2>/dev/null | grep -q " 120 *80 "
 '
 cd "$TMP" || exit 1
 
