@@ -170,6 +170,13 @@ struct chart_series *chart_add_series(struct chart *c, const char *label)
     return s;
 }
 
+void chart_series_style(struct chart_series *s, size_t colour, size_t dash)
+{
+    s->colour_set = 1;
+    s->colour = colour;
+    s->dash = dash;
+}
+
 void chart_series_push(struct chart_series *s, double x, double y)
 {
     struct chart *c = s->chart;

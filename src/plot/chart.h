@@ -127,6 +127,13 @@ void chart_set_xrange(struct chart *c, double xmin, double xmax);
 struct chart_series *chart_add_series(struct chart *c, const char *label);
 
 /*
+ * Line charts: draws s in palette colour colour and dash style dash (0
+ * solid, 1 dashed, 2 dotted, 3 dash-dotted) instead of by its place, so
+ * the seeds of one setting share a colour.
+ */
+void chart_series_style(struct chart_series *s, size_t colour, size_t dash);
+
+/*
  * Adds one point. y may be NaN or +-inf (a diverged run): the line breaks
  * there and the point is marked. Points with a non-finite x are ignored.
  * Points should come in increasing x (see plot/decimate.h).

@@ -56,14 +56,24 @@ struct rgb frame_palette(size_t i)
     return palette[i % NPALETTE];
 }
 
-void frame_dash(struct frame *f, size_t i, double width)
+size_t frame_series_colour(const struct chart_series *s)
+{
+    return s->colour_set ? s->colour : s->index;
+}
+
+size_t frame_series_dash(const struct chart_series *s)
 {
     /* Once the colours run out, the next series repeat them dashed, then
      * dotted, then dash-dotted: no two lines look the same until 40. */
+    return s->colour_set ? s->dash : s->index / NPALETTE;
+}
+
+void frame_dash(struct frame *f, size_t dash, double width)
+{
     static const double dashed[] = { 6, 3 };
     static const double dotted[] = { 0.1, 2.6 };
     static const double dashdot[] = { 6, 2.6, 0.1, 2.6 };
-    size_t style = i / NPALETTE % 4;
+    size_t style = dash % 4;
     double d[4];
     size_t k, n;
     const double *p;

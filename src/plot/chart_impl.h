@@ -22,6 +22,8 @@ struct chart_series {
     struct chart *chart;          /* the chart it belongs to */
     char *label;                  /* legend text; NULL for none */
     size_t index;                 /* position, picks the colour */
+    int colour_set;               /* chart_series_style() was called */
+    size_t colour, dash;          /* its palette colour and dash style */
     struct decimate raw;          /* raw points, once the range is known */
     struct decimate smooth;       /* EMA points, when smoothing */
     struct decimate_point *pending; /* points pushed before the range */
@@ -106,7 +108,7 @@ struct legend_entry {
     const char *label; /* borrowed */
     const char *note;  /* drawn after the label in red ("NaN at 5k") */
     struct rgb colour; /* swatch colour */
-    size_t style;      /* line swatches: the series index (its dash) */
+    size_t style;      /* line swatches: the dash style */
     int swatch_box;    /* 1: filled box (bars), 0: line sample */
 };
 
@@ -169,9 +171,13 @@ void chart_finish_points(struct chart *c);
  * frame_layout(), frame_place_legend() (which places the reference-line
  * labels too), then draw. */
 struct rgb frame_palette(size_t i);
-/* The dash pattern of series i at line width: solid for the first
- * colours, then dashed, dotted, dash-dotted as colours repeat. */
-void frame_dash(struct frame *f, size_t i, double width);
+/* The palette colour and dash style (0 solid, 1 dashed, 2 dotted, 3
+ * dash-dotted) of a line series: chart_series_style()'s, else by its
+ * place: solid for the first colours, then dashed... as colours repeat. */
+size_t frame_series_colour(const struct chart_series *s);
+size_t frame_series_dash(const struct chart_series *s);
+/* Sets the dash pattern of a style at line width. */
+void frame_dash(struct frame *f, size_t dash, double width);
 void frame_set_rgb(struct frame *f, struct rgb c, double alpha);
 double frame_text_width(struct frame *f, const char *s, double size,
                         int bold);

@@ -238,7 +238,8 @@ static void stroke_polyline(struct frame *f, const struct decimate *d)
 }
 
 static void draw_series(struct frame *f, const struct decimate *d,
-                        size_t index, double width, double alpha)
+                        const struct chart_series *s, double width,
+                        double alpha)
 {
     cairo_t *cr = f->cr;
 
@@ -247,8 +248,8 @@ static void draw_series(struct frame *f, const struct decimate *d,
     cairo_set_line_width(cr, width);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-    frame_dash(f, index, width);
-    frame_set_rgb(f, frame_palette(index), 1);
+    frame_dash(f, frame_series_dash(s), width);
+    frame_set_rgb(f, frame_palette(frame_series_colour(s)), 1);
     stroke_polyline(f, d);
     cairo_set_dash(cr, NULL, 0, 0);
     if (alpha < 1) {
@@ -305,14 +306,16 @@ static void draw_data(struct frame *f)
                     f->plot.x1 - f->plot.x0, f->plot.y1 - f->plot.y0);
     cairo_clip(f->cr);
     for (i = 0; smooth && i < c->nseries; i++)
-        draw_series(f, &c->series[i]->raw, i, RAW_WIDTH, RAW_ALPHA);
+        draw_series(f, &c->series[i]->raw, c->series[i], RAW_WIDTH,
+                    RAW_ALPHA);
     frame_draw_hlines(f);
     for (i = 0; i < c->nseries; i++) {
         const struct chart_series *s = c->series[i];
-        draw_series(f, smooth ? &s->smooth : &s->raw, i, LINE_WIDTH, 1);
+        draw_series(f, smooth ? &s->smooth : &s->raw, s, LINE_WIDTH, 1);
     }
     for (i = 0; i < c->nseries; i++)
-        draw_gap_marks(f, &c->series[i]->raw, frame_palette(i));
+        draw_gap_marks(f, &c->series[i]->raw,
+                       frame_palette(frame_series_colour(c->series[i])));
     cairo_restore(f->cr);
 }
 
@@ -329,8 +332,8 @@ static size_t make_legend(struct frame *f, struct legend_entry *items,
         if (!s->label)
             continue;
         items[n].label = s->label;
-        items[n].colour = frame_palette(i);
-        items[n].style = i;
+        items[n].colour = frame_palette(frame_series_colour(s));
+        items[n].style = frame_series_dash(s);
         items[n].swatch_box = 0;
         items[n].note = NULL;
         if (s->n_bad > 0) {

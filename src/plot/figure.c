@@ -131,6 +131,40 @@ static int64_t run_start(const struct view_exp *x,
     return t0 == INT64_MAX ? 0 : t0;
 }
 
+/* Where x's value of param by comes among the distinct values of exps
+ * (in numeric order): its colour. *runs_out is how many runs share it,
+ * *first_out whether x is the first of them in exps. */
+static size_t value_index(const struct view_exp *const *exps, size_t n,
+                          const char *by, const struct view_exp *x,
+                          size_t *runs_out, int *first_out)
+{
+    const char *mine = view_exp_param(x, by);
+    size_t i, j, below = 0;
+
+    *runs_out = 0;
+    *first_out = 1;
+    for (i = 0; i < n; i++) {
+        const char *val = view_exp_param(exps[i], by);
+        int seen = 0;
+
+        if (model_param_cmp(val, mine) == 0) {
+            ++*runs_out;
+            if (exps[i] == x)
+                continue;
+            for (j = 0; j < n && exps[j] != x; j++)
+                ;
+            if (i < j)
+                *first_out = 0;
+            continue;
+        }
+        for (j = 0; j < i && !seen; j++)
+            seen = model_param_cmp(view_exp_param(exps[j], by), val) == 0;
+        if (!seen && model_param_cmp(val, mine) < 0)
+            below++;
+    }
+    return below;
+}
+
 int figure_line(struct buf *out, const struct view *v,
                 const struct view_exp *const *exps, size_t nexps,
                 const char *const *metrics, size_t nmetrics,
@@ -140,6 +174,7 @@ int figure_line(struct buf *out, const struct view *v,
     struct chart *c;
     struct buf label = BUF_INIT;
     double lo = INFINITY, hi = -INFINITY;
+    const char *by = o->colour_by;
     size_t i, k;
     int rc = 0;
 
@@ -185,11 +220,27 @@ int figure_line(struct buf *out, const struct view *v,
         for (k = 0; rc == 0 && k < nmetrics; k++) {
             const struct view_metric *m = view_exp_metric(exps[i], metrics[k]);
             struct push p = { NULL, o->x_time, start };
+            size_t colour = 0, runs = 0;
+            int first = 1;
 
             if (!m || m->count == 0)
                 continue;
-            series_label(&label, exps[i], metrics[k], nexps, nmetrics);
+            if (by && nmetrics == 1) {
+                colour = value_index(exps, nexps, by, exps[i], &runs,
+                                     &first);
+                buf_reset(&label);
+                if (first)
+                    buf_printf(&label, "%s=%s", by,
+                               view_exp_param(exps[i], by)
+                                   ? view_exp_param(exps[i], by) : "?");
+                if (first && runs > 1)
+                    buf_printf(&label, " (%zu runs)", runs);
+            } else {
+                series_label(&label, exps[i], metrics[k], nexps, nmetrics);
+            }
             p.series = chart_add_series(c, label.ptr);
+            if (by && nmetrics == 1)
+                chart_series_style(p.series, colour, 0);
             rc = view_points(v, exps[i], metrics[k], push_point, &p);
         }
     }

@@ -33,6 +33,11 @@ struct figure_opts {
     int has_baseline;
     double baseline;        /* a reference line (e.g. chance) ... */
     const char *baseline_label; /* ... and its label */
+    const char *colour_by;  /* line charts of one metric: runs with the
+                               same value of this param (the seeds of a
+                               setting) share a colour and one legend
+                               entry, "lr=3e-5 (3 runs)"; NULL: one colour
+                               per run */
 };
 
 /*

@@ -25,7 +25,7 @@
 #include "slides/deck.h"
 #include "view/view.h"
 
-#define RENDER_PLUGIN_ABI 1
+#define RENDER_PLUGIN_ABI 2
 #define RENDER_PLUGIN_SYMBOL "lablog_render_plugin"
 
 struct render_plugin {

@@ -251,20 +251,52 @@ static int place_attachments(json_t *list, struct report *r,
 }
 
 /* Asks o->plots for x's plots and lists them under "plots". */
-static int add_plots(json_t *exp, struct report *r, const struct view *v,
-                     const struct view_exp *x, const struct report_opts *o)
+/* The experiments of a results group (context_results()), from the
+ * members of its rows; *n_out of them, the caller frees the array. */
+static const struct view_exp **group_members(const struct view *v,
+                                             json_t *group, size_t *n_out)
+{
+    json_t *rows = json_object_get(group, "rows");
+    const struct view_exp **out;
+    size_t i, k, n = 0, cap = 0;
+
+    for (i = 0; i < json_array_size(rows); i++)
+        cap += json_array_size(json_object_get(json_array_get(rows, i),
+                                               "members"));
+    out = xcalloc(cap + 1, sizeof(*out));
+    for (i = 0; i < json_array_size(rows); i++) {
+        json_t *m = json_object_get(json_array_get(rows, i), "members");
+
+        for (k = 0; k < json_array_size(m); k++) {
+            const struct view_exp *x = view_exp_find(
+                v, json_string_value(json_array_get(m, k)));
+
+            if (x)
+                out[n++] = x;
+        }
+    }
+    *n_out = n;
+    return out;
+}
+
+/* Asks o->plots for a results group's plot and lists it under "plots". */
+static int add_plots(json_t *group, struct report *r, const struct view *v,
+                     const struct report_opts *o)
 {
     struct report_images imgs = { NULL, 0, 0 };
     json_t *plots = json_array();
-    size_t i;
-    int rc = o->plots ? o->plots(o->plots_ctx, v, x, &imgs) : 0;
+    size_t i, n = 0;
+    const struct view_exp **exps = group_members(v, group, &n);
+    int rc = o->plots && n ? o->plots(o->plots_ctx, v, exps, n, &imgs) : 0;
 
     for (i = 0; rc == 0 && i < imgs.len; i++) {
         const struct report_image *im = &imgs.items[i];
         struct buf want = BUF_INIT;
         json_t *p = json_object();
 
-        buf_printf(&want, "%s-%s", x->name, im->name);
+        buf_printf(&want, "%s-%s",
+                   json_string_value(json_object_get(group, "name")),
+                   im->name);
         json_object_set_new(p, "file", json_string(im->name));
         if (*im->caption) /* keys are absent rather than "" (context.h) */
             json_object_set_new(p, "caption", json_string(im->caption));
@@ -275,10 +307,11 @@ static int add_plots(json_t *exp, struct report *r, const struct view *v,
         json_array_append_new(plots, p);
         buf_release(&want);
     }
-    json_object_set_new(exp, "has_plots",
+    json_object_set_new(group, "has_plots",
                         json_boolean(json_array_size(plots) > 0));
-    json_object_set_new(exp, "plots", plots);
+    json_object_set_new(group, "plots", plots);
     report_images_release(&imgs);
+    free(exps);
     return rc;
 }
 
@@ -330,10 +363,11 @@ int report_context(json_t **out, struct report *r, const struct view *v,
 
         rc = place_attachments(json_object_get(exp, "attachments"), r, v, o);
         if (rc == 0 && x)
-            rc = add_plots(exp, r, v, x, o);
-        if (rc == 0 && x)
             rc = report_samples_exp(exp, v, x, markups[o->format]);
     }
+    exps = json_object_get(ctx, "results");
+    for (i = 0; rc == 0 && i < json_array_size(exps); i++)
+        rc = add_plots(json_array_get(exps, i), r, v, o);
     if (rc == 0)
         rc = report_samples_compare(ctx, v);
     if (rc == 0)

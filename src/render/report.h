@@ -55,18 +55,20 @@ void report_images_add(struct report_images *imgs, const char *name,
 void report_images_release(struct report_images *imgs);
 
 /*
- * Supplies the plots of one experiment shown in the report, by appending
- * them to out with report_images_add(). Called once per experiment, in
- * report order. Returns 0, or an LL_E* code (message set) that aborts the
- * report.
+ * Supplies the plot of one group of the report's results table (the
+ * experiments exps[0..n), every run of the group), by appending it to out
+ * with report_images_add(). Called once per group, in report order.
+ * Returns 0, or an LL_E* code (message set) that aborts the report.
  */
 typedef int report_plots_fn(void *ctx, const struct view *v,
-                            const struct view_exp *x,
+                            const struct view_exp *const *exps, size_t n,
                             struct report_images *out);
 
-/* The default plots (render/report_plots.c): line charts of an
- * experiment's main metrics, and a comparison of its tag group. */
-int report_plots(void *ctx, const struct view *v, const struct view_exp *x,
+/* The default plot (render/report_plots.c): every run of the group on one
+ * chart of its headline metric -- curves, or bars by the param that
+ * varies when the runs are single evaluations. */
+int report_plots(void *ctx, const struct view *v,
+                 const struct view_exp *const *exps, size_t n,
                  struct report_images *out);
 
 struct report_opts {
@@ -78,7 +80,7 @@ struct report_opts {
     const char *files_dir;     /* folder for images, relative to the
                                   document ("report_files"); NULL: none */
     int self_contained;        /* embed images as data: URIs */
-    report_plots_fn *plots;    /* plot images per experiment, or NULL */
+    report_plots_fn *plots;    /* a plot per results group, or NULL */
     void *plots_ctx;           /* passed to plots unchanged */
 };
 
@@ -102,7 +104,7 @@ int report_format_parse(enum report_format *out, const char *name);
 
 /*
  * The template context of the report: context_view() with bodies in the
- * format's form, "format", and per experiment "plots" and, on attachments,
+ * format's form, "format", per results group "plots" and, on attachments,
  * "image" and "src". v's metric summaries must be loaded
  * (VIEW_METRICS_TOUCHED). *out is
  * the caller's (json_decref()); image files, if any, are added to r.

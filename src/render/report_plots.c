@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The report's plots: for each experiment, a line chart of each of its most
- * telling metrics; for the first experiment of a tag group, a bar chart
- * comparing the group on its main metric, grouped by the param that tells
- * them apart (repeated seeds become error bars).
+ * The report's plots: one per group of its results table, with every run
+ * of the group. Runs with curves (series of more than one point) share a
+ * line chart of the group's headline metric (model/metric.h's ranks); a
+ * group of single evaluations gets a bar chart by the param that tells
+ * its settings apart, seeds as mean ± sd error bars and failed runs
+ * counted above their bar. A declared chance level is drawn on both.
  */
 #include "render/report.h"
 
@@ -13,8 +15,6 @@
 #include "plot/figure.h"
 #include "util/buf.h"
 #include "util/err.h"
-
-#define MAX_GROUP 64
 
 /* Figures sized for a page of text: 640x300 pt at 1.5x. */
 static void png_opts(struct figure_opts *o)
@@ -26,46 +26,74 @@ static void png_opts(struct figure_opts *o)
     o->scale = 1.5;
 }
 
-/* The touched experiments sharing x's first tag, when x is the first of
- * them; 0 otherwise. */
-static size_t tag_group(const struct view *v, const struct view_exp *x,
-                        const struct view_exp **group)
+/* The group's headline metric: the best-ranked result some member has a
+ * curve of (more than one point), else the best-ranked result of all;
+ * *series_out says which. */
+static const char *headline(const struct view_exp *const *exps, size_t n,
+                            int *series_out)
 {
-    size_t i, n = 0;
+    const struct view_metric *best = NULL;
+    size_t i, k;
+    int pass;
 
-    if (x->ntags == 0)
-        return 0;
-    for (i = 0; i < v->nexps && n < MAX_GROUP; i++) {
-        const struct view_exp *y = &v->exps[i];
+    *series_out = 0;
+    for (pass = 0; pass < 2 && !best; pass++)
+        for (i = 0; i < n; i++)
+            for (k = 0; k < exps[i]->nmetrics; k++) {
+                const struct view_metric *m = &exps[i]->metrics[k];
 
-        if (!y->touched || !view_exp_has_tag(y, x->tags[0]))
-            continue;
-        if (n == 0 && y != x)
-            return 0; /* not the first of its group */
-        group[n++] = y;
+                if (!metric_is_result(&m->info) || !m->count
+                    || (pass == 0 && m->count < 2))
+                    continue;
+                if (!best || m->info.rank < best->info.rank
+                    || (m->info.rank == best->info.rank
+                        && strcmp(m->name, best->name) < 0))
+                    best = m;
+            }
+    for (i = 0; best && i < n; i++) {
+        const struct view_metric *m = view_exp_metric(exps[i], best->name);
+
+        *series_out |= m && m->count > 1;
     }
-    return n >= 2 ? n : 0;
+    return best ? best->name : NULL;
 }
 
-static int group_chart(const struct view *v, const struct view_exp *x,
-                       struct report_images *out)
+/* The loss the group's runs have, when the headline metric is not one. */
+static const char *group_loss(const struct view_exp *const *exps, size_t n,
+                              const char *headline_metric)
 {
-    const struct view_exp *group[MAX_GROUP];
-    const char *metric = NULL, *param;
-    struct figure_opts o;
-    struct buf png = BUF_INIT, name = BUF_INIT, caption = BUF_INIT;
-    size_t n = tag_group(v, x, group);
-    int rc = 0;
+    size_t i, k;
 
-    if (!n || !figure_pick_metrics(x, &metric, 1))
-        return 0;
-    param = figure_group_param(group, n);
-    png_opts(&o);
-    rc = figure_bar(&png, v, group, n, metric, param, FIGURE_BAR_LAST, &o);
+    for (i = 0; i < n; i++)
+        for (k = 0; k < exps[i]->nmetrics; k++) {
+            const struct view_metric *m = &exps[i]->metrics[k];
+
+            if (m->info.role == METRIC_LOSS && m->count > 1)
+                return strcmp(m->name, headline_metric) ? m->name : NULL;
+        }
+    return NULL;
+}
+
+/* One chart of metric over the group: curves, or bars by `by`. */
+static int group_plot(struct report_images *out, const struct view *v,
+                      const struct view_exp *const *exps, size_t n,
+                      const char *metric, int series, const char *by,
+                      const struct figure_opts *o)
+{
+    struct buf png = BUF_INIT, name = BUF_INIT, caption = BUF_INIT;
+    int rc;
+
+    if (series)
+        rc = figure_line(&png, v, exps, n, &metric, 1, o);
+    else
+        rc = figure_bar(&png, v, exps, n, metric, by, FIGURE_BAR_LAST, o);
     if (rc == 0) {
-        buf_printf(&name, "group-%s.png", metric);
-        buf_printf(&caption, "%s across the '%s' experiments%s%s", metric,
-                   x->tags[0], param ? " by " : "", param ? param : "");
+        buf_printf(&name, "%s.png", metric);
+        if (n > 1)
+            buf_printf(&caption, "%s of all %zu runs%s%s", metric, n,
+                       by && !series ? " by " : "", by && !series ? by : "");
+        else
+            buf_puts(&caption, metric);
         report_images_add(out, name.ptr, caption.ptr, "image/png", png.ptr,
                           png.len);
     }
@@ -75,30 +103,26 @@ static int group_chart(const struct view *v, const struct view_exp *x,
     return rc == LL_ENOTFOUND ? 0 : rc;
 }
 
-int report_plots(void *ctx, const struct view *v, const struct view_exp *x,
+int report_plots(void *ctx, const struct view *v,
+                 const struct view_exp *const *exps, size_t n,
                  struct report_images *out)
 {
-    const char *metrics[2];
     struct figure_opts o;
-    struct buf png = BUF_INIT, name = BUF_INIT;
-    size_t n = figure_pick_metrics(x, metrics, 2), i;
-    int rc = 0;
+    const char *loss;
+    int series = 0, rc;
+    const char *metric = headline(exps, n, &series);
+    const char *by = n > 1 ? figure_group_param(exps, n) : NULL;
 
     (void)ctx;
+    if (!metric)
+        return 0;
     png_opts(&o);
-    for (i = 0; rc == 0 && i < n; i++) {
-        buf_reset(&png);
-        buf_reset(&name);
-        rc = figure_line(&png, v, &x, 1, &metrics[i], 1, &o);
-        if (rc)
-            break;
-        buf_printf(&name, "%s.png", metrics[i]);
-        report_images_add(out, name.ptr, metrics[i], "image/png", png.ptr,
-                          png.len);
-    }
-    if (rc == 0)
-        rc = group_chart(v, x, out);
-    buf_release(&png);
-    buf_release(&name);
+    o.colour_by = by; /* seeds of a setting share its colour */
+    rc = group_plot(out, v, exps, n, metric, series, by, &o);
+    /* Loss and accuracy can disagree: curves of a score get the loss
+     * beside them. */
+    loss = rc == 0 && series ? group_loss(exps, n, metric) : NULL;
+    if (loss)
+        rc = group_plot(out, v, exps, n, loss, 1, by, &o);
     return rc;
 }

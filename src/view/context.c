@@ -405,6 +405,21 @@ static json_t *exp_items(const struct view_list *l, const struct view_exp *x,
     return a;
 }
 
+/* The notes about x in the period that are not takeaways (a report
+ * lists the takeaways once, in its summary). */
+static json_t *exp_other_notes(const struct view_list *l,
+                               const struct view_exp *x,
+                               const struct context_opts *co)
+{
+    json_t *a = json_array();
+    size_t i;
+
+    for (i = 0; i < l->len; i++)
+        if (l->items[i]->exp == x && !l->items[i]->takeaway)
+            json_array_append_new(a, item_json(l->items[i], co));
+    return a;
+}
+
 /* The newest status entry of x inside the period, or NULL. */
 static const struct view_status *status_in_period(const struct view *v,
                                                   const struct view_exp *x)
@@ -555,9 +570,13 @@ json_t *context_exp_with(const struct view *v, const struct view_exp *x,
         json_object_set_new(o, "run", run);
     }
     json_object_set_new(o, "notes", exp_items(&v->notes, x, co));
+    json_object_set_new(o, "other_notes",
+                        exp_other_notes(&v->notes, x, co));
     json_object_set_new(o, "attachments", exp_items(&v->attachments, x, co));
     json_object_set_new(o, "has_notes", json_boolean(json_array_size(
         json_object_get(o, "notes")) > 0));
+    json_object_set_new(o, "has_other_notes", json_boolean(json_array_size(
+        json_object_get(o, "other_notes")) > 0));
     json_object_set_new(o, "has_attachments", json_boolean(json_array_size(
         json_object_get(o, "attachments")) > 0));
     json_object_set_new(o, "ended_in_period",
@@ -602,6 +621,217 @@ static int not_takeaway(const struct view_item *it)
 static int without_exp(const struct view_item *it)
 {
     return it->exp == NULL;
+}
+
+static int without_exp_not_takeaway(const struct view_item *it)
+{
+    return it->exp == NULL && !it->takeaway;
+}
+
+/* ---- the results table ------------------------------------------------ */
+
+/* The label of a setting within its group: the params that vary in the
+ * group other than seeds ("lr=3e-5"), else the run's name. */
+static void setting_label(struct buf *out, const struct view_group *g,
+                          const struct view_exp *x)
+{
+    const struct model_run **runs = xcalloc(g->n + 1, sizeof(*runs));
+    const char *keys[16];
+    size_t i, nk;
+
+    for (i = 0; i < g->n; i++)
+        runs[i] = &g->exps[i]->run;
+    nk = g->n > 1 ? model_varying(runs, g->n, 0, keys, 16) : 0;
+    for (i = 0; i < nk; i++) {
+        const char *val = view_exp_param(x, keys[i]);
+
+        buf_printf(out, "%s%s=%s", i ? ", " : "", keys[i], val ? val : "-");
+    }
+    if (!nk)
+        buf_puts(out, x->name);
+    free(runs);
+}
+
+/* The cell of a row with no run to summarise: a lone failed run shows
+ * its own last value ("NaN @ step 25"), else an en dash. */
+static void broken_value(json_t *cell, const struct view_metric *m)
+{
+    char v[NUM_TEXT_SIZE], text[64];
+
+    if (!m || !m->count) {
+        set_str(cell, "value", "\xe2\x80\x93");
+        return;
+    }
+    num_format(v, m->last);
+    if (!isfinite(m->last) && m->nonfinite)
+        snprintf(text, sizeof(text), "%s @ step %lld", v,
+                 (long long)m->nonfinite_step);
+    else
+        snprintf(text, sizeof(text), "%s", v);
+    set_str(cell, "value", text);
+}
+
+/* One row per setting of a group: its seeds summarised per metric. */
+static json_t *result_rows(const struct view *v, const struct view_group *g,
+                           const char *const *metric, size_t nm,
+                           json_t **best_cells)
+{
+    json_t *rows = json_array();
+    struct view_exp **set = xcalloc(g->n + 1, sizeof(*set));
+    double best[3] = { NAN, NAN, NAN };
+    size_t ties[3] = { 0, 0, 0 };
+    struct metric_info mi[3];
+    struct buf b = BUF_INIT;
+    char pm[2 * NUM_TEXT_SIZE];
+    size_t i, j, k, ns, broken;
+
+    for (k = 0; k < nm; k++)
+        view_metric_info(v, metric[k], &mi[k]);
+    for (i = 0; i < g->n; i++) {
+        json_t *row, *cells = json_array(), *names = json_array();
+        int first = 1;
+
+        for (j = 0, ns = 0; j < g->n; j++)
+            if (j == i || view_exp_repeats(g->exps[i], g->exps[j])
+                || (g->exps[i] == g->exps[j])) {
+                first &= j >= i;
+                set[ns++] = g->exps[j];
+            }
+        if (!first)
+            continue;
+        row = json_object();
+        buf_reset(&b);
+        setting_label(&b, g, g->exps[i]);
+        set_str(row, "setting", b.ptr);
+        for (j = 0; j < ns; j++)
+            json_array_append_new(names, json_string(set[j]->name));
+        json_object_set_new(row, "members", names);
+        broken = 0;
+        for (k = 0; k < nm; k++) {
+            struct model_summary s;
+            json_t *cell = json_object();
+
+            view_summary_last(&s, set, ns, metric[k], &broken);
+            if (s.n)
+                set_str(cell, "value", num_format_pm(pm, s.mean, s.sd));
+            else
+                broken_value(cell, ns == 1 ? view_exp_metric(set[0],
+                                                              metric[k])
+                                           : NULL);
+            json_object_set_new(cell, "mean_value",
+                                s.n ? json_real(s.mean) : json_null());
+            json_object_set_new(cell, "sd_value",
+                                s.n > 1 ? json_real(s.sd) : json_null());
+            json_object_set_new(cell, "n", json_integer((json_int_t)s.n));
+            if (s.n && !isnan(best[k]) && s.mean == best[k]) {
+                ties[k]++;
+            } else if (s.n && (isnan(best[k])
+                               || metric_better(&mi[k], s.mean, best[k]))) {
+                best[k] = s.mean;
+                best_cells[k] = cell;
+                ties[k] = 0;
+            }
+            json_array_append_new(cells, cell);
+        }
+        json_object_set_new(row, "cells", cells);
+        json_object_set_new(row, "runs", json_integer((json_int_t)ns));
+        buf_reset(&b);
+        if (ns == 1 && broken)
+            buf_puts(&b, "1 (failed)");
+        else
+            buf_printf(&b, "%zu", ns - broken);
+        if (broken && ns > 1)
+            buf_printf(&b, " (+%zu failed)", broken);
+        set_str(row, "runs_text", b.ptr);
+        buf_reset(&b);
+        for (j = 0; j < ns; j++)
+            if (view_exp_broken(set[j]))
+                buf_printf(&b, "%s%s", b.len ? ", " : "", set[j]->name);
+        set_str(row, "failed", b.ptr);
+        json_array_append_new(rows, row);
+    }
+    for (k = 0; k < nm; k++)
+        if (ties[k])
+            best_cells[k] = NULL; /* no best among equals */
+    buf_release(&b);
+    free(set);
+    return rows;
+}
+
+json_t *context_results(const struct view *v)
+{
+    json_t *out = json_array();
+    unsigned char *in = xcalloc(v->nexps + 1, 1);
+    struct view_groups g;
+    size_t i, k;
+
+    /* Every run touched, those without a point too (a crash is a row),
+     * in groups that have some metric to show. */
+    for (i = 0; i < v->nexps; i++)
+        in[i] = (unsigned char)v->exps[i].touched;
+    view_groups_build(&g, v, in, in);
+    for (i = 0; i < g.len; i++) {
+        const struct view_group *vg = &g.items[i];
+        json_t *o = json_object(), *metrics = json_array();
+        json_t *best_cells[3] = { NULL, NULL, NULL };
+        const struct model_run **runs = xcalloc(vg->n + 1, sizeof(*runs));
+        const char *metric[3];
+        char name[256];
+        struct buf b = BUF_INIT;
+        size_t nm = 0, seeds = 0;
+
+        for (k = 0; k < vg->n && nm == 0; k++)
+            nm = key_metrics(vg->exps[k], metric);
+        if (nm == 0) {
+            json_decref(o);
+            json_decref(metrics);
+            free(runs);
+            continue;
+        }
+        for (k = 0; k < vg->n; k++)
+            runs[k] = &vg->exps[k]->run;
+        model_common_name(name, sizeof(name), runs, vg->n);
+        set_str(o, "name", vg->tag ? vg->tag : vg->n == 1 ? vg->exps[0]->name
+                           : *name ? name : vg->exps[0]->name);
+        for (k = 0; k < nm; k++)
+            json_array_append_new(metrics, json_pack("{s:s}", "name",
+                                                     metric[k]));
+        json_object_set_new(o, "metrics", metrics);
+        json_object_set_new(o, "rows", result_rows(v, vg, metric, nm,
+                                                   best_cells));
+        for (k = 0; k < nm; k++)
+            if (best_cells[k] && json_array_size(json_object_get(o, "rows"))
+                                 > 1)
+                json_object_set_new(best_cells[k], "best", json_true());
+        for (k = 0; k < json_array_size(json_object_get(o, "rows")); k++) {
+            size_t r = (size_t)json_integer_value(json_object_get(
+                json_array_get(json_object_get(o, "rows"), k), "runs"));
+
+            seeds = r > seeds ? r : seeds;
+        }
+        if (vg->by)
+            buf_printf(&b, "%s sweep, %zu setting%s", vg->by, vg->nsettings,
+                       vg->nsettings == 1 ? "" : "s");
+        else if (vg->n > 1)
+            buf_printf(&b, "%zu setting%s", vg->nsettings,
+                       vg->nsettings == 1 ? "" : "s");
+        if (seeds > 1)
+            buf_printf(&b, "%s%zu seeds each (mean \xc2\xb1 sd)",
+                       b.len ? ", " : "", seeds);
+        set_str(o, "subtitle", b.ptr);
+        buf_reset(&b);
+        for (k = 0; k < vg->n; k++)
+            if (view_exp_broken(vg->exps[k]))
+                buf_printf(&b, "%s%s", b.len ? ", " : "", vg->exps[k]->name);
+        set_str(o, "failed", b.ptr);
+        json_object_set_new(o, "group", json_boolean(vg->n > 1));
+        buf_release(&b);
+        free(runs);
+        json_array_append_new(out, o);
+    }
+    view_groups_release(&g);
+    free(in);
+    return out;
 }
 
 /* Removes every key whose value is "" from objects at any depth, so a
@@ -932,6 +1162,10 @@ json_t *context_view(const struct view *v, const struct context_opts *o)
     add_list(c, "notes", &v->notes, o);
     add_notes_if(c, "other_notes", v, o, not_takeaway);
     add_notes_if(c, "project_notes", v, o, without_exp);
+    add_notes_if(c, "project_other_notes", v, o, without_exp_not_takeaway);
+    json_object_set_new(c, "results", context_results(v));
+    json_object_set_new(c, "has_results", json_boolean(json_array_size(
+        json_object_get(c, "results")) > 0));
     add_list(c, "takeaways", &v->takeaways, o);
     add_list(c, "retracted", &v->retracted, o);
     add_list(c, "next_done", &v->next_done, o);

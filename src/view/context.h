@@ -72,6 +72,16 @@ char *context_distinct_params_max(const struct view *v,
  * results). */
 json_t *context_last(const struct view *v, json_t *exps);
 
+/* The results table of the period: one object per group of the
+ * experiments touched that has metrics (model/group.h), with "name",
+ * "subtitle" ("lr sweep, 3 settings, 3 seeds each (mean ± sd)"), "failed"
+ * (the failed and diverged runs, named), "group", "metrics"
+ * (the key metrics' names) and "rows", one per setting: "setting",
+ * "runs_text", "failed", "members" and "cells" (per metric: "value"
+ * "0.652 ± 0.018", "mean_value", "sd_value", "n", and "best" on the best
+ * row). Failed and diverged runs are counted, never averaged. */
+json_t *context_results(const struct view *v);
+
 /* The lines of last (context_last()'s) with each group of two or more
  * settings (model/group.h: a shared tag or a sweep) collapsed into one
  * line ("group": true: "lr sweep, 4 × 3 seeds: best lr=0.3, acc 0.95 ±

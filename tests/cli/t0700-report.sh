@@ -109,7 +109,9 @@ assert c[\"format\"] == \"md\"
 assert c[\"whole_log\"] is True
 e = [x for x in c[\"experiments\"] if x[\"name\"] == \"bon-n100\"][0]
 assert e[\"attachments\"][0][\"image\"] is True
-assert e[\"has_plots\"] is False
+r = [x for x in c[\"results\"] if x[\"name\"] == \"bon\"][0]
+assert r[\"has_plots\"] is False
+assert [row[\"setting\"] for row in r[\"rows\"]] == [\"n=8\", \"n=100\"], r
 "
 '
 cd "$TMP" || exit 1

@@ -27,6 +27,29 @@ for line in sys.stdin:
     assert os.path.isfile(p), p
 "
 '
+test_expect 'the report opens with a results table: groups x key metrics, mean ± sd over seeds' '
+    lablog report -o r.md &&
+    line_of() { grep -n "$2" "$1" | head -n 1 | cut -d: -f1; } &&
+    r=$(line_of r.md "^## Results$") && sm=$(line_of r.md "^## Summary$") &&
+    test -n "$r" && test "$r" -lt "$sm" &&
+    grep -q "^\*\*ft-sweep\*\* — lr sweep, 3 settings, 3 seeds each (mean ± sd)$" r.md &&
+    grep -q "^| setting | runs | accuracy | loss |$" r.md &&
+    grep -q "^| lr=3e-5 | 3 | 0.652 ± 0.018 | 0.514 ± 0.064 |$" r.md &&
+    grep -q "^| lr=1e-4 | 2 (+1 failed) | " r.md &&
+    grep -q "^Failed or diverged, left out of the means: ft-lr1e-4-s2.$" r.md
+'
+test_expect 'the report draws one plot per group, none inside an experiment section' '
+    sed -n "/^## Results$/,/^## Summary$/p" r.md | grep -c "^!\[" >n &&
+    test "$(cat n)" -ge 3 &&
+    test "$(sed -n "/^## Experiments$/,\$p" r.md | grep -c "^!\[")" = 0 &&
+    grep -q "^!\[accuracy of all 9 runs\](r_files/ft-sweep-accuracy.png)$" r.md
+'
+test_expect 'the report lists each takeaway once' '
+    for t in "the demonstrations teach refusing" "gains flatten after N = 32" \
+             "is the sweet spot" "is unstable: seed 2"; do
+        test "$(grep -c "$t" r.md)" = 1 || { echo "$t: $(grep -c "$t" r.md)"; return 1; }
+    done
+'
 cd "$TMP" || exit 1
 
 # ---- a busy day on Slack -------------------------------------------------
@@ -86,6 +109,12 @@ test_expect 'the messy week matches its goldens' '
     test_cmp "$LABLOG_TOP/tests/golden/daily/messy.slack.txt" actual &&
     lablog report -o report.md &&
     test_cmp "$LABLOG_TOP/tests/golden/report/messy.md" report.md
+'
+test_expect 'a run that went NaN at step 25: the report plots its finite part' '
+    lablog report -o rep.md &&
+    grep -q "^| long-run | 1 (failed) | 0.54 | NaN @ step 25 |$" rep.md &&
+    test -f rep_files/long-run-loss.png &&
+    test "$(python3 "$LABLOG_TOP/tests/tools/png_colour.py" rep_files/long-run-loss.png 0173B2)" -gt 300
 '
 test_expect 'the sweep slide: rows best first by the primary metric, failed runs always listed' '
     page_of "lr: lr sweep" >sweep.txt &&
