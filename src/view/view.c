@@ -986,8 +986,10 @@ void view_compare_with(struct view_compare *out, const struct view *v,
 /* ---- building -------------------------------------------------------- */
 
 /* Whether o asks for x's metric summaries. */
-static int metrics_wanted(const struct view *v, const struct view_exp *x,
-                          const struct view_opts *o)
+/* Whether o asks for x's metric summaries. touched[0..nt) are the
+ * experiments touched in the period. */
+static int metrics_wanted(const struct view_exp *x, const struct view_opts *o,
+                          struct view_exp *const *touched, size_t nt)
 {
     size_t i;
 
@@ -1000,11 +1002,14 @@ static int metrics_wanted(const struct view *v, const struct view_exp *x,
                 return 1;
         return 0;
     case VIEW_METRICS_TOUCHED:
+        /* A touched run, and the siblings it is compared with: its seeds
+         * and its sweep mates (model/group.h), not every run that ever
+         * shared a tag with it. */
         if (x->touched)
             return 1;
-        for (i = 0; i < v->nexps; i++)
-            if (v->exps[i].touched
-                && model_shares_tag(&x->run, &v->exps[i].run))
+        for (i = 0; i < nt; i++)
+            if (model_shares_tag(&x->run, &touched[i]->run)
+                && model_params_apart(&x->run, &touched[i]->run, NULL) <= 1)
                 return 1;
         return 0;
     default:
@@ -1014,12 +1019,17 @@ static int metrics_wanted(const struct view *v, const struct view_exp *x,
 
 static int load_metrics(struct view *v, const struct view_opts *o)
 {
-    size_t i;
+    struct view_exp **touched = xcalloc(v->nexps + 1, sizeof(*touched));
+    size_t i, nt = 0;
     int rc = 0;
 
+    for (i = 0; i < v->nexps; i++)
+        if (v->exps[i].touched)
+            touched[nt++] = &v->exps[i];
     for (i = 0; rc == 0 && i < v->nexps; i++)
-        if (metrics_wanted(v, &v->exps[i], o))
+        if (metrics_wanted(&v->exps[i], o, touched, nt))
             rc = view_exp_metrics(v, &v->exps[i]);
+    free(touched);
     return rc;
 }
 

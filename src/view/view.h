@@ -125,9 +125,11 @@ struct view_list {
  * complete snapshot, so renderers say up front what they show. */
 enum view_metrics {
     VIEW_METRICS_NONE,    /* none (fast: exp list, log) */
-    VIEW_METRICS_TOUCHED, /* experiments touched in the period and their
-                             siblings (a shared tag), which results are
-                             compared with: the period renderers */
+    VIEW_METRICS_TOUCHED, /* experiments touched in the period and the
+                             siblings they are compared with (a shared tag
+                             and at most one param other than seeds
+                             apart: seeds and sweep mates): the period
+                             renderers */
     VIEW_METRICS_NAMED,   /* the experiments named in view_opts.names */
     VIEW_METRICS_ALL      /* every experiment */
 };
