@@ -688,7 +688,7 @@ static json_t *result_rows(const struct view *v, const struct view_group *g,
     for (k = 0; k < nm; k++)
         view_metric_info(v, metric[k], &mi[k]);
     for (i = 0; i < g->n; i++) {
-        json_t *row, *cells = json_array(), *names = json_array();
+        json_t *row, *cells, *names;
         int first = 1;
 
         for (j = 0, ns = 0; j < g->n; j++)
@@ -700,6 +700,8 @@ static json_t *result_rows(const struct view *v, const struct view_group *g,
         if (!first)
             continue;
         row = json_object();
+        cells = json_array();
+        names = json_array();
         buf_reset(&b);
         setting_label(&b, g, g->exps[i]);
         set_str(row, "setting", b.ptr);
