@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "util/err.h"
+#include "util/fsinfo.h"
 
 static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -247,11 +248,52 @@ int origin_adopt(struct store *s, const char *origin, int migrated)
     return append_origin_entry(s, parent, fp.host, migrated);
 }
 
+/*
+ * One SQLite file is never written from two hosts (SYNC.md): its locks and
+ * WAL do not work across a network filesystem. A log there that another
+ * host wrote last is refused before anything is written.
+ */
+static int check_network_fs(struct store *s, const char *last_host)
+{
+    char fstype[64], here[256];
+    int rc = fs_type(s->path, fstype, sizeof(fstype));
+
+    store_host_name(here, sizeof(here));
+    if (rc || !fs_is_network(fstype) || strcmp(last_host, here) == 0)
+        return rc;
+    return ll_error(LL_EIO, "'%s' is on a network filesystem (%s) and was "
+                    "last written from host '%s': SQLite cannot be shared "
+                    "between hosts there; write a local replica instead "
+                    "(LABLOG_DB on a local disk with LABLOG_SPOOL, or "
+                    "'lablog clone %s /local/disk/lablog.db') and sync it",
+                    s->path, fstype, last_host, s->path);
+}
+
+/* The same host on a network filesystem works, but only from this host:
+ * said once per file (a local notice table remembers it). */
+static int warn_network_fs(struct store *s)
+{
+    char fstype[64];
+    int rc = fs_type(s->path, fstype, sizeof(fstype));
+
+    if (rc || !fs_is_network(fstype))
+        return rc;
+    if (sqlite3_exec(s->db, "CREATE TABLE IF NOT EXISTS notice(name TEXT "
+                     "PRIMARY KEY); INSERT OR IGNORE INTO notice "
+                     "VALUES ('network-fs')", NULL, NULL, NULL) != SQLITE_OK)
+        return store_db_error(s, "cannot write to");
+    if (sqlite3_changes(s->db) == 1)
+        ll_warn("'%s' is on a network filesystem (%s): write it from this "
+                "host only; jobs on other nodes should write a local replica "
+                "(LABLOG_SPOOL, see README)", s->path, fstype);
+    return 0;
+}
+
 int origin_ready(struct store *s)
 {
     struct fingerprint fp;
     sqlite3_stmt *st = NULL;
-    char origin[27] = "";
+    char origin[27] = "", host[256] = "";
     int same = 0, have = 0, empty = 1;
     int rc;
 
@@ -270,6 +312,7 @@ int origin_ready(struct store *s)
         same = sqlite3_column_int64(st, 1) == fp.device
                && sqlite3_column_int64(st, 2) == fp.inode
                && strcmp(store_column_text(st, 3), fp.host) == 0;
+        snprintf(host, sizeof(host), "%s", store_column_text(st, 3));
         rc = 0;
     } else if (rc == SQLITE_DONE) {
         rc = 0;
@@ -279,9 +322,14 @@ int origin_ready(struct store *s)
     sqlite3_finalize(st);
     if (rc)
         return rc;
+    if (have && !same) {
+        rc = check_network_fs(s, host);
+        if (rc)
+            return rc;
+    }
     if (have && same) {
         snprintf(s->origin, sizeof(s->origin), "%s", origin);
-        return 0;
+        return warn_network_fs(s);
     }
     if (!have) {
         rc = store_prepare(s, "SELECT NOT EXISTS (SELECT 1 FROM entry)",
