@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/base64.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 /* Nodes the walk found that need a change, in document order. */
@@ -607,35 +609,6 @@ void html_markdown_code(struct buf *out, const char *s, size_t len)
 void html_data_uri(struct buf *out, const char *mime, const void *data,
                    size_t len)
 {
-    static const char digits[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const unsigned char *p = data;
-    size_t i;
-
     buf_printf(out, "data:%s;base64,", mime);
-    buf_grow(out, (len + 2) / 3 * 4);
-    for (i = 0; i + 2 < len; i += 3) {
-        unsigned long v = (unsigned long)p[i] << 16
-                          | (unsigned long)p[i + 1] << 8 | p[i + 2];
-
-        buf_putc(out, digits[v >> 18 & 63]);
-        buf_putc(out, digits[v >> 12 & 63]);
-        buf_putc(out, digits[v >> 6 & 63]);
-        buf_putc(out, digits[v & 63]);
-    }
-    if (len - i == 1) {
-        unsigned long v = (unsigned long)p[i] << 16;
-
-        buf_putc(out, digits[v >> 18 & 63]);
-        buf_putc(out, digits[v >> 12 & 63]);
-        buf_puts(out, "==");
-    } else if (len - i == 2) {
-        unsigned long v = (unsigned long)p[i] << 16
-                          | (unsigned long)p[i + 1] << 8;
-
-        buf_putc(out, digits[v >> 18 & 63]);
-        buf_putc(out, digits[v >> 12 & 63]);
-        buf_putc(out, digits[v >> 6 & 63]);
-        buf_putc(out, '=');
-    }
+    base64_encode(out, data, len);
 }

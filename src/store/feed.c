@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/base64.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
@@ -104,64 +105,12 @@ static void put_value(struct buf *b, double v)
     }
 }
 
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 /* Standard base64 with padding, as a JSON string (no escaping needed). */
 static void put_base64(struct buf *b, const unsigned char *p, size_t n)
 {
-    size_t i;
-
     buf_putc(b, '"');
-    for (i = 0; i + 2 < n; i += 3) {
-        unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
-
-        buf_putc(b, b64[v >> 18]);
-        buf_putc(b, b64[(v >> 12) & 63]);
-        buf_putc(b, b64[(v >> 6) & 63]);
-        buf_putc(b, b64[v & 63]);
-    }
-    if (i < n) {
-        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0);
-
-        buf_putc(b, b64[v >> 18]);
-        buf_putc(b, b64[(v >> 12) & 63]);
-        buf_putc(b, i + 1 < n ? b64[(v >> 6) & 63] : '=');
-        buf_putc(b, '=');
-    }
+    base64_encode(b, p, n);
     buf_putc(b, '"');
-}
-
-/* Decodes base64 text into out; -1 when it is not canonical base64. */
-static int get_base64(struct buf *out, const char *t)
-{
-    size_t n = strlen(t), i;
-
-    if (n % 4)
-        return -1;
-    for (i = 0; i < n; i += 4) {
-        unsigned v = 0;
-        int k, pad = 0;
-
-        for (k = 0; k < 4; k++) {
-            const char *c = t[i + k] ? strchr(b64, t[i + k]) : NULL;
-
-            if (t[i + k] == '=' && i + 4 == n && k >= 2) {
-                pad++;
-                v <<= 6;
-                continue;
-            }
-            if (!c || pad)
-                return -1;
-            v = v << 6 | (unsigned)(c - b64);
-        }
-        buf_putc(out, (char)(v >> 16));
-        if (pad < 2)
-            buf_putc(out, (char)((v >> 8) & 0xff));
-        if (pad < 1)
-            buf_putc(out, (char)(v & 0xff));
-    }
-    return 0;
 }
 
 struct feed_writer {
@@ -301,7 +250,8 @@ static const char feed_entries_sql[] =
     " AND x.origin = e.origin), "
     "e.format, e.hash, e.hlc, e.kind, e.origin, e.prev, e.ref_uid, e.seq, "
     "e.title, e.ts, e.uid, e.id "
-    "FROM entry e ORDER BY e.hlc, e.origin, e.seq";
+    "FROM entry e WHERE (?1 IS NULL OR e.origin = ?1) AND e.seq > ?2 "
+    "ORDER BY e.hlc, e.origin, e.seq";
 
 static int put_entry(struct feed_writer *w, sqlite3_stmt *st)
 {
@@ -442,25 +392,53 @@ static const char feed_temp_sql[] =
     "CREATE TEMP TABLE feed_point AS SELECT p.batch AS batch, s.exp_uid AS "
     "exp_uid, s.name AS name, s.attempt AS attempt, s.f1 AS f1, p.step AS "
     "step, p.value AS value, p.ts AS ts FROM point p JOIN series s ON "
-    "s.id = p.series;"
+    "s.id = p.series WHERE ?1 IS NULL OR p.batch IN (SELECT id FROM entry "
+    "WHERE origin = ?1 AND seq > ?2)";
+static const char feed_temp_index_sql[] =
     "CREATE INDEX temp.feed_point_order ON feed_point(batch, exp_uid, name, "
-    "attempt, step);";
+    "attempt, step)";
+
+/* Runs one statement with the scope (?1 origin or NULL, ?2 after seq). */
+static int exec_scoped(struct store *s, const char *sql, const char *origin,
+                       int64_t after_seq)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, sql, &st);
+
+    if (rc)
+        return rc;
+    if (origin)
+        store_bind_text(st, 1, origin);
+    sqlite3_bind_int64(st, 2, after_seq);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = store_db_error(s, "cannot read");
+    sqlite3_finalize(st);
+    return rc;
+}
 
 int store_feed_write(struct store *s, FILE *out)
 {
+    return store_feed_write_origin(s, NULL, 0, 1, out);
+}
+
+int store_feed_write_origin(struct store *s, const char *origin,
+                            int64_t after_seq, int header, FILE *out)
+{
     struct feed_writer w = { 0 };
     sqlite3_stmt *st = NULL;
-    int rc;
+    int rc = 0;
 
     w.s = s;
     w.out = out;
     buf_init(&w.line);
     if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return store_db_error(s, "cannot read");
-    rc = put_header(&w);
-    if (rc == 0 && sqlite3_exec(s->db, feed_temp_sql, NULL, NULL, NULL)
-                       != SQLITE_OK)
-        rc = store_db_error(s, "cannot read");
+    if (header)
+        rc = put_header(&w);
+    if (rc == 0)
+        rc = exec_scoped(s, feed_temp_sql, origin, after_seq);
+    if (rc == 0)
+        rc = exec_scoped(s, feed_temp_index_sql, NULL, 0);
     if (rc == 0)
         rc = store_prepare(s, "SELECT exp_uid, name, attempt, NULL, step, "
                               "value, ts FROM temp.feed_point WHERE batch = ?1 "
@@ -478,6 +456,10 @@ int store_feed_write(struct store *s, FILE *out)
                               "WHERE entry = ?1 ORDER BY seq", &w.pieces);
     if (rc == 0)
         rc = store_prepare(s, feed_entries_sql, &st);
+    if (rc == 0 && origin)
+        store_bind_text(st, 1, origin);
+    if (rc == 0)
+        sqlite3_bind_int64(st, 2, after_seq);
     while (rc == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
         rc = put_entry(&w, st);
     if (rc == SQLITE_DONE)
@@ -724,7 +706,7 @@ static int line_blob(struct feed_reader *r, json_t *line, const char *data)
 
     if (!text)
         return 0; /* the writer did not hold it; verify will say so */
-    if (get_base64(&bytes, text))
+    if (base64_decode(&bytes, text, strlen(text)))
         rc = bad(r, "an attachment whose bytes are not base64");
     if (rc == 0) {
         unsigned char d[SHA256_LEN];
@@ -782,7 +764,8 @@ static int line_pieces(struct feed_reader *r, json_t *line, const char *data,
         double sc = 0;
 
         buf_reset(&bytes);
-        if (json_array_size(p) != 4 || !text || get_base64(&bytes, text)
+        if (json_array_size(p) != 4 || !text
+            || base64_decode(&bytes, text, strlen(text))
             || !(json_is_null(row) || json_is_integer(row))
             || !(json_is_null(sid) || json_is_string(sid))
             || !(json_is_null(score) || parse_value(score, &sc) == 0)) {

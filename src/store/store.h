@@ -491,6 +491,14 @@ int store_head(struct store *s, char hex_out[65]);
  */
 int store_feed_write(struct store *s, FILE *out);
 
+/*
+ * The same lines for one origin's entries after seq after_seq (origin NULL:
+ * every origin, after_seq ignored), with the header line when header is
+ * set. A feed file of a feed directory is written this way (sync/).
+ */
+int store_feed_write_origin(struct store *s, const char *origin,
+                            int64_t after_seq, int header, FILE *out);
+
 struct store_import_stats {
     size_t entries;   /* entries added */
     size_t held;      /* entries already held */
@@ -507,5 +515,27 @@ struct store_import_stats {
  */
 int store_feed_import(struct store *s, FILE *in, const char *name,
                       struct store_import_stats *stats);
+
+/* ---- local configuration (not part of the log; store/remote.c) ------- */
+
+/* Names a remote (dir:PATH or postgresql://...); the same name again
+ * replaces it. Local to this file: never synced, merged or verified. */
+int store_remote_set(struct store *s, const char *name, const char *url);
+/* The URL of a remote into *url_out (free()); LL_ENOTFOUND (no message)
+ * when there is none of that name. */
+int store_remote_get(struct store *s, const char *name, char **url_out);
+typedef int store_remote_fn(void *ctx, const char *name, const char *url);
+/* Calls fn for each remote, by name. */
+int store_remotes(struct store *s, store_remote_fn *fn, void *ctx);
+
+/* Writes a consistent copy of the log to the new file dst (VACUUM INTO). */
+int store_copy_to(struct store *s, const char *dst);
+/* The hex hash of the entry (origin, seq) into hex_out; LL_ENOTFOUND (no
+ * message) when it is not held. */
+int store_entry_hash_at(struct store *s, const char *origin, int64_t seq,
+                        char hex_out[65]);
+/* Makes sure this file writes as its own origin: a copied file gets its
+ * new origin (and its "origin" entry) now rather than at its first write. */
+int store_claim_origin(struct store *s);
 
 #endif

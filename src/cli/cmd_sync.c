@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Logs meeting logs (SYNC.md): `lablog merge OTHER`, `lablog clone SRC DST`,
+ * `lablog push|pull|sync TARGET` for feed directories, and `lablog remote`
+ * to name targets once.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "sync/feeddir.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+
+static void print_import(const char *what, const struct store_import_stats *st)
+{
+    fprintf(stderr, "%s: %zu entr%s added (%zu points), %zu already held",
+            what, st->entries, st->entries == 1 ? "y" : "ies", st->points,
+            st->held);
+    if (st->forks)
+        fprintf(stderr, ", %zu fork%s kept as evidence (see 'lablog "
+                "origins')", st->forks, st->forks == 1 ? "" : "s");
+    fputc('\n', stderr);
+}
+
+/* Is path an SQLite file (a lablog.db) rather than a feed? */
+static int is_sqlite_file(const char *path, int *yes)
+{
+    char magic[16];
+    FILE *f = fopen(path, "rb");
+
+    *yes = 0;
+    if (!f)
+        return ll_error(LL_ENOTFOUND, "cannot open '%s'", path);
+    *yes = fread(magic, 1, sizeof(magic), f) == sizeof(magic) &&
+           memcmp(magic, "SQLite format 3", 16) == 0;
+    fclose(f);
+    return 0;
+}
+
+/* Imports another log (opened read-only) through its feed. */
+static int merge_log(struct app *app, const char *path,
+                     struct store_import_stats *st)
+{
+    struct store *other = NULL;
+    FILE *tmp = NULL;
+    int rc = store_open(&other, path, STORE_READ);
+
+    if (rc == 0) {
+        tmp = tmpfile();
+        if (!tmp)
+            rc = ll_error(LL_EIO, "cannot create a temporary file");
+    }
+    if (rc == 0)
+        rc = store_feed_write(other, tmp);
+    if (rc == 0 && fseek(tmp, 0, SEEK_SET) != 0)
+        rc = ll_error(LL_EIO, "cannot read a temporary file");
+    if (rc == 0)
+        rc = store_feed_import(app->store, tmp, path, st);
+    if (tmp)
+        fclose(tmp);
+    store_close(other);
+    return rc;
+}
+
+int cmd_merge(int argc, char **argv, struct app *app)
+{
+    const struct opt opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+    const struct opt_command cmd = {
+        "merge OTHER",
+        "Bring in every entry, metric point and attachment that OTHER holds "
+        "and this log lacks. OTHER is another lablog.db (opened read-only) "
+        "or a feed (lablog export --feed). Every entry is checked (hash, "
+        "chain, digest) before anything is added; a bad one refuses the "
+        "whole merge. Merging is idempotent and may happen in any order, "
+        "any number of times.",
+        opts, NULL, 0,
+    };
+    struct store_import_stats st;
+    char **ops = NULL;
+    int nops, sqlite = 0;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, 1);
+
+    if (rc == 0)
+        rc = is_sqlite_file(ops[0], &sqlite);
+    if (rc == 0 && sqlite) {
+        rc = merge_log(app, ops[0], &st);
+    } else if (rc == 0) {
+        FILE *f = fopen(ops[0], "r");
+
+        if (!f) {
+            rc = ll_error(LL_ENOTFOUND, "cannot open '%s'", ops[0]);
+        } else {
+            rc = store_feed_import(app->store, f, ops[0], &st);
+            fclose(f);
+        }
+    }
+    if (rc == 0)
+        print_import("merge", &st);
+    free(ops);
+    return rc == OPT_HELP ? 0 : rc;
+}
+
+int cmd_clone(int argc, char **argv, struct app *app)
+{
+    const struct opt opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+    const struct opt_command cmd = {
+        "clone SRC DST",
+        "Copy the log SRC to the new file DST as a replica of its own: DST "
+        "writes as a new origin whose first entry names the origin and head "
+        "it came from. (A file copied with cp or rsync becomes one at its "
+        "first write; clone says so up front.) Use it to take a log from a "
+        "shared or network filesystem to a local disk.",
+        opts, NULL, 0,
+    };
+    struct store *src = NULL, *dst = NULL;
+    char **ops = NULL;
+    int nops;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 2, 2);
+
+    (void)app;
+    if (rc == 0 && access(ops[1], F_OK) == 0)
+        rc = ll_error(LL_EUSAGE, "'%s' exists: clone writes a new file",
+                      ops[1]);
+    if (rc == 0)
+        rc = store_open(&src, ops[0], STORE_READ);
+    if (rc == 0)
+        rc = store_copy_to(src, ops[1]);
+    if (rc == 0)
+        rc = store_open(&dst, ops[1], STORE_WRITE);
+    if (rc == 0)
+        rc = store_claim_origin(dst);
+    if (rc == 0)
+        fprintf(stderr, "lablog: cloned '%s' to '%s' as a new replica\n",
+                ops[0], ops[1]);
+    store_close(dst);
+    store_close(src);
+    free(ops);
+    return rc == OPT_HELP ? 0 : rc;
+}
+
+/* TARGET: dir:PATH, or the name of a remote holding one. *dir_out is the
+ * caller's. */
+static int resolve_target(struct app *app, const char *target,
+                          char **dir_out)
+{
+    char *url = NULL;
+    int rc;
+
+    *dir_out = NULL;
+    if (strncmp(target, "dir:", 4) != 0 && !strstr(target, "://")) {
+        rc = store_remote_get(app->store, target, &url);
+        if (rc == LL_ENOTFOUND)
+            return ll_error(LL_EUSAGE, "no remote '%s' (a target is dir:PATH "
+                            "or a name from 'lablog remote add')", target);
+        if (rc)
+            return rc;
+        target = url;
+    }
+    if (strncmp(target, "dir:", 4) == 0 && target[4]) {
+        *dir_out = xstrdup(target + 4);
+        rc = 0;
+    } else {
+        rc = ll_error(LL_EUSAGE, "cannot sync with '%s' yet: only feed "
+                      "directories (dir:PATH) are supported", target);
+    }
+    free(url);
+    return rc;
+}
+
+enum { DO_PUSH = 1, DO_PULL = 2 };
+
+static int push_pull(int argc, char **argv, struct app *app, int what,
+                     const struct opt_command *cmd)
+{
+    struct feeddir_push_stats pushed;
+    struct store_import_stats pulled;
+    char **ops = NULL;
+    char *dir = NULL;
+    size_t feeds = 0;
+    int nops;
+    int rc = cli_parse(cmd, argc, argv, &ops, &nops, 1, 1);
+
+    if (rc == 0)
+        rc = resolve_target(app, ops[0], &dir);
+    if (rc == 0 && (what & DO_PULL)) {
+        rc = feeddir_pull(app->store, dir, &pulled, &feeds);
+        if (rc == 0) {
+            char label[64];
+
+            snprintf(label, sizeof(label), "pull: %zu feed%s", feeds,
+                     feeds == 1 ? "" : "s");
+            print_import(label, &pulled);
+        }
+    }
+    if (rc == 0 && (what & DO_PUSH)) {
+        rc = feeddir_push(app->store, dir, &pushed);
+        if (rc == 0)
+            fprintf(stderr, "push: %lld entr%s appended to %s\n",
+                    (long long)(pushed.to_seq - pushed.from_seq),
+                    pushed.to_seq - pushed.from_seq == 1 ? "y" : "ies", dir);
+    }
+    free(dir);
+    free(ops);
+    return rc == OPT_HELP ? 0 : rc;
+}
+
+static const char target_help[] =
+    "TARGET is dir:PATH, a feed directory (one append-only file per "
+    "origin; safe on NFS, no lock files), or a name given to one with "
+    "'lablog remote add'.";
+
+int cmd_push(int argc, char **argv, struct app *app)
+{
+    const struct opt opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+    const struct opt_command cmd = {
+        "push TARGET",
+        "Append this replica's own new entries (with their points and "
+        "attachments) to its feed file in TARGET.",
+        opts, target_help, 0,
+    };
+
+    return push_pull(argc, argv, app, DO_PUSH, &cmd);
+}
+
+int cmd_pull(int argc, char **argv, struct app *app)
+{
+    const struct opt opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+    const struct opt_command cmd = {
+        "pull TARGET",
+        "Add what the other replicas' feed files in TARGET hold and this "
+        "log lacks. Every line is checked; an unfinished last line (a push "
+        "in progress) is left for the next pull; a bad line refuses its "
+        "feed with FILE:LINE.",
+        opts, target_help, 0,
+    };
+
+    return push_pull(argc, argv, app, DO_PULL, &cmd);
+}
+
+int cmd_sync(int argc, char **argv, struct app *app)
+{
+    const struct opt opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+    const struct opt_command cmd = {
+        "sync TARGET", "Pull from TARGET, then push to it.", opts,
+        target_help, 0,
+    };
+
+    return push_pull(argc, argv, app, DO_PULL | DO_PUSH, &cmd);
+}
+
+static int print_remote(void *ctx, const char *name, const char *url)
+{
+    (void)ctx;
+    printf("%-12s %s\n", name, url);
+    return 0;
+}
+
+int cmd_remote(int argc, char **argv, struct app *app)
+{
+    const struct opt opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+    const struct opt_command cmd = {
+        "remote [add NAME TARGET]",
+        "Name a sync target once (stored in this file only: never synced), "
+        "or list the names. TARGET is dir:PATH.",
+        opts, NULL, 0,
+    };
+    char **ops = NULL;
+    int nops;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 0, 3);
+
+    if (rc)
+        goto cleanup;
+    if (nops == 0) {
+        rc = store_remotes(app->store, print_remote, NULL);
+    } else if (nops == 3 && strcmp(ops[0], "add") == 0) {
+        if (cli_check_name(ops[1]) != 0)
+            rc = LL_EUSAGE;
+        else if (strncmp(ops[2], "dir:", 4) != 0 || !ops[2][4])
+            rc = ll_error(LL_EUSAGE, "a remote is dir:PATH, not '%s'",
+                          ops[2]);
+        else
+            rc = store_remote_set(app->store, ops[1], ops[2]);
+    } else {
+        rc = ll_error(LL_EUSAGE, "usage: lablog remote [add NAME TARGET]");
+    }
+cleanup:
+    free(ops);
+    return rc == OPT_HELP ? 0 : rc;
+}

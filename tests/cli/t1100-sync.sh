@@ -1,0 +1,142 @@
+#!/bin/sh
+# Logs meeting logs: clone, merge (a log or a feed), feed directories
+# (push, pull, sync, remotes), and the failure cases of SYNC.md that need
+# no server: copies, rolled-back replicas, tampered, torn and newer feeds.
+. "$(dirname "$0")/lib.sh"
+
+L() { LABLOG_HOST=laptop lablog --db laptop.db "$@"; }
+N() { LABLOG_HOST=node17 lablog --db node17.db "$@"; }
+M() { LABLOG_HOST=node22 lablog --db node22.db "$@"; }
+body() { lablog --db "$1" export --feed | tail -n +2; }
+
+test_expect 'clone makes a replica with an origin of its own' '
+    L init --name proj >/dev/null && L exp new base --param lr=1e-3 >/dev/null &&
+    printf "sample output\n" >s.txt && L attach s.txt --exp base >/dev/null &&
+    LABLOG_HOST=node17 lablog clone laptop.db node17.db 2>err &&
+    grep -q "cloned .laptop.db. to .node17.db. as a new replica" err &&
+    LABLOG_HOST=node22 lablog clone laptop.db node22.db 2>/dev/null &&
+    N origins >o && grep -q "node17 .* copy of" o && grep -q "(this replica)" o &&
+    test "$(N origins | wc -l)" = 2
+'
+test_fails 2 "exists: clone writes a new file" lablog clone laptop.db node17.db
+
+# Interleaved work on three replicas, with clock offsets.
+LABLOG_NOW=2026-11-20T10:00:00Z N metric --exp base --step 0 loss=2.0 acc=0.5 >/dev/null
+LABLOG_NOW=2026-11-20T09:30:00Z M metric --exp base --step 0 loss=2.1 acc=0.4 >/dev/null
+LABLOG_NOW=2026-11-20T09:40:00Z M note "node22 sees a plateau" >/dev/null
+LABLOG_NOW=2026-11-20T09:50:00Z L note --takeaway "lr matters" >/dev/null
+LABLOG_NOW=2026-11-20T10:10:00Z N exp new probe --param lr=3e-4 >/dev/null
+LABLOG_NOW=2026-11-20T10:05:00Z M exp new probe --param lr=1e-4 >/dev/null
+
+test_expect 'merge of a log, in three orders, gives one log' '
+    cp laptop.db a.db && cp node17.db b.db && cp node22.db c.db &&
+    LABLOG_HOST=laptop lablog --db a.db merge b.db 2>e1 &&
+    grep -q "^merge: 3 entries added (2 points), 3 already held$" e1 &&
+    LABLOG_HOST=laptop lablog --db a.db merge c.db 2>/dev/null &&
+    LABLOG_HOST=node17 lablog --db b.db merge c.db 2>/dev/null &&
+    LABLOG_HOST=node17 lablog --db b.db merge laptop.db 2>/dev/null &&
+    LABLOG_HOST=node22 lablog --db c.db merge a.db 2>/dev/null &&
+    LABLOG_HOST=node17 lablog --db b.db merge c.db 2>/dev/null &&
+    body a.db >fa && body b.db >fb && body c.db >fc &&
+    cmp fa fb && cmp fa fc &&
+    lablog --db a.db verify >/dev/null && lablog --db b.db verify >/dev/null &&
+    lablog --db c.db verify >/dev/null
+'
+test_expect 'a second merge adds nothing' '
+    LABLOG_HOST=laptop lablog --db a.db merge c.db 2>e &&
+    grep -q "^merge: 0 entries added (0 points), [0-9]* already held$" e
+'
+test_expect 'two experiments named probe from two origins are both kept' '
+    lablog --db a.db exp list >l && test "$(grep -c "^probe" l)" = 2 &&
+    grep -q "probe (ada@node17)" l && grep -q "probe (ada@node22)" l
+'
+test_expect 'merge of a feed file' '
+    cp laptop.db d.db && lablog --db b.db export --feed >b.feed &&
+    LABLOG_HOST=laptop lablog --db d.db merge b.feed 2>e &&
+    grep -q "entries added" e && body d.db >fd && cmp fa fd
+'
+
+test_expect 'feed directory: push, pull and sync bring every replica level' '
+    N push dir:spool 2>e && grep -q "^push: [0-9]* entries appended to spool$" e &&
+    M push dir:spool 2>/dev/null && L remote add lab dir:spool &&
+    L remote | grep -q "^lab  *dir:spool$" &&
+    L sync lab 2>e && grep -q "^pull: 2 feeds: " e &&
+    N pull dir:spool 2>/dev/null && M sync dir:spool 2>/dev/null &&
+    N pull dir:spool 2>/dev/null &&
+    body laptop.db >f1 && body node17.db >f2 && body node22.db >f3 &&
+    cmp f1 f2 && cmp f1 f3 && cmp f1 fa
+'
+test_expect 'a second pull adds nothing, a second push appends nothing' '
+    L pull lab 2>e && grep -q "0 entries added (0 points)" e &&
+    N push dir:spool 2>e && grep -q "^push: 0 entries appended" e
+'
+test_expect 'an attachment travels with its entry' '
+    LABLOG_HOST=node99 lablog --db fresh.db init --name other >/dev/null &&
+    LABLOG_HOST=node99 lablog --db fresh.db pull dir:spool 2>/dev/null &&
+    lablog --db fresh.db verify | grep -q "1 attachments"
+'
+
+# Failure cases.
+test_expect 'a torn last line is left for the next pull' '
+    cp laptop.db t.db && mkdir torn &&
+    N note "written while a pull runs" >/dev/null && N push dir:spool 2>/dev/null &&
+    f=$(grep -l "while a pull" spool/*.feed) &&
+    head -c -40 "$f" >torn/$(basename "$f") &&
+    LABLOG_HOST=laptop lablog --db t.db pull dir:torn 2>e && grep -q "0 entries added" e &&
+    cp "$f" torn/ && LABLOG_HOST=laptop lablog --db t.db pull dir:torn 2>e &&
+    grep -q "1 entry added" e
+'
+test_expect 'a push after a cut-off push repairs the line' '
+    f=$(grep -l "while a pull" spool/*.feed) &&
+    N note "after the cut" >/dev/null &&
+    head -c -40 "$f" >cut && cp cut "$f" && N push dir:spool 2>/dev/null &&
+    test "$(tail -c 1 "$f" | od -An -c | tr -d " ")" = "\n" &&
+    LABLOG_HOST=laptop lablog --db t.db pull dir:spool 2>e && grep -q "1 entry added" e &&
+    lablog --db t.db verify >/dev/null
+'
+mkdir bad
+f=$(grep -l "while a pull" spool/*.feed)
+sed '3s/"title":"/"title":"X/' "$f" >bad/$(basename "$f")
+cp laptop.db u.db
+state_before=$(log_state u.db)
+test_fails 1 ":3: the entry does not match its hash" \
+    env LABLOG_HOST=laptop "$LABLOG_BIN" --db u.db pull dir:bad
+test_expect 'a tampered feed adds nothing' '
+    test "$(log_state u.db)" = "$state_before"
+'
+rm -f bad/*
+sed '1s/"lablog-feed":1/"lablog-feed":99/' "$f" >bad/$(basename "$f")
+test_fails 1 "a feed of format 99 (this lablog reads 1): upgrade lablog" \
+    env LABLOG_HOST=laptop "$LABLOG_BIN" --db u.db pull dir:bad
+test_expect 'a replica restored from a backup does not push over its feed' '
+    cp node22.db old22.db && M note "after the backup" >/dev/null &&
+    M push dir:spool 2>/dev/null && cat old22.db >node22.db &&
+    rm -f node22.db-wal node22.db-shm &&
+    ! M push dir:spool 2>e && grep -q "this replica went back" e
+'
+test_fails 2 "no remote 'nowhere'" env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db push nowhere
+test_fails 2 "only feed directories" env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db push postgresql://x/y
+test_fails 1 "cannot open 'missing.db'" env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db merge missing.db
+# One SQLite file is never written from two hosts on a network filesystem.
+cp laptop.db nfs.db && LABLOG_HOST=laptop lablog --db nfs.db note "here" >/dev/null 2>&1
+nfs_before=$(log_state nfs.db)
+test_fails 1 "is on a network filesystem (nfs4) and was last written from host 'laptop'" \
+    env LABLOG_TEST_FSTYPE=nfs4 LABLOG_HOST=node17 "$LABLOG_BIN" --db nfs.db note "from a node"
+test_expect 'the refused write left the log unchanged' '
+    test "$(log_state nfs.db)" = "$nfs_before"
+'
+test_expect 'the same host on a network filesystem is warned once' '
+    LABLOG_TEST_FSTYPE=nfs4 LABLOG_HOST=laptop lablog --db nfs.db note one >/dev/null 2>e1 &&
+    grep -q "^lablog: warning: .nfs.db. is on a network filesystem (nfs4): write it from this host only" e1 &&
+    LABLOG_TEST_FSTYPE=nfs4 LABLOG_HOST=laptop lablog --db nfs.db note two >/dev/null 2>e2 &&
+    test ! -s e2
+'
+test_expect 'a local filesystem is not refused' '
+    LABLOG_TEST_FSTYPE=ext4 LABLOG_HOST=node17 lablog --db nfs.db note "copy here" >/dev/null 2>&1
+'
+test_expect 'every command has --help' '
+    for c in merge clone push pull sync remote; do
+        lablog --db laptop.db $c --help | grep -q "^usage: lablog $c" || exit 1
+    done
+'
+test_done
