@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "sync/hub.h"
+#include "sync/hubsync.h"
 #include "sync/pq.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -88,12 +90,61 @@ static int hub_status_cmd(int argc, char **argv, struct app *app)
     return rc;
 }
 
+static int hub_verify_cmd(int argc, char **argv, struct app *app)
+{
+    const struct opt opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+    const struct opt_command cmd = {
+        "hub verify URL",
+        "Re-check everything the hub holds: every origin's hash chain, "
+        "every metric batch's digest and every attachment, by reading it "
+        "all into a scratch log and verifying that. Names the first entry "
+        "that does not match; exit 1 then.",
+        opts, url_help, 0,
+    };
+    struct buf out = BUF_INIT, path = BUF_INIT;
+    char dir[] = "/tmp/lablog-hub-verify.XXXXXX";
+    struct pq *c = NULL;
+    int made = 0;
+    int rc = hub_connect(&cmd, argc, argv, &c);
+
+    (void)app;
+    if (rc == 0 && !mkdtemp(dir))
+        rc = ll_error(LL_EIO, "cannot create a scratch directory");
+    else if (rc == 0)
+        made = 1;
+    if (rc == 0) {
+        buf_printf(&path, "%s/hub.db", dir);
+        rc = hub_verify(c, path.ptr, &out);
+    }
+    if (rc == 0)
+        printf("hub %s\n", out.ptr);
+    if (made) {
+        struct buf f = BUF_INIT;
+        static const char *const files[] = { "hub.db", "hub.db-wal",
+                                             "hub.db-shm" };
+        size_t i;
+
+        for (i = 0; i < 3; i++) {
+            buf_reset(&f);
+            buf_printf(&f, "%s/%s", dir, files[i]);
+            unlink(f.ptr);
+        }
+        buf_release(&f);
+        rmdir(dir);
+    }
+    buf_release(&out);
+    buf_release(&path);
+    pq_close(c);
+    return rc;
+}
+
 static const struct {
     const char *verb;
     cmd_fn *fn;
 } verbs[] = {
     { "init", hub_init_cmd },
     { "status", hub_status_cmd },
+    { "verify", hub_verify_cmd },
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
@@ -103,10 +154,11 @@ int cmd_hub(int argc, char **argv, struct app *app)
     static const struct opt verb_opts[] = {
         { OPT_VERB, 0, "init", NULL, "URL", "create or migrate the hub schema" },
         { OPT_VERB, 0, "status", NULL, "URL", "origins, heads, last push, size" },
+        { OPT_VERB, 0, "verify", NULL, "URL", "re-check every chain and digest" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command group = {
-        "hub init|status URL",
+        "hub init|status|verify URL",
         "A shared lab store on PostgreSQL that replicas push to and pull "
         "from.", verb_opts,
         "'lablog hub VERB --help' describes each.\n", 0,
@@ -130,6 +182,6 @@ int cmd_hub(int argc, char **argv, struct app *app)
             return rc == OPT_HELP ? 0 : rc;
         }
     }
-    return ll_error(LL_EUSAGE, "unknown verb 'hub %s' (init, status)",
+    return ll_error(LL_EUSAGE, "unknown verb 'hub %s' (init, status, verify)",
                     argv[1]);
 }

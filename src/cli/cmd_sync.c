@@ -11,6 +11,8 @@
 
 #include "cli/cli.h"
 #include "sync/feeddir.h"
+#include "sync/hubsync.h"
+#include "sync/pq.h"
 #include "util/err.h"
 #include "util/xalloc.h"
 
@@ -141,51 +143,53 @@ int cmd_clone(int argc, char **argv, struct app *app)
     return rc == OPT_HELP ? 0 : rc;
 }
 
-/* TARGET: dir:PATH, or the name of a remote holding one. *dir_out is the
- * caller's. */
+/*
+ * TARGET: dir:PATH, postgresql://..., or the name of a remote holding one.
+ * *where_out is the caller's: the directory, or the URL of a hub.
+ */
 static int resolve_target(struct app *app, const char *target,
-                          char **dir_out)
+                          char **where_out, int *hub_out)
 {
     char *url = NULL;
-    int rc;
+    int rc = 0;
 
-    *dir_out = NULL;
+    *where_out = NULL;
+    *hub_out = 0;
     if (strncmp(target, "dir:", 4) != 0 && !strstr(target, "://")) {
         rc = store_remote_get(app->store, target, &url);
         if (rc == LL_ENOTFOUND)
-            return ll_error(LL_EUSAGE, "no remote '%s' (a target is dir:PATH "
-                            "or a name from 'lablog remote add')", target);
+            return ll_error(LL_EUSAGE, "no remote '%s' (a target is dir:PATH, "
+                            "a postgresql:// URL or a name from 'lablog "
+                            "remote add')", target);
         if (rc)
             return rc;
         target = url;
     }
-    if (strncmp(target, "dir:", 4) == 0 && target[4]) {
-        *dir_out = xstrdup(target + 4);
-        rc = 0;
-    } else {
-        rc = ll_error(LL_EUSAGE, "cannot sync with '%s' yet: only feed "
-                      "directories (dir:PATH) are supported", target);
-    }
+    if (strncmp(target, "dir:", 4) == 0 && target[4])
+        *where_out = xstrdup(target + 4);
+    else if (pq_is_url(target))
+        *where_out = xstrdup(target);
+    else
+        rc = ll_error(LL_EUSAGE, "cannot sync with '%s': a target is "
+                      "dir:PATH or a postgresql:// URL", target);
+    *hub_out = pq_is_url(target);
     free(url);
     return rc;
 }
 
 enum { DO_PUSH = 1, DO_PULL = 2 };
 
-static int push_pull(int argc, char **argv, struct app *app, int what,
-                     const struct opt_command *cmd)
+/* Seconds a push or pull waits for a hub before giving up. */
+#define HUB_TIMEOUT 10
+
+static int dir_push_pull(struct app *app, const char *dir, int what)
 {
     struct feeddir_push_stats pushed;
     struct store_import_stats pulled;
-    char **ops = NULL;
-    char *dir = NULL;
     size_t feeds = 0;
-    int nops;
-    int rc = cli_parse(cmd, argc, argv, &ops, &nops, 1, 1);
+    int rc = 0;
 
-    if (rc == 0)
-        rc = resolve_target(app, ops[0], &dir);
-    if (rc == 0 && (what & DO_PULL)) {
+    if (what & DO_PULL) {
         rc = feeddir_pull(app->store, dir, &pulled, &feeds);
         if (rc == 0) {
             char label[64];
@@ -202,15 +206,57 @@ static int push_pull(int argc, char **argv, struct app *app, int what,
                     (long long)(pushed.to_seq - pushed.from_seq),
                     pushed.to_seq - pushed.from_seq == 1 ? "y" : "ies", dir);
     }
-    free(dir);
+    return rc;
+}
+
+static int hub_push_pull(struct app *app, const char *url, int what)
+{
+    struct hub_push_stats pushed;
+    struct store_import_stats pulled;
+    struct pq *c = NULL;
+    int rc = pq_connect(&c, url, HUB_TIMEOUT);
+
+    if (rc == 0 && (what & DO_PULL)) {
+        rc = hub_pull(c, app->store, &pulled);
+        if (rc == 0)
+            print_import("pull", &pulled);
+    }
+    if (rc == 0 && (what & DO_PUSH)) {
+        rc = hub_push(c, app->store, &pushed);
+        if (rc == 0)
+            fprintf(stderr, "push: %zu entr%s (%zu points) of %zu origin%s "
+                    "sent to %s\n", pushed.entries,
+                    pushed.entries == 1 ? "y" : "ies", pushed.points,
+                    pushed.origins, pushed.origins == 1 ? "" : "s",
+                    pq_where(c));
+    }
+    pq_close(c);
+    return rc;
+}
+
+static int push_pull(int argc, char **argv, struct app *app, int what,
+                     const struct opt_command *cmd)
+{
+    char **ops = NULL;
+    char *where = NULL;
+    int nops, hub = 0;
+    int rc = cli_parse(cmd, argc, argv, &ops, &nops, 1, 1);
+
+    if (rc == 0)
+        rc = resolve_target(app, ops[0], &where, &hub);
+    if (rc == 0)
+        rc = hub ? hub_push_pull(app, where, what)
+                 : dir_push_pull(app, where, what);
+    free(where);
     free(ops);
     return rc == OPT_HELP ? 0 : rc;
 }
 
 static const char target_help[] =
     "TARGET is dir:PATH, a feed directory (one append-only file per "
-    "origin; safe on NFS, no lock files), or a name given to one with "
-    "'lablog remote add'.";
+    "origin; safe on NFS, no lock files); postgresql://..., a lab hub "
+    "(see 'lablog hub init'; every origin this replica holds is pushed); "
+    "or a name given to either with 'lablog remote add'.";
 
 int cmd_push(int argc, char **argv, struct app *app)
 {
@@ -264,7 +310,8 @@ int cmd_remote(int argc, char **argv, struct app *app)
     const struct opt_command cmd = {
         "remote [add NAME TARGET]",
         "Name a sync target once (stored in this file only: never synced), "
-        "or list the names. TARGET is dir:PATH.",
+        "or list the names. TARGET is dir:PATH or a postgresql:// URL "
+        "(without a password: it would be stored).",
         opts, NULL, 0,
     };
     char **ops = NULL;
@@ -278,9 +325,14 @@ int cmd_remote(int argc, char **argv, struct app *app)
     } else if (nops == 3 && strcmp(ops[0], "add") == 0) {
         if (cli_check_name(ops[1]) != 0)
             rc = LL_EUSAGE;
-        else if (strncmp(ops[2], "dir:", 4) != 0 || !ops[2][4])
-            rc = ll_error(LL_EUSAGE, "a remote is dir:PATH, not '%s'",
-                          ops[2]);
+        else if (pq_is_url(ops[2]) && pq_url_has_password(ops[2]))
+            rc = ll_error(LL_EUSAGE, "a remote is stored in the log's file: "
+                          "give the URL without its password and keep the "
+                          "password in ~/.pgpass or PGPASSFILE");
+        else if (!pq_is_url(ops[2]) &&
+                 (strncmp(ops[2], "dir:", 4) != 0 || !ops[2][4]))
+            rc = ll_error(LL_EUSAGE, "a remote is dir:PATH or a "
+                          "postgresql:// URL");
         else
             rc = store_remote_set(app->store, ops[1], ops[2]);
     } else {

@@ -152,3 +152,65 @@ int store_entry_hash_at(struct store *s, const char *origin, int64_t seq,
         return hex_out[0] ? 0 : LL_ENOTFOUND;
     return store_db_error(s, "cannot read");
 }
+
+/* How far pulls from a hub have read: its arrival counter, per hub (named
+ * by host and database, never by a URL that may hold a password). */
+static const char cursor_table_sql[] =
+    "CREATE TABLE IF NOT EXISTS hub_cursor(\n"
+    "  hub TEXT PRIMARY KEY,\n"
+    "  seq INTEGER NOT NULL\n"
+    ")";
+
+int store_hub_cursor_get(struct store *s, const char *hub, int64_t *seq_out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    *seq_out = 0;
+    rc = store_prepare(s, "SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                          "AND name = 'hub_cursor'", &st);
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc != SQLITE_ROW)
+        return store_db_error(s, "cannot read");
+    rc = store_prepare(s, "SELECT seq FROM hub_cursor WHERE hub = ?1", &st);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, hub);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *seq_out = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? 0
+               : store_db_error(s, "cannot read");
+}
+
+int store_hub_cursor_set(struct store *s, const char *hub, int64_t seq)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_begin_write(s);
+
+    if (rc)
+        return rc;
+    if (sqlite3_exec(s->db, cursor_table_sql, NULL, NULL, NULL) != SQLITE_OK)
+        rc = store_db_error(s, "cannot write to");
+    if (rc == 0)
+        rc = store_prepare(s, "INSERT OR REPLACE INTO hub_cursor(hub, seq) "
+                              "VALUES (?1, ?2)", &st);
+    if (rc == 0) {
+        store_bind_text(st, 1, hub);
+        sqlite3_bind_int64(st, 2, seq);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = store_db_error(s, "cannot write to");
+    }
+    sqlite3_finalize(st);
+    if (rc == 0)
+        return store_commit(s);
+    store_rollback(s);
+    return rc;
+}

@@ -528,6 +528,11 @@ typedef int store_remote_fn(void *ctx, const char *name, const char *url);
 /* Calls fn for each remote, by name. */
 int store_remotes(struct store *s, store_remote_fn *fn, void *ctx);
 
+/* How far pulls from a hub (named by host/database) have read its arrival
+ * counter: 0 before the first pull. */
+int store_hub_cursor_get(struct store *s, const char *hub, int64_t *seq_out);
+int store_hub_cursor_set(struct store *s, const char *hub, int64_t seq);
+
 /* Writes a consistent copy of the log to the new file dst (VACUUM INTO). */
 int store_copy_to(struct store *s, const char *dst);
 /* The hex hash of the entry (origin, seq) into hex_out; LL_ENOTFOUND (no

@@ -21,7 +21,8 @@
  * Version 1.
  *
  * Entries keep their exact text (data is text, not jsonb: its bytes are
- * hashed) and both identities: (origin, seq) and uid. hub_seq is the
+ * hashed), both identities, (origin, seq) and uid, and their canonical
+ * feed line, which is what a pull hands to the replica's checked import. hub_seq is the
  * arrival counter pullers page by; pushes take an advisory lock so that
  * hub_seq values become visible in order (SYNC.md).
  *
@@ -62,6 +63,7 @@ static const char hub_v1[] =
     "  format   smallint NOT NULL,  -- 1: migrated, 2: native\n"
     "  prev     bytea NOT NULL,\n"
     "  hash     bytea NOT NULL,\n"
+    "  line     text NOT NULL,      -- the feed line: what pulls read\n"
     "  received timestamptz NOT NULL DEFAULT now(),\n"
     "  UNIQUE (origin, seq), UNIQUE (uid), UNIQUE (hash)\n"
     ");\n"
@@ -77,7 +79,8 @@ static const char hub_v1[] =
     "  id      bigserial PRIMARY KEY,\n"
     "  exp_uid text NOT NULL,\n"
     "  name    text NOT NULL,\n"
-    "  UNIQUE (exp_uid, name)\n"
+    "  attempt text NOT NULL,       -- uid of the attempt's entry\n"
+    "  UNIQUE (exp_uid, name, attempt)\n"
     ");\n"
     "CREATE TABLE lablog.point(\n"
     "  batch  bigint NOT NULL,      -- hub_seq of the metrics entry\n"

@@ -171,6 +171,18 @@ static void find_secret(struct pq *c, const char *url)
     buf_release(&dec);
 }
 
+int pq_url_has_password(const char *url)
+{
+    struct pq probe = { 0 };
+    int yes;
+
+    find_secret(&probe, url);
+    yes = probe.secret != NULL;
+    free(probe.secret);
+    free(probe.decoded);
+    return yes;
+}
+
 /* Replaces every occurrence of secret in b with "***". */
 static void scrub(struct buf *b, const char *secret)
 {
@@ -333,6 +345,16 @@ int pq_query(struct pq *c, struct pq_result **out, const char *sql,
     *out = xmalloc(sizeof(**out));
     (*out)->res = res;
     return 0;
+}
+
+int pq_query_exec(struct pq *c, const char *sql, int nparams,
+                  const char *const *params, const char *what)
+{
+    struct pq_result *r = NULL;
+    int rc = pq_query(c, &r, sql, nparams, params, what);
+
+    pq_result_free(r);
+    return rc;
 }
 
 size_t pq_rows(const struct pq_result *r)

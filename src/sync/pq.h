@@ -29,6 +29,9 @@ struct pq_result; /* the rows of one statement */
 /* Does url name a PostgreSQL hub ("postgresql://" or "postgres://")? */
 int pq_is_url(const char *url);
 
+/* Does url carry a password (user:password@ or password=)? */
+int pq_url_has_password(const char *url);
+
 /*
  * Connects to url, giving up after timeout_s seconds (0: libpq's default),
  * and sets search_path to the hub's schema. *out is the caller's, closed
@@ -49,6 +52,10 @@ int pq_exec(struct pq *c, const char *sql, const char *what);
  */
 int pq_query(struct pq *c, struct pq_result **out, const char *sql,
              int nparams, const char *const *params, const char *what);
+
+/* The same for a statement whose rows are not wanted. */
+int pq_query_exec(struct pq *c, const char *sql, int nparams,
+                  const char *const *params, const char *what);
 
 size_t pq_rows(const struct pq_result *r);
 /* The text of a value, "" for NULL; borrowed from r. */

@@ -37,11 +37,11 @@ test_expect 'a member can insert entries and move a head forward' '
     alice "INSERT INTO lablog.origin VALUES (\$\$$O\$\$, \$\$laptop\$\$,
                \$\$ada\$\$, NULL);
            INSERT INTO lablog.entry(origin, seq, uid, hlc, ts, author, kind,
-               title, body, data, format, prev, hash)
+               title, body, data, format, prev, hash, line)
            VALUES (\$\$$O\$\$, 1, \$\$u1\$\$, 1, 1, \$\$ada\$\$, \$\$project\$\$,
-               \$\$p\$\$, \$\$\$\$, \$\${}\$\$, 2, \$\$\\x00\$\$, \$\$\\x01\$\$),
+               \$\$p\$\$, \$\$\$\$, \$\${}\$\$, 2, \$\$\\x00\$\$, \$\$\\x01\$\$, \$\${}\$\$),
                   (\$\$$O\$\$, 2, \$\$u2\$\$, 2, 2, \$\$ada\$\$, \$\$note\$\$,
-               \$\$n\$\$, \$\$\$\$, \$\${}\$\$, 2, \$\$\\x01\$\$, \$\$\\x02\$\$);
+               \$\$n\$\$, \$\$\$\$, \$\${}\$\$, 2, \$\$\\x01\$\$, \$\$\\x02\$\$, \$\${}\$\$);
            SELECT lablog.move_head(\$\$$O\$\$, 2, \$\$\\x02\$\$)" &&
     test "$(pg_psql "select seq from lablog.head")" = 2
 '
@@ -77,9 +77,9 @@ test_expect 'move_head refuses an entry the hub does not hold' '
 '
 test_expect 'move_head refuses a gap' '
     alice "INSERT INTO lablog.entry(origin, seq, uid, hlc, ts, author, kind,
-               title, body, data, format, prev, hash)
+               title, body, data, format, prev, hash, line)
            VALUES (\$\$$O\$\$, 5, \$\$u5\$\$, 5, 5, \$\$ada\$\$, \$\$note\$\$,
-               \$\$n\$\$, \$\$\$\$, \$\${}\$\$, 2, \$\$\\x04\$\$, \$\$\\x05\$\$)" &&
+               \$\$n\$\$, \$\$\$\$, \$\${}\$\$, 2, \$\$\\x04\$\$, \$\$\\x05\$\$, \$\${}\$\$)" &&
     denied "SELECT lablog.move_head(\$\$$O\$\$, 5, \$\$\\x05\$\$)" "has a gap"
 '
 test_expect 'a role outside lab_member cannot read the hub' '
