@@ -198,6 +198,7 @@ $(BUILD)/tests/bench/raw_insert: tests/bench/raw_insert.c
 bench-run: all $(BUILD)/tests/bench/raw_insert
 	@python3 tests/bench/bench.py
 	@python3 tests/bench/python_log.py
+	@python3 tests/bench/bench_sync.py
 
 # The Python package: into the site-packages folder of $(PYTHON) under
 # PREFIX (see python/_build/sitedir.py), with the path of the installed
