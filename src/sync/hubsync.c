@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sync/hub.h"
 #include "sync/pq.h"
@@ -262,6 +263,21 @@ static int push_origin(struct pq *c, struct store *s,
     return rc;
 }
 
+/* LABLOG_TEST_PUSH_DELAY_MS: hold a push open before its commit, so the
+ * tests can order two pushes and a pull deterministically. */
+static void test_delay(void)
+{
+    const char *ms = getenv("LABLOG_TEST_PUSH_DELAY_MS");
+    struct timespec t;
+    long n = ms ? strtol(ms, NULL, 10) : 0;
+
+    if (n <= 0)
+        return;
+    t.tv_sec = n / 1000;
+    t.tv_nsec = (n % 1000) * 1000000L;
+    nanosleep(&t, NULL);
+}
+
 int hub_push(struct pq *c, struct store *s, struct hub_push_stats *out)
 {
     struct origin_list l = { NULL, NULL, 0, 0 };
@@ -273,13 +289,15 @@ int hub_push(struct pq *c, struct store *s, struct hub_push_stats *out)
         rc = store_origins(s, collect_origin, &l);
     if (rc == 0)
         rc = pq_exec(c, "BEGIN", "cannot start a transaction on the hub");
-    if (rc == 0)
+    /* LABLOG_TEST_NO_PUSH_LOCK: the tests show what goes wrong without. */
+    if (rc == 0 && !getenv("LABLOG_TEST_NO_PUSH_LOCK"))
         rc = pq_exec(c, "SELECT pg_advisory_xact_lock(" PUSH_LOCK ")",
                      "cannot lock the hub");
     if (rc == 0)
         rc = pq_exec(c, staging_sql, "cannot stage on the hub");
     for (i = 0; rc == 0 && i < l.len; i++)
         rc = push_origin(c, s, &l.items[i], out);
+    test_delay();
     if (rc == 0)
         rc = pq_exec(c, "COMMIT", "cannot commit on the hub");
     else
