@@ -115,7 +115,8 @@ test_expect 'a replica restored from a backup does not push over its feed' '
     ! M push dir:spool 2>e && grep -q "this replica went back" e
 '
 test_fails 2 "no remote 'nowhere'" env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db push nowhere
-test_fails 2 "only feed directories" env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db push postgresql://x/y
+test_fails 1 "cannot connect to the hub" env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db push "postgresql:///db?host=$TMP/nowhere"
+test_fails 2 "a target is dir:PATH or a postgresql:// URL" env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db push ftp://x/y
 test_fails 1 "cannot open 'missing.db'" env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db merge missing.db
 # One SQLite file is never written from two hosts on a network filesystem.
 cp laptop.db nfs.db && LABLOG_HOST=laptop lablog --db nfs.db note "here" >/dev/null 2>&1
