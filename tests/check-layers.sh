@@ -29,7 +29,7 @@ out=$(
     grep -rln '#include "cli/' src --include='*.c' --include='*.h' |
         grep -v '^src/cli/' | grep -v '^src/main.c$' |
         sed 's/$/: only main.c may include cli\//'
-    grep -rln '#include "\(view\|render\|slides\|plot\|cli\|ingest\)/' src/util src/store src/sync 2>/dev/null |
+    grep -rln '#include "\(view\|render\|slides\|plot\|cli\|ingest\|proc\)/' src/util src/store src/sync 2>/dev/null |
         sed 's/$/: lower layer includes an upper one/'
     # Renderers are pure functions of the view: none includes another's
     # folder (plot/ draws charts for both); plugin/ is their one table.
@@ -43,10 +43,12 @@ out=$(
     grep -rln '\(store_[a-z_]*(\|->store\b\)' src/render src/slides src/plot 2>/dev/null |
         sed 's/$/: renderers must not reach the store/'
     # model/ is what the data means: no SQL, no I/O, no layer above it.
-    grep -rln '#include "\(store\|view\|render\|slides\|plot\|cli\|ingest\)/' src/model 2>/dev/null |
+    grep -rln '#include "\(store\|view\|render\|slides\|plot\|cli\|ingest\|proc\)/' src/model 2>/dev/null |
         sed 's/$/: model\/ includes only util\/ and model\//'
     grep -rln '#include <\(sqlite3\|stdio\|unistd\|fcntl\|dirent\)\.h>' src/model 2>/dev/null |
         sed 's/$/: model\/ does no I\/O/'
+    grep -rln '#include "\(store\|view\|render\|slides\|plot\|cli\|ingest\|sync\)/' src/proc 2>/dev/null |
+        sed 's/$/: proc\/ runs processes and knows nothing of the log/'
 )
 if [ -n "$out" ]; then
     echo "$out"

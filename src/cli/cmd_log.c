@@ -20,6 +20,7 @@
 struct printer {
     struct view *view; /* for current text and states */
     int json;
+    int heartbeats;    /* list heartbeat entries (only with --kind) */
     json_t *list;      /* --json: collected entries */
     size_t count;
 };
@@ -178,6 +179,9 @@ static int print_entry(void *ctx, const struct entry *e)
 {
     struct printer *p = ctx;
 
+    /* A silent run writes one every 30 s: noise in a timeline. */
+    if (e->kind == ENTRY_HEARTBEAT && !p->heartbeats)
+        return 0;
     p->count++;
     if (p->json)
         json_array_append_new(p->list, entry_json(p, e));
@@ -240,7 +244,8 @@ int cmd_log(int argc, char **argv, struct app *app)
     const struct opt_command cmd = {
         "log [--since D] [--until D] [--exp NAME] [--kind K] [--json]",
         "Show the timeline, oldest first. Amended entries show their "
-        "current text; retracted ones say so.",
+        "current text; retracted ones say so. Heartbeats of silent runs "
+        "are listed only with --kind heartbeat.",
         opts, kinds_help(&kinds), 0,
     };
     struct entry_filter f = ENTRY_FILTER_ALL;
@@ -263,6 +268,7 @@ int cmd_log(int argc, char **argv, struct app *app)
     }
     if (rc == 0)
         rc = printer_init(&p, app, json);
+    p.heartbeats = f.kind == ENTRY_HEARTBEAT;
     if (rc == 0 && !json)
         cli_pager_start();
     if (rc == 0)
@@ -274,9 +280,20 @@ int cmd_log(int argc, char **argv, struct app *app)
     return rc == OPT_HELP ? 0 : rc;
 }
 
+struct replies {
+    int64_t heartbeats; /* heartbeat entries referring to it */
+    int64_t last_heartbeat;
+};
+
 static int print_replies(void *ctx, const struct entry *e)
 {
-    (void)ctx;
+    struct replies *r = ctx;
+
+    if (e->kind == ENTRY_HEARTBEAT) {
+        r->heartbeats++;
+        r->last_heartbeat = e->ts;
+        return 0;
+    }
     printf("  -> #%lld %s", (long long)e->id, e->kind_name);
     if (*e->body)
         printf(": %.*s", (int)strcspn(e->body, "\n"), e->body);
@@ -342,8 +359,15 @@ int cmd_show(int argc, char **argv, struct app *app)
     if (rc == 0)
         rc = store_entry_get(app->store, id, show_one, &p);
     if (rc == 0 && !json) {
+        struct replies r = { 0, 0 };
+        char when[TIME_SHORT_SIZE];
+
         f.ref = id;
-        rc = store_entries(app->store, &f, print_replies, NULL);
+        rc = store_entries(app->store, &f, print_replies, &r);
+        if (rc == 0 && r.heartbeats)
+            printf("  -> %lld heartbeat%s, the last at %s\n",
+                   (long long)r.heartbeats, r.heartbeats == 1 ? "" : "s",
+                   time_format_short(when, r.last_heartbeat));
     }
     if (p.view) {
         if (rc == 0 && json && json_array_size(p.list) == 1) {

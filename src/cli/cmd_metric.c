@@ -51,7 +51,8 @@ int cmd_metric(int argc, char **argv, struct app *app)
     const struct opt_command cmd = {
         "metric [--exp NAME] [--step N] METRIC=VALUE...",
         "Log metric values at one step. VALUE may be nan, inf or -inf: a "
-        "diverged run is data.",
+        "diverged run is data. Prints the new entry's id, except inside "
+        "'lablog run' ($LABLOG_RUN set), where stdout is the run's output.",
         opts, NULL, 0,
     };
     struct store_batch *batch = NULL;
@@ -106,7 +107,8 @@ int cmd_metric(int argc, char **argv, struct app *app)
         store_rollback(app->store);
         goto cleanup;
     }
-    if (e.id)
+    /* Inside `lablog run` stdout is the training output: keep it clean. */
+    if (e.id && !(getenv("LABLOG_RUN") && *getenv("LABLOG_RUN")))
         printf("%lld\n", (long long)e.id);
     else
         fputs("lablog: nothing new (the same values are already logged)\n",

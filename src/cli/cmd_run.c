@@ -2,22 +2,27 @@
 /*
  * `lablog run -- CMD...`: run a command as an experiment.
  *
- * Records how the run was made (command line, directory, git commit and
- * whether the tree was dirty, host), marks the experiment running, passes
- * the child LABLOG_DB and LABLOG_EXP so it can log with plain `lablog
- * metric`, copies the child's stdout through unchanged while ingesting its
- * metric lines, then records the exit status and duration and exits with
- * the child's status (128+N for signal N).
+ * Before: finds or creates the experiment and writes the `running` status
+ * entry that starts this attempt, with the run's context in its data
+ * (command, directory, git commit, host, pid, boot id, scheduler context,
+ * planned total). Its uid is the attempt's identity, passed to the child as
+ * LABLOG_ATTEMPT with LABLOG_DB, LABLOG_EXP and LABLOG_RUN.
  *
- * Metric lines on the child's stdout (both also pass through):
- *   lablog: loss=0.31 acc=0.9 step=100      key=value pairs after "lablog:"
- *   {"lablog": 1, "step": 100, "loss": 0.31} a JSON object with "lablog"
+ * During (proc/child.c does the process side): output passes through
+ * unchanged and live; stdout lines that are metric lines
+ * (ingest/metricline.h) become points, committed by size, idle and age
+ * (ingest.h) with the write lock held only to commit; when nothing was
+ * committed for HEARTBEAT_MS a heartbeat entry says the run is alive.
+ *
+ * After: records done or failed with the exit status, the signal and the
+ * duration; a failed run keeps the tail of its output as a blob named by
+ * the end entry. Exits with the child's status (128+N for signal N, 127
+ * when it could not be started).
  */
 #include <errno.h>
-#include <fcntl.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <limits.h>
-#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,25 +34,53 @@
 
 #include "cli/cli.h"
 #include "ingest/ingest.h"
-#include "ingest/linereader.h"
+#include "ingest/metricline.h"
+#include "proc/child.h"
+#include "proc/outlines.h"
 #include "util/buf.h"
 #include "util/err.h"
-#include "util/num.h"
+#include "util/procinfo.h"
 #include "util/timeutil.h"
+
+/* A silent run writes a heartbeat when nothing was committed this long. */
+#define HEARTBEAT_MS 30000
+/* While a run goes on, a write waits this long for the lock, then retries
+ * on the next tick: the child's output is never held up by the log. */
+#define RUN_BUSY_MS 200
+/* At the end, and for everyone else: the store's default. */
+#define END_BUSY_MS 30000
+/* Say so when the log has refused our commits for this long. */
+#define BUSY_WARN_MS 30000
 
 struct run {
     struct app *app;
-    const char *name;      /* experiment name */
-    int64_t exp;           /* its entry id */
-    char **cmd;            /* the command and its arguments (argv) */
-    pid_t child;
-    struct ingest *ingest; /* the child's metric lines */
-    size_t bad_lines;      /* metric lines that did not parse */
-    int resume;            /* --resume: continue the latest attempt */
-    char attempt[27];      /* the attempt's uid ($LABLOG_ATTEMPT) */
+    const char *name;        /* experiment name */
+    int64_t exp;             /* its entry id */
+    int64_t start_id;        /* the running status entry of this run */
+    char attempt[27];        /* the attempt's uid ($LABLOG_ATTEMPT): that
+                                entry's, or with --resume the latest's */
+    int resume;              /* --resume: continue the latest attempt */
+    char **cmd;              /* the command and its arguments (argv) */
+    int modes;               /* metricline modes (--parse) */
+    struct ingest *ingest;   /* the child's metric lines */
+    struct outlines *lines;  /* output split into lines; the tail */
+    size_t stdout_lineno;    /* stdout lines seen */
+    size_t bad_lines;        /* metric lines that did not parse */
+    long long last_commit;   /* monotonic ms of the last batch/heartbeat */
+    size_t batches_seen;     /* ingest batches already counted */
+    long long busy_since;    /* monotonic ms of the first refused commit */
+    int busy_warned;
 };
 
-/* ---- what the run was ------------------------------------------------- */
+static long long monotonic_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* ---- what the run is ------------------------------------------------- */
 
 /* First line of a shell command's output, or NULL. Caller frees. */
 static char *command_line_output(const char *cmd)
@@ -86,11 +119,43 @@ static void quote_arg(struct buf *b, const char *arg)
     buf_putc(b, '\'');
 }
 
-static char *run_data(char **cmd, const char *resume)
+/* Scheduler context, when the run is a cluster job. */
+static void scheduler_context(json_t *d)
+{
+    static const struct {
+        const char *env, *key;
+    } slurm[] = {
+        { "SLURM_JOB_ID", "job_id" },
+        { "SLURM_ARRAY_TASK_ID", "array_task_id" },
+        { "SLURM_JOB_NODELIST", "nodelist" },
+        { "SLURM_JOB_PARTITION", "partition" },
+    };
+    json_t *s = json_object();
+    const char *v;
+    size_t i;
+
+    for (i = 0; i < sizeof(slurm) / sizeof(slurm[0]); i++) {
+        v = getenv(slurm[i].env);
+        if (v && *v)
+            json_object_set_new(s, slurm[i].key, json_string(v));
+    }
+    if (json_object_size(s))
+        json_object_set_new(d, "slurm", s);
+    else
+        json_decref(s);
+    v = getenv("CUDA_VISIBLE_DEVICES");
+    if (v)
+        json_object_set_new(d, "cuda_visible_devices", json_string(v));
+}
+
+/* The running entry's data: everything a reader needs to know how the run
+ * was made and to tell whether it is still alive. */
+static char *run_data(char **cmd, int64_t total, const char *resume)
 {
     json_t *d = json_object(), *git = NULL;
     struct buf line = BUF_INIT;
-    char cwd[PATH_MAX], host[256];
+    char cwd[PATH_MAX], host[PROCINFO_HOST_SIZE];
+    char boot[PROCINFO_BOOT_ID_SIZE];
     char *commit, *dirty, *text;
     int i;
 
@@ -102,8 +167,19 @@ static char *run_data(char **cmd, const char *resume)
     json_object_set_new(d, "command", json_string(line.ptr));
     if (getcwd(cwd, sizeof(cwd)))
         json_object_set_new(d, "cwd", json_string(cwd));
-    store_host_name(host, sizeof(host));
-    json_object_set_new(d, "host", json_string(host));
+    if (*procinfo_host(host))
+        json_object_set_new(d, "host", json_string(host));
+    if (*procinfo_boot_id(boot))
+        json_object_set_new(d, "boot_id", json_string(boot));
+    json_object_set_new(d, "pid", json_integer(getpid()));
+    json_object_set_new(d, "pid_start",
+                        json_integer((json_int_t)procinfo_start_time(getpid())));
+    json_object_set_new(d, "heartbeat_s", json_integer(HEARTBEAT_MS / 1000));
+    if (total > 0)
+        json_object_set_new(d, "total", json_integer(total));
+    if (resume)
+        json_object_set_new(d, "resume", json_string(resume));
+    scheduler_context(d);
     commit = command_line_output("git rev-parse HEAD 2>/dev/null");
     if (commit) {
         dirty = command_line_output("git status --porcelain "
@@ -113,8 +189,6 @@ static char *run_data(char **cmd, const char *resume)
         free(dirty);
         free(commit);
     }
-    if (resume)
-        json_object_set_new(d, "resume", json_string(resume));
     text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(d);
     buf_release(&line);
@@ -159,9 +233,9 @@ static void generated_name(struct buf *out, char **cmd, int64_t now)
                date + 11, date + 14, date + 17);
 }
 
-/* Finds or creates the experiment and marks it running, in one
+/* Finds or creates the experiment and starts the attempt, in one
  * transaction. */
-static int start_run(struct run *r, const char *name, char **cmd,
+static int start_run(struct run *r, const char *name, int64_t total,
                      const struct opt_list *params,
                      const struct opt_list *tags,
                      const struct opt_list *seeds)
@@ -198,12 +272,13 @@ static int start_run(struct run *r, const char *name, char **cmd,
                           "without --resume", name);
     }
     if (rc == 0) {
-        status_data = run_data(cmd, r->resume ? r->attempt : NULL);
+        status_data = run_data(r->cmd, total, r->resume ? r->attempt : NULL);
         cli_entry_init(&e, app, ENTRY_STATUS);
         e.exp = r->exp;
         e.title = EXP_RUNNING;
         e.data = status_data;
         rc = store_append(app->store, &e);
+        r->start_id = e.id;
         if (rc == 0 && !r->resume)
             memcpy(r->attempt, e.uid, sizeof(r->attempt));
     }
@@ -219,206 +294,215 @@ static int start_run(struct run *r, const char *name, char **cmd,
     return rc;
 }
 
-static int finish_run(struct run *r, int status, int64_t duration_ms)
+/* ---- while it runs ---------------------------------------------------- */
+
+static void on_line(void *ctx, int stream, const char *line, size_t len,
+                    int cut)
 {
-    struct app *app = r->app;
-    struct entry e;
-    struct buf msg = BUF_INIT;
-    char *data;
-    json_t *d;
-    int rc, code = 0, sig = 0;
+    struct run *r = ctx;
+    int matched, rc;
 
-    if (WIFEXITED(status)) {
-        code = WEXITSTATUS(status);
-        buf_printf(&msg, "exit status %d", code);
-    } else if (WIFSIGNALED(status)) {
-        sig = WTERMSIG(status);
-        code = 128 + sig;
-        buf_printf(&msg, "killed by signal %d (%s)", sig, strsignal(sig));
-    }
-    d = json_pack("{s:s,s:i,s:i,s:I}", "attempt", r->attempt, "exit", code,
-                  "signal", sig, "duration_ms", (json_int_t)duration_ms);
-    data = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(d);
-    cli_entry_init(&e, app, ENTRY_STATUS);
-    e.ts = time_now_ms();
-    e.exp = r->exp;
-    e.title = code == 0 ? EXP_DONE : EXP_FAILED;
-    e.body = msg.ptr;
-    e.data = data;
-    rc = store_begin_write(app->store);
-    if (rc == 0)
-        rc = store_append(app->store, &e);
-    if (rc == 0)
-        rc = store_commit(app->store);
-    else
-        store_rollback(app->store);
-    free(data);
-    buf_release(&msg);
-    return rc ? rc : code;
-}
-
-/* ---- the child --------------------------------------------------------- */
-
-static int spawn(struct run *r, const char *db_path, int *out_fd)
-{
-    int out[2], err[2];
-    char errbuf[256];
-    ssize_t n;
-
-    if (pipe(out) != 0 || pipe(err) != 0)
-        return ll_error(LL_EIO, "cannot create a pipe: %s", strerror(errno));
-    fcntl(err[1], F_SETFD, FD_CLOEXEC);
-    fflush(NULL);
-    r->child = fork();
-    if (r->child < 0)
-        return ll_error(LL_EIO, "cannot fork: %s", strerror(errno));
-    if (r->child == 0) {
-        close(out[0]);
-        close(err[0]);
-        dup2(out[1], 1);
-        close(out[1]);
-        /* Ignored signals stay ignored across exec: restore them. */
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        setenv("LABLOG_DB", db_path, 1);
-        setenv("LABLOG_EXP", r->name, 1);
-        setenv("LABLOG_ATTEMPT", r->attempt, 1);
-        execvp(r->cmd[0], r->cmd);
-        snprintf(errbuf, sizeof(errbuf), "%s", strerror(errno));
-        n = write(err[1], errbuf, strlen(errbuf));
-        (void)n;
-        _exit(127);
-    }
-    close(out[1]);
-    close(err[1]);
-    n = read(err[0], errbuf, sizeof(errbuf) - 1);
-    close(err[0]);
-    *out_fd = out[0];
-    if (n > 0) {
-        errbuf[n] = '\0';
-        ll_error(LL_EIO, "cannot run '%s': %s", r->cmd[0], errbuf);
-        return 1; /* exec failed: the child exits 127, still recorded */
-    }
-    return 0;
-}
-
-/* A "lablog: k=v k=v step=N" line. */
-static int kv_line(struct run *r, char *line, size_t lineno)
-{
-    int64_t step = -1;
-    double value;
-    char *tok, *save = NULL, *eq;
-    int rc = 0, pass;
-
-    /* Pass 0 checks and finds the step; pass 1 writes. */
-    for (pass = 0; pass < 2 && rc == 0; pass++) {
-        char copy[4096];
-
-        snprintf(copy, sizeof(copy), "%s", line);
-        for (tok = strtok_r(copy, " \t", &save); tok && rc == 0;
-             tok = strtok_r(NULL, " \t", &save)) {
-            eq = strchr(tok, '=');
-            if (!eq || eq == tok || num_parse(eq + 1, &value)) {
-                rc = ll_error(LL_EINPUT, "stdout:%zu: expected METRIC=VALUE, "
-                              "not '%s'", lineno, tok);
-                break;
-            }
-            *eq = '\0';
-            if (strcmp(tok, "step") == 0) {
-                /* Range first: casting NaN, inf or >= 2^63 is UB. */
-                if (!(value >= 0 && value < 9223372036854775808.0)
-                    || value != floor(value)) {
-                    rc = ll_error(LL_EINPUT, "stdout:%zu: step must be a "
-                                  "non-negative integer", lineno);
-                    break;
-                }
-                step = (int64_t)value;
-            } else if (pass == 1) {
-                rc = ingest_point(r->ingest, r->exp, tok, step, value, 0);
-            }
-        }
-    }
-    return rc;
-}
-
-/* Whether a JSON line carries the "lablog" key. */
-static int has_marker(const char *line, size_t len)
-{
-    static const char key[] = "\"lablog\"";
-    size_t i;
-
-    for (i = 0; i + sizeof(key) - 1 <= len; i++)
-        if (memcmp(line + i, key, sizeof(key) - 1) == 0)
-            return 1;
-    return 0;
-}
-
-static void metric_line(struct run *r, const char *line, size_t len,
-                        size_t lineno)
-{
-    char text[4096];
-    int rc;
-
-    if (len >= 7 && strncmp(line, "lablog:", 7) == 0 && len < sizeof(text)) {
-        memcpy(text, line + 7, len - 7);
-        text[len - 7] = '\0';
-        rc = kv_line(r, text, lineno);
-    } else if (len && line[0] == '{' && has_marker(line, len)) {
-        rc = ingest_jsonl_line(r->ingest, line, len, lineno);
-    } else {
+    if (stream != 1)
         return;
-    }
+    r->stdout_lineno++;
+    if (cut)
+        return; /* an over-long line is output, not a metric line */
+    rc = metricline_ingest(r->ingest, r->exp, r->modes, line, len,
+                           r->stdout_lineno, &matched);
     if (rc) {
         r->bad_lines++;
         ll_warn("metric line not logged: %s", ll_error_message());
     }
 }
 
-/* Copies the child's stdout through, ingesting metric lines. */
-static int pump(struct run *r, int fd)
+static void note_busy(struct run *r, int rc)
 {
-    struct linereader *lr = linereader_new(fd, "stdout", LINEREADER_MAX_LEN);
-    const char *line;
-    size_t len;
-    int got, rc = 0;
+    long long now = monotonic_ms();
 
-    for (;;) {
-        if (!linereader_buffered(lr) && !linereader_wait(lr, 500))
-            rc = ingest_flush(r->ingest); /* quiet child: publish points */
-        if (rc)
-            break;
-        got = linereader_next(&line, &len, lr);
-        if (got == 0)
-            break;
-        if (got < 0)
-            continue; /* an over-long line: not a metric line */
-        fwrite(line, 1, len, stdout);
-        fputc('\n', stdout);
-        fflush(stdout);
-        metric_line(r, line, len, linereader_lineno(lr));
+    if (rc != LL_EBUSY) {
+        r->busy_since = 0;
+        return;
     }
-    linereader_free(lr);
+    if (!r->busy_since)
+        r->busy_since = now;
+    if (!r->busy_warned && now - r->busy_since >= BUSY_WARN_MS) {
+        r->busy_warned = 1;
+        ll_warn("the log has been locked by other writers for %lld s; %zu "
+                "points are waiting and will be written (nothing is lost)",
+                (now - r->busy_since) / 1000, ingest_pending(r->ingest));
+    }
+}
+
+static int write_heartbeat(struct run *r)
+{
+    struct entry e;
+    int rc = store_begin_write(r->app->store);
+
+    if (rc)
+        return rc;
+    memset(&e, 0, sizeof(e));
+    e.kind = ENTRY_HEARTBEAT;
+    e.ts = time_now_ms();
+    e.author = r->app->author;
+    e.exp = r->exp;
+    e.ref = r->start_id;
+    rc = store_append(r->app->store, &e);
     if (rc == 0)
-        rc = ingest_flush(r->ingest);
+        rc = store_commit(r->app->store);
+    if (rc)
+        store_rollback(r->app->store);
     return rc;
 }
 
-static int64_t monotonic_ms(void)
+/*
+ * Commits what is due and keeps the heartbeat; returns how long the loop
+ * may sleep. A locked log is not an error here: points wait and the next
+ * tick tries again. Other store errors end the run's logging (returned).
+ */
+static int tick(struct run *r, int *wait_ms_out)
 {
-    struct timespec t;
+    long long now;
+    int wait_ms, rc = ingest_tick(r->ingest, &wait_ms);
 
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+    note_busy(r, rc);
+    if (rc && rc != LL_EBUSY)
+        return rc;
+    now = monotonic_ms();
+    if (ingest_stats(r->ingest)->batches != r->batches_seen) {
+        r->batches_seen = ingest_stats(r->ingest)->batches;
+        r->last_commit = now;
+    }
+    if (now - r->last_commit >= HEARTBEAT_MS) {
+        rc = write_heartbeat(r);
+        if (rc && rc != LL_EBUSY)
+            return rc;
+        /* Retry a refused heartbeat with the next points. */
+        r->last_commit = rc ? now - HEARTBEAT_MS + 1000 : now;
+    }
+    *wait_ms_out = (int)(r->last_commit + HEARTBEAT_MS - now);
+    if (wait_ms >= 0 && wait_ms < *wait_ms_out)
+        *wait_ms_out = wait_ms;
+    if (*wait_ms_out < 0)
+        *wait_ms_out = 0;
+    return 0;
 }
 
-static int execute(struct run *r)
+static int pump(struct run *r, struct child *c)
+{
+    struct child_event ev;
+    int wait_ms = HEARTBEAT_MS, rc = 0, stopped = 0;
+
+    for (;;) {
+        rc = child_wait(c, wait_ms, &ev);
+        if (rc)
+            break;
+        if (ev.kind == CHILD_OUTPUT)
+            outlines_feed(r->lines, ev.stream, ev.data, ev.len);
+        if (ev.kind == CHILD_DONE)
+            break;
+        if (!stopped && tick(r, &wait_ms)) {
+            /* Keep passing output through; the end tries once more. */
+            ll_warn("logging paused: %s", ll_error_message());
+            stopped = 1;
+            wait_ms = -1;
+        }
+    }
+    outlines_finish(r->lines);
+    return rc;
+}
+
+/* ---- the end ---------------------------------------------------------- */
+
+/* The end entry: done or failed, why, and the output tail of a failure. */
+static int finish_run(struct run *r, struct child *c, int64_t duration_ms,
+                      int *code_out)
+{
+    struct app *app = r->app;
+    int status = child_status(c), code = 0, sig = 0, rc;
+    int forwarded = child_forwarded(c);
+    const char *exec_error = child_exec_error(c);
+    struct buf msg = BUF_INIT, tail = BUF_INIT;
+    char name[16], hex[65], fname[16];
+    json_t *d;
+    struct entry e;
+    char *data;
+
+    if (WIFEXITED(status)) {
+        code = WEXITSTATUS(status);
+        if (exec_error)
+            buf_printf(&msg, "cannot run '%s': %s", r->cmd[0], exec_error);
+        else
+            buf_printf(&msg, "exit status %d", code);
+    } else if (WIFSIGNALED(status)) {
+        sig = WTERMSIG(status);
+        code = 128 + sig;
+        buf_printf(&msg, "killed by %s", child_signal_name(sig, name));
+    }
+    if (child_escalated(c))
+        buf_puts(&msg, " after a second Ctrl-C");
+    else if (forwarded && forwarded == sig)
+        buf_puts(&msg, " (forwarded by lablog run)");
+    else if (forwarded)
+        buf_printf(&msg, " (after lablog run forwarded %s)",
+                   child_signal_name(forwarded, fname));
+    d = json_pack("{s:s,s:i,s:i,s:I}", "attempt", r->attempt, "exit", code,
+                  "signal", sig, "duration_ms", (json_int_t)duration_ms);
+    if (sig)
+        json_object_set_new(d, "signal_name",
+                            json_string(child_signal_name(sig, name)));
+    if (forwarded)
+        json_object_set_new(d, "forwarded",
+                            json_string(child_signal_name(forwarded, fname)));
+    rc = store_begin_write(app->store);
+    if (rc == 0 && code != 0) {
+        outlines_tail(r->lines, &tail);
+        if (tail.len) {
+            rc = store_blob_put(app->store, tail.ptr, tail.len, hex);
+            json_object_set_new(d, "tail", json_pack(
+                "{s:s,s:I,s:I}", "sha256", hex, "lines",
+                (json_int_t)outlines_tail_lines(r->lines), "bytes",
+                (json_int_t)tail.len));
+        }
+    }
+    data = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+    cli_entry_init(&e, app, ENTRY_STATUS);
+    e.ts = time_now_ms();
+    e.exp = r->exp;
+    e.ref = r->start_id;
+    e.title = code == 0 ? EXP_DONE : EXP_FAILED;
+    e.body = msg.ptr;
+    e.data = data;
+    if (rc == 0)
+        rc = store_append(app->store, &e);
+    if (rc == 0)
+        rc = store_commit(app->store);
+    else
+        store_rollback(app->store);
+    json_decref(d);
+    free(data);
+    buf_release(&msg);
+    buf_release(&tail);
+    *code_out = code;
+    return rc;
+}
+
+static char *env_string(const char *name, const char *value)
+{
+    struct buf b = BUF_INIT;
+
+    buf_printf(&b, "%s=%s", name, value);
+    return buf_detach(&b, NULL);
+}
+
+static int execute(struct run *r, int pty)
 {
     struct ingest_opts io = { 0 };
-    struct sigaction ignore = { 0 }, old_int, old_term;
+    struct child_opts co = { 0 };
+    struct child *c = NULL;
+    char *env[8] = { NULL };
     char *db_path = NULL;
-    int64_t t0 = monotonic_ms();
-    int fd = -1, status = 0, rc, spawn_rc, pump_rc = 0;
+    int64_t t0 = monotonic_ms(), points = 0;
+    int rc, n = 0, code = 0, pump_rc, flush_rc = 0, i;
 
     rc = store_find(&db_path, r->app->db_path);
     if (rc == 0 && db_path[0] != '/') {
@@ -429,70 +513,129 @@ static int execute(struct run *r)
     }
     if (rc || !db_path)
         return rc ? rc : ll_error(LL_EIO, "cannot resolve the log's path");
-    /* Ctrl-C reaches the whole process group; we stay to record it. */
-    ignore.sa_handler = SIG_IGN;
-    sigaction(SIGINT, &ignore, &old_int);
-    sigaction(SIGTERM, &ignore, &old_term);
-    spawn_rc = spawn(r, db_path, &fd);
-    if (spawn_rc < 0) {
-        rc = spawn_rc;
-        goto cleanup;
-    }
+    env[n++] = env_string("LABLOG_DB", db_path);
+    env[n++] = env_string("LABLOG_EXP", r->name);
+    env[n++] = env_string("LABLOG_RUN", "1");
+    env[n++] = env_string("LABLOG_ATTEMPT", r->attempt);
+    if (!getenv("PYTHONUNBUFFERED"))
+        env[n++] = env_string("PYTHONUNBUFFERED", "1");
+    co.argv = r->cmd;
+    co.env = env;
+    co.pty = pty;
     io.name = "stdout";
     io.exp = r->exp;
     io.author = r->app->author;
+    io.step_aliases = 1;
+    io.quiet_fields = 1;
     r->ingest = ingest_new(r->app->store, &io);
-    pump_rc = pump(r, fd);
-    while (waitpid(r->child, &status, 0) < 0 && errno == EINTR)
-        ;
-    rc = finish_run(r, status, monotonic_ms() - t0);
-    if (spawn_rc > 0 && rc >= 0) {
-        /* exec failed: recorded as failed; say why, exit like a shell */
+    r->lines = outlines_new(on_line, r);
+    r->last_commit = monotonic_ms();
+    store_set_busy_timeout(r->app->store, RUN_BUSY_MS);
+    rc = child_spawn(&c, &co);
+    if (rc)
+        goto cleanup;
+    pump_rc = pump(r, c);
+    /* The points still waiting: now the run may wait for the lock. */
+    store_set_busy_timeout(r->app->store, END_BUSY_MS);
+    for (i = 0; i < 5; i++) {
+        flush_rc = ingest_flush(r->ingest);
+        if (flush_rc != LL_EBUSY)
+            break;
+    }
+    rc = finish_run(r, c, monotonic_ms() - t0, &code);
+    if (rc == 0)
+        rc = flush_rc ? flush_rc : pump_rc;
+    if (rc == 0)
+        rc = store_exp_points_after(r->app->store, r->exp, r->start_id,
+                                    &points);
+    if (rc) {
+        /* The child's status still decides the exit status. */
         fprintf(stderr, "lablog: error: %s\n", ll_error_message());
+        rc = code ? code : 1;
         goto cleanup;
     }
-    if (pump_rc && rc >= 0)
-        rc = pump_rc;
-    if (rc >= 0)
-        fprintf(stderr, "lablog: run '%s' %s after %.1fs (exit %d), %zu "
-                "points logged\n", r->name, rc ? "failed" : "done",
-                (double)(monotonic_ms() - t0) / 1000.0, rc,
-                ingest_stats(r->ingest)->points);
+    if (child_exec_error(c))
+        fprintf(stderr, "lablog: error: cannot run '%s': %s\n", r->cmd[0],
+                child_exec_error(c));
+    else
+        fprintf(stderr, "lablog: run '%s' %s after %.1fs (%s %d), %" PRId64
+                " point%s logged%s\n", r->name, code ? "failed" : "done",
+                (double)(monotonic_ms() - t0) / 1000.0,
+                code > 128 && WIFSIGNALED(child_status(c)) ? "signal"
+                                                           : "exit",
+                code > 128 && WIFSIGNALED(child_status(c))
+                    ? WTERMSIG(child_status(c)) : code,
+                points, points == 1 ? "" : "s",
+                r->bad_lines ? " (some metric lines were not)" : "");
+    rc = code;
 cleanup:
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    if (fd >= 0)
-        close(fd);
+    child_free(c);
+    outlines_free(r->lines);
     ingest_free(r->ingest);
+    for (i = 0; i < n; i++)
+        free(env[i]);
     free(db_path);
     return rc;
 }
 
 int cmd_run(int argc, char **argv, struct app *app)
 {
-    const char *exp_name = NULL;
+    const char *exp_name = NULL, *parse = NULL;
+    int64_t total = 0;
+    int no_tty = 0, resume = 0;
     struct opt_list params = { 0 }, tags = { 0 }, seeds = { 0 };
-    int resume = 0;
     const struct opt opts[] = {
         { OPT_STRING, 0, "exp", &exp_name, "NAME", "experiment to create or continue (default: named after the command)" },
-        { OPT_LIST, 0, "param", &params, "K=V", "a parameter (new experiments)" },
+        { OPT_LIST, 0, "param", &params, "K=V", "a parameter (new experiments); steps=N or epochs=N is the planned total" },
         { OPT_LIST, 0, "seed-param", &seeds, "K", "param K is a random seed (new experiments)" },
         { OPT_LIST, 0, "tag", &tags, "T", "a tag (new experiments)" },
         { OPT_FLAG, 0, "resume", &resume, NULL, "continue the experiment's latest attempt (a job resumed from a checkpoint): a step logged again is a newer value" },
+        { OPT_INT, 0, "total", &total, "N", "planned number of steps, for progress and ETA" },
+        { OPT_STRING, 0, "parse", &parse, "FORMATS", "also read metrics from any JSON object line (json) or Python dict repr (dict): json,dict" },
+        { OPT_FLAG, 0, "no-tty", &no_tty, NULL, "give CMD pipes even when lablog's output is a terminal" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
-        "run [--exp NAME] [--param K=V]... [--tag T]... [--resume] -- CMD "
-        "[ARGS...]",
+        "run [--exp NAME] [--param K=V]... [--tag T]... [--resume] "
+        "[--total N] [--parse json,dict] [--no-tty] -- CMD [ARGS...]",
         "Run CMD as an experiment: record the command, directory, git "
-        "commit and host, mark it running, and when it exits record the "
-        "status and duration (done on exit 0, else failed). Each run is a "
-        "new attempt of the experiment (readers show the latest); --resume "
-        "continues the latest instead. CMD gets LABLOG_DB, LABLOG_EXP and "
-        "LABLOG_ATTEMPT so it can call 'lablog metric'; its "
-        "stdout lines 'lablog: loss=0.31 step=100' or JSON objects with a "
-        "\"lablog\" key are logged as metrics. Exits with CMD's status.",
-        opts, NULL, 1,
+        "commit, host and scheduler context, mark it running, log its "
+        "metric lines while it runs, and when it exits record the status "
+        "and duration (done on exit 0, else failed, with the last lines of "
+        "its output). Each run is a new attempt of the experiment (readers "
+        "show the latest); --resume continues the latest instead. Exits "
+        "with CMD's status.",
+        opts,
+        "Output: CMD's stdout and stderr pass through unchanged and at once.\n"
+        "When lablog's stdout (stderr) is a terminal, CMD's is a pseudo-\n"
+        "terminal, so CMD line-buffers, keeps colours and progress bars, and\n"
+        "a plain Python print() shows at once; otherwise CMD gets pipes and\n"
+        "PYTHONUNBUFFERED=1 (other programs may need their own flag, e.g.\n"
+        "'stdbuf -oL CMD').\n"
+        "\n"
+        "Metric lines on CMD's stdout (they pass through too):\n"
+        "  lablog: loss=0.31 acc=0.9 step=100\n"
+        "  {\"lablog\": 1, \"step\": 100, \"loss\": 0.31}\n"
+        "  --parse json: any JSON object line, {\"loss\": 0.31, \"_step\": 7}\n"
+        "  --parse dict: a Python dict repr, as Hugging Face's Trainer prints,\n"
+        "                {'loss': 0.52, 'learning_rate': 3e-05, 'epoch': 1.0}\n"
+        "The step is the first of step, global_step, _step given, else epoch\n"
+        "when it is a whole number, else the next step of each metric.\n"
+        "Points are committed at least every second, so readers see them\n"
+        "while CMD runs.\n"
+        "\n"
+        "CMD's environment: LABLOG_DB, LABLOG_EXP, LABLOG_RUN=1 and\n"
+        "LABLOG_ATTEMPT (this attempt's id), so 'lablog metric' works inside\n"
+        "it (and prints nothing there); the summary counts every point the\n"
+        "run logged, by any route.\n"
+        "\n"
+        "Signals: SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to lablog are\n"
+        "forwarded to CMD's process group; a second Ctrl-C within 2 s kills\n"
+        "it. A run whose lablog is killed outright is shown as lost.\n"
+        "\n"
+        "Exit status: CMD's; 128+N when it was killed by signal N; 127 when\n"
+        "it could not be started.",
+        1,
     };
     struct buf name = BUF_INIT;
     struct run r = { 0 };
@@ -500,6 +643,14 @@ int cmd_run(int argc, char **argv, struct app *app)
     int nops;
     int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, -1);
 
+    if (rc == OPT_HELP) {
+        rc = 0;
+        goto cleanup;
+    }
+    if (rc == 0 && total < 0)
+        rc = ll_error(LL_EUSAGE, "--total must be a positive number of steps");
+    if (rc == 0 && parse)
+        rc = metricline_modes(parse, &r.modes);
     if (rc)
         goto cleanup;
     if (!exp_name)
@@ -515,14 +666,14 @@ int cmd_run(int argc, char **argv, struct app *app)
     r.name = name.ptr;
     r.cmd = ops;
     r.resume = resume;
-    rc = start_run(&r, name.ptr, ops, &params, &tags, &seeds);
+    rc = start_run(&r, name.ptr, total, &params, &tags, &seeds);
     if (rc == 0)
-        rc = execute(&r);
+        rc = execute(&r, !no_tty);
 cleanup:
     buf_release(&name);
     opt_list_release(&params);
     opt_list_release(&tags);
     opt_list_release(&seeds);
     free(ops);
-    return rc == OPT_HELP ? 0 : rc;
+    return rc;
 }

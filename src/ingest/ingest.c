@@ -22,6 +22,7 @@
 #include "ingest/ingest.h"
 
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +39,11 @@
 #include "util/timeutil.h"
 #include "util/xalloc.h"
 
-/* Commit a pending batch when the input has been idle this long. */
-#define IDLE_COMMIT_MS 500
+#define MAX_FLATTEN_DEPTH 16
+
+/* Waits between commit attempts while the log stays locked (ingest_fd). */
+#define BUSY_RETRIES 10
+#define BUSY_BACKOFF_MS 100
 
 struct next_step {
     int64_t exp;
@@ -47,15 +51,27 @@ struct next_step {
     int64_t step;
 };
 
-#define MAX_FLATTEN_DEPTH 16
+/* A parsed point waiting for its batch. metric is interned (names[]). */
+struct pending {
+    int64_t exp;
+    const char *metric;
+    int64_t step;
+    double value;
+    int64_t ts;
+    size_t lineno;  /* for the conflict message */
+};
 
 struct ingest {
     struct store *s;
     struct ingest_opts o;
     struct ingest_stats st;
-    struct store_batch *batch;  /* open batch, in an open transaction */
-    size_t batch_points;        /* new points in it: counted in st.points
-                                   only once it commits */
+    struct pending *pending;    /* points waiting for a commit */
+    size_t npending, cap_pending;
+    int64_t oldest_ms;          /* monotonic ms the first of them came */
+    int64_t newest_ms;          /* ... and the last */
+    int64_t retry_ms;           /* after LL_EBUSY: no attempt before this */
+    char **names;               /* interned metric names, open addressing */
+    size_t nnames, cap_names;   /* cap a power of two */
     struct jsonl_parser *jsonl;
     struct jsonl_parser *nested[MAX_FLATTEN_DEPTH]; /* one per depth */
     struct csv_parser *csv;
@@ -74,16 +90,22 @@ struct ingest {
     int64_t started;            /* ms when the ingest started */
 };
 
+static int64_t monotonic_ms(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
 struct ingest *ingest_new(struct store *s, const struct ingest_opts *o)
 {
     struct ingest *in = xcalloc(1, sizeof(*in));
-    struct timespec now;
 
     in->s = s;
     in->o = *o;
     buf_init(&in->conflict);
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    in->started = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    in->started = monotonic_ms();
     return in;
 }
 
@@ -93,10 +115,10 @@ void ingest_free(struct ingest *in)
 
     if (!in)
         return;
-    if (in->batch) {
-        store_batch_free(in->batch);
-        store_rollback(in->s);
-    }
+    free(in->pending);
+    for (i = 0; i < in->cap_names; i++)
+        free(in->names[i]);
+    free(in->names);
     jsonl_free(in->jsonl);
     for (i = 0; i < MAX_FLATTEN_DEPTH; i++)
         jsonl_free(in->nested[i]);
@@ -121,45 +143,171 @@ const char *ingest_first_conflict(const struct ingest *in)
     return in->conflict.ptr;
 }
 
-/* ---- batches --------------------------------------------------------- */
-
-int ingest_flush(struct ingest *in)
+size_t ingest_pending(const struct ingest *in)
 {
-    struct entry e;
-    int rc;
-
-    if (!in->batch)
-        return 0;
-    memset(&e, 0, sizeof(e));
-    e.ts = time_now_ms();
-    e.author = in->o.author;
-    rc = store_batch_finish(in->batch, &e);
-    in->batch = NULL;
-    if (rc == 0)
-        rc = store_commit(in->s);
-    if (rc) {
-        store_rollback(in->s);
-        in->batch_points = 0; /* rolled back: never in the log */
-        return rc;
-    }
-    in->st.batches += e.id != 0;
-    in->st.points += in->batch_points;
-    in->batch_points = 0;
-    return 0;
+    return in->npending;
 }
 
-static int open_batch(struct ingest *in)
+/* ---- metric names ------------------------------------------------------ */
+
+static uint64_t name_hash(const char *name)
 {
+    uint64_t h = 1469598103934665603u;
+
+    while (*name) {
+        h ^= (unsigned char)*name++;
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+/* The one copy of name kept for the ingest's life, so a waiting point
+ * costs no allocation of its own. */
+static const char *intern(struct ingest *in, const char *name)
+{
+    size_t i, mask;
+
+    if ((in->nnames + 1) * 2 > in->cap_names) {
+        char **old = in->names;
+        size_t old_cap = in->cap_names;
+
+        in->cap_names = old_cap ? old_cap * 2 : 64;
+        in->names = xcalloc(in->cap_names, sizeof(*in->names));
+        for (i = 0; i < old_cap; i++) {
+            size_t j;
+
+            if (!old[i])
+                continue;
+            mask = in->cap_names - 1;
+            for (j = name_hash(old[i]) & mask; in->names[j]; j = (j + 1) & mask)
+                ;
+            in->names[j] = old[i];
+        }
+        free(old);
+    }
+    mask = in->cap_names - 1;
+    for (i = name_hash(name) & mask; in->names[i]; i = (i + 1) & mask)
+        if (strcmp(in->names[i], name) == 0)
+            return in->names[i];
+    in->names[i] = xstrdup(name);
+    in->nnames++;
+    return in->names[i];
+}
+
+/* ---- batches --------------------------------------------------------- */
+
+/*
+ * Writes the waiting points as one batch. The transaction begins here, so
+ * the write lock is held for the inserts and the commit only. Counts and
+ * the first conflict are taken over only when the commit succeeded, so a
+ * retried flush counts each point once.
+ */
+int ingest_flush(struct ingest *in)
+{
+    struct store_batch *batch = NULL;
+    struct ingest_stats add = { 0 };
+    struct buf conflict = BUF_INIT;
+    struct entry e;
+    size_t i;
     int rc;
 
-    if (in->batch)
+    if (!in->npending)
         return 0;
     rc = store_begin_write(in->s);
     if (rc)
-        return rc;
-    rc = store_batch_begin(in->s, &in->batch);
-    if (rc)
+        goto busy;
+    rc = store_batch_begin(in->s, &batch);
+    for (i = 0; rc == 0 && i < in->npending; i++) {
+        const struct pending *p = &in->pending[i];
+        enum batch_outcome outcome;
+        char v[NUM_TEXT_SIZE];
+
+        rc = store_batch_add(batch, p->exp, p->metric, p->step, p->value,
+                             p->ts, &outcome);
+        if (rc == 0 && outcome == BATCH_AGAIN) {
+            /* A resumed attempt logged this step twice in one batch: the
+             * newer value goes into the next batch, same transaction. */
+            memset(&e, 0, sizeof(e));
+            e.ts = time_now_ms();
+            e.author = in->o.author;
+            rc = store_batch_finish(batch, &e);
+            batch = NULL;
+            add.batches += e.id != 0;
+            if (rc == 0)
+                rc = store_batch_begin(in->s, &batch);
+            if (rc == 0)
+                rc = store_batch_add(batch, p->exp, p->metric, p->step,
+                                     p->value, p->ts, &outcome);
+        }
+        if (rc)
+            break;
+        if (outcome == BATCH_WRITTEN) {
+            add.points++;
+        } else if (outcome == BATCH_DUPLICATE) {
+            add.duplicates++;
+        } else {
+            add.conflicts++;
+            if (!conflict.len)
+                buf_printf(&conflict, "%s:%zu: '%s' at step %lld already "
+                           "has another value (not %s)", in->o.name,
+                           p->lineno, p->metric, (long long)p->step,
+                           num_format(v, p->value));
+        }
+    }
+    memset(&e, 0, sizeof(e));
+    e.ts = time_now_ms();
+    e.author = in->o.author;
+    if (rc == 0) {
+        rc = store_batch_finish(batch, &e);
+        batch = NULL;
+    }
+    if (rc == 0)
+        rc = store_commit(in->s);
+    if (rc) {
+        store_batch_free(batch);
         store_rollback(in->s);
+        goto busy;
+    }
+    in->st.points += add.points;
+    in->st.duplicates += add.duplicates;
+    in->st.conflicts += add.conflicts;
+    in->st.batches += add.batches + (e.id != 0);
+    if (!in->conflict.len && conflict.len)
+        buf_puts(&in->conflict, conflict.ptr);
+    in->npending = 0;
+    in->retry_ms = 0;
+    buf_release(&conflict);
+    return 0;
+busy:
+    buf_release(&conflict);
+    if (rc == LL_EBUSY)
+        in->retry_ms = monotonic_ms() + INGEST_IDLE_MS;
+    return rc;
+}
+
+int ingest_tick(struct ingest *in, int *wait_ms_out)
+{
+    int64_t now, due;
+    int rc = 0;
+
+    *wait_ms_out = -1;
+    if (!in->npending)
+        return 0;
+    now = monotonic_ms();
+    due = in->oldest_ms + INGEST_MAX_AGE_MS;
+    if (in->newest_ms + INGEST_IDLE_MS < due)
+        due = in->newest_ms + INGEST_IDLE_MS;
+    if (in->npending >= INGEST_BATCH)
+        due = now;
+    if (in->retry_ms > due)
+        due = in->retry_ms;
+    if (due <= now) {
+        rc = ingest_flush(in);
+        if (!in->npending)
+            return rc;
+        due = in->retry_ms > now ? in->retry_ms : now + INGEST_IDLE_MS;
+    }
+    *wait_ms_out = (int)(due - now);
     return rc;
 }
 
@@ -188,52 +336,27 @@ static int next_step(struct ingest *in, int64_t exp, const char *metric,
     return rc;
 }
 
-static void note_conflict(struct ingest *in, const char *metric, int64_t step,
-                          double value)
-{
-    char v[NUM_TEXT_SIZE];
-
-    in->st.conflicts++;
-    if (in->conflict.len)
-        return;
-    buf_printf(&in->conflict, "%s:%zu: '%s' at step %lld already has "
-               "another value (not %s)", in->o.name, in->lineno, metric,
-               (long long)step, num_format(v, value));
-}
-
 int ingest_point(struct ingest *in, int64_t exp, const char *metric,
                  int64_t step, double value, int64_t ts)
 {
-    enum batch_outcome outcome;
-    int rc = open_batch(in);
+    struct pending *p;
+    int rc = 0;
 
-    if (rc == 0 && step < 0)
+    if (step < 0)
         rc = next_step(in, exp, metric, &step);
-    if (!ts)
-        ts = time_now_ms();
-    if (rc == 0)
-        rc = store_batch_add(in->batch, exp, metric, step, value, ts,
-                             &outcome);
-    if (rc == 0 && outcome == BATCH_AGAIN) {
-        /* A resumed attempt logged this step twice in one batch: the newer
-         * value goes into the next batch. */
-        rc = ingest_flush(in);
-        if (rc == 0)
-            rc = open_batch(in);
-        if (rc == 0)
-            rc = store_batch_add(in->batch, exp, metric, step, value, ts,
-                                 &outcome);
-    }
     if (rc)
         return rc;
-    if (outcome == BATCH_WRITTEN)
-        in->batch_points++;
-    else if (outcome == BATCH_DUPLICATE)
-        in->st.duplicates++;
-    else
-        note_conflict(in, metric, step, value);
-    if (store_batch_count(in->batch) >= INGEST_BATCH)
-        return ingest_flush(in);
+    XGROW(in->pending, in->npending + 1, in->cap_pending);
+    p = &in->pending[in->npending++];
+    p->exp = exp;
+    p->metric = intern(in, metric);
+    p->step = step;
+    p->value = value;
+    p->ts = ts ? ts : time_now_ms();
+    p->lineno = in->lineno;
+    in->newest_ms = monotonic_ms();
+    if (in->npending == 1)
+        in->oldest_ms = in->newest_ms;
     return 0;
 }
 
@@ -271,6 +394,8 @@ static void warn_once(struct ingest *in, const char *field, const char *why)
 {
     size_t i;
 
+    if (in->o.quiet_fields)
+        return;
     for (i = 0; i < in->nwarned; i++)
         if (strcmp(in->warned[i], field) == 0)
             return;
@@ -385,11 +510,48 @@ static int mlflow_line(const char *line, size_t len)
     return (words == 3 || words == 2) && strspn(line, "0123456789") == 13;
 }
 
+/* The field that gives the step: "step" (or --step-key's); with
+ * step_aliases also "global_step" (Hugging Face), "_step" (Weights &
+ * Biases), else an integral "epoch". NULL when none does (the step is
+ * counted). */
+static const struct jsonl_field *step_field(const struct ingest *in)
+{
+    static const char *const aliases[] = { "global_step", "_step" };
+    const struct jsonl_field *f = jsonl_find(in->jsonl, step_key(in));
+    size_t i;
+
+    if (f || !in->o.step_aliases || in->o.step_key)
+        return f;
+    for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+        f = jsonl_find(in->jsonl, aliases[i]);
+        if (f)
+            return f;
+    }
+    f = jsonl_find(in->jsonl, "epoch");
+    if (f && f->kind == JSONL_NUMBER && isfinite(f->num) && f->num >= 0
+        && f->num == floor(f->num) && f->num < 9e15)
+        return f;
+    return NULL;
+}
+
+/* Fields that are never metrics: the special ones, the step's own field
+ * and, with step_aliases, the other step counters. */
+static int special_field(const struct ingest *in, const struct jsonl_field *f,
+                         const struct jsonl_field *step)
+{
+    const char *k = f->key;
+
+    if (f == step || !strcmp(k, "exp") || !strcmp(k, step_key(in))
+        || !strcmp(k, "time") || !strcmp(k, "lablog"))
+        return 1;
+    return in->o.step_aliases && !in->o.step_key
+           && (!strcmp(k, "global_step") || !strcmp(k, "_step"));
+}
+
 static int jsonl_line(struct ingest *in, const char *line, size_t len)
 {
-    const struct jsonl_field *fields, *f;
+    const struct jsonl_field *fields, *f, *sf;
     int64_t exp, step = -1, ts = 0;
-    const char *sk = step_key(in);
     size_t n, i;
     int rc, first = !in->seen_data;
 
@@ -414,12 +576,12 @@ static int jsonl_line(struct ingest *in, const char *line, size_t len)
         return ll_error(LL_EINPUT, "%s:%zu: \"exp\" must be a string",
                         in->o.name, in->lineno);
     rc = resolve_exp(in, f ? f->str : NULL, &exp);
-    f = jsonl_find(in->jsonl, sk);
-    if (rc == 0 && f) {
-        if (f->kind != JSONL_NUMBER)
+    sf = step_field(in);
+    if (rc == 0 && sf) {
+        if (sf->kind != JSONL_NUMBER)
             return ll_error(LL_EINPUT, "%s:%zu: %s must be a non-negative "
-                            "integer", in->o.name, in->lineno, sk);
-        rc = parse_step(in, f->num, f->is_int, f->i64, &step);
+                            "integer", in->o.name, in->lineno, sf->key);
+        rc = parse_step(in, sf->num, sf->is_int, sf->i64, &step);
     }
     f = jsonl_find(in->jsonl, "time");
     if (rc == 0 && f)
@@ -428,8 +590,7 @@ static int jsonl_line(struct ingest *in, const char *line, size_t len)
         ts = time_now_ms(); /* once per line, not per point */
     for (i = 0; rc == 0 && i < n; i++) {
         f = &fields[i];
-        if (!strcmp(f->key, "exp") || !strcmp(f->key, sk)
-            || !strcmp(f->key, "time") || !strcmp(f->key, "lablog"))
+        if (special_field(in, f, sf))
             continue;
         rc = jsonl_field_value(in, exp, f->key, f, 0, step, ts);
     }
@@ -439,8 +600,14 @@ static int jsonl_line(struct ingest *in, const char *line, size_t len)
 int ingest_jsonl_line(struct ingest *in, const char *line, size_t len,
                       size_t lineno)
 {
+    size_t mark = in->npending;
+    int rc;
+
     in->lineno = lineno;
-    return jsonl_line(in, line, len);
+    rc = jsonl_line(in, line, len);
+    if (rc)
+        in->npending = mark;
+    return rc;
 }
 
 /* Column roles of a plain CSV header: 0 metric, 1 step, 2 exp, 3 time,
@@ -583,14 +750,6 @@ static int csv_line(struct ingest *in, const char *line, size_t len)
 
 /* ---- the input loop ------------------------------------------------- */
 
-static int64_t monotonic_ms(void)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
 static void progress(struct ingest *in, int final)
 {
     int64_t now;
@@ -625,20 +784,68 @@ static int blank(const char *line, size_t len)
     return 1;
 }
 
+/* Commits, retrying while the log stays locked: each attempt already
+ * waits the store's busy timeout, so this gives up only after minutes. */
+static int flush_retrying(struct ingest *in, int (*commit)(struct ingest *,
+                                                           int *))
+{
+    int attempt, wait_ms, rc = 0;
+
+    for (attempt = 0; attempt < BUSY_RETRIES; attempt++) {
+        rc = commit(in, &wait_ms);
+        if (rc != LL_EBUSY)
+            return rc;
+        poll(NULL, 0, BUSY_BACKOFF_MS << (attempt < 4 ? attempt : 4));
+    }
+    return rc;
+}
+
+static int flush_now(struct ingest *in, int *wait_ms_out)
+{
+    *wait_ms_out = -1;
+    return ingest_flush(in);
+}
+
+/* One line: a bad line adds no point, even when it failed half-way. */
+static int parse_line(struct ingest *in, const char *line, size_t len)
+{
+    size_t mark = in->npending;
+    int rc;
+
+    if (in->o.format == INGEST_JSONL)
+        rc = jsonl_line(in, line, len);
+    else
+        rc = csv_line(in, line, len);
+    if (rc)
+        in->npending = mark;
+    return rc;
+}
+
 int ingest_fd(struct ingest *in, int fd)
 {
     struct linereader *lr = linereader_new(fd, in->o.name, LINEREADER_MAX_LEN);
     const char *line;
     size_t len;
-    int rc = 0, got;
+    int rc = 0, got, wait_ms, commit_failed = 0;
+    char msg[1024];
 
     for (;;) {
-        /* Idle input: commit so readers see the points within a second. */
-        if (in->batch && !linereader_buffered(lr)
-            && !linereader_wait(lr, IDLE_COMMIT_MS)) {
-            rc = ingest_flush(in);
-            if (rc)
+        /* Commit by size, idle input or age, so readers see points within
+         * a second whatever the input rate. */
+        rc = flush_retrying(in, ingest_tick);
+        if (rc) {
+            commit_failed = 1;
+            break;
+        }
+        if (!linereader_buffered(lr) && ingest_pending(in)) {
+            rc = ingest_tick(in, &wait_ms);
+            if (rc == 0 && wait_ms >= 0 && !linereader_wait(lr, wait_ms))
+                continue;
+            if (rc && rc != LL_EBUSY) {
+                commit_failed = 1;
                 break;
+            }
+            rc = 0;
         }
         got = linereader_next(&line, &len, lr);
         in->lineno = linereader_lineno(lr);
@@ -653,10 +860,7 @@ int ingest_fd(struct ingest *in, int fd)
         in->st.lines++;
         if (blank(line, len))
             continue;
-        if (in->o.format == INGEST_JSONL)
-            rc = jsonl_line(in, line, len);
-        else
-            rc = csv_line(in, line, len);
+        rc = parse_line(in, line, len);
         if (rc) {
             rc = bad_line(in, rc);
             if (rc)
@@ -665,18 +869,24 @@ int ingest_fd(struct ingest *in, int fd)
         progress(in, 0);
     }
     linereader_free(lr);
-    if (rc) {
-        /* Keep the lines before the bad one: commit, then report it. */
-        char msg[1024];
+    /* Keep the lines before a bad one: commit them, then report it. A
+     * commit that failed (a full disk) is not tried again. */
+    if (rc == 0 || !commit_failed) {
         int frc;
 
+        if (rc)
+            snprintf(msg, sizeof(msg), "%s", ll_error_message());
+        frc = flush_retrying(in, flush_now);
+        if (frc) {
+            snprintf(msg, sizeof(msg), "%s", ll_error_message());
+            rc = frc;
+        }
+    } else {
         snprintf(msg, sizeof(msg), "%s", ll_error_message());
-        frc = ingest_flush(in);
-        progress(in, 1);
-        return frc ? frc : ll_error(rc, "%s (%zu points written before it)",
-                                    msg, in->st.points);
     }
-    rc = ingest_flush(in);
     progress(in, 1);
-    return rc;
+    if (rc)
+        return ll_error(rc, "%s (%zu points written before it)", msg,
+                        in->st.points);
+    return 0;
 }

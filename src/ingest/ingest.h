@@ -2,10 +2,15 @@
 /*
  * Streaming metric ingest: lines of JSONL or CSV in, metric batches out.
  *
- * Points are committed in batches (one transaction and one metrics entry
- * each) every INGEST_BATCH points, and whenever the input goes quiet, so a
- * `tail -f`-style producer's points become visible to readers within a
- * second. Memory is bounded by one batch whatever the input size.
+ * Lines are parsed outside any transaction: points wait in memory, and the
+ * write lock is taken only to commit them, as one batch (one transaction
+ * and one metrics entry). A batch commits when it holds INGEST_BATCH
+ * points, when the input has been idle for INGEST_IDLE_MS, and when its
+ * oldest point has waited INGEST_MAX_AGE_MS, so a point read is visible to
+ * readers within about a second whatever the input rate: `tail -f`, a
+ * training script's pipe, or a long-lived `lablog ingest` fed by a Python
+ * process. Memory is bounded by one batch, unless the log stays locked
+ * (then points keep waiting: nothing is dropped).
  *
  * A malformed line ends the ingest with "FILE:LINE: what is wrong" after
  * committing everything before it; with skip_bad it is reported and skipped.
@@ -18,7 +23,9 @@
 
 #include "store/store.h"
 
-#define INGEST_BATCH 20000
+#define INGEST_BATCH 20000     /* points: commit at this size */
+#define INGEST_IDLE_MS 200     /* commit when no point came for this long */
+#define INGEST_MAX_AGE_MS 1000 /* commit when the oldest point is this old */
 
 enum ingest_format {
     INGEST_JSONL,
@@ -36,6 +43,9 @@ struct ingest_opts {
     int skip_bad;            /* report and skip malformed lines */
     int progress;            /* a progress line on stderr */
     const char *author;      /* for the metrics entries */
+    int step_aliases;        /* JSON: the step may also be "global_step",
+                                "_step" or an integral "epoch" */
+    int quiet_fields;        /* no warning for non-numeric JSON fields */
 };
 
 struct ingest_stats {
@@ -50,7 +60,8 @@ struct ingest_stats {
 struct ingest;
 
 /* A new ingest into s (borrowed; must outlive it). Caller frees with
- * ingest_free(), which rolls back an uncommitted batch. */
+ * ingest_free(), which drops points not yet committed (call ingest_flush()
+ * first to keep them). */
 struct ingest *ingest_new(struct store *s, const struct ingest_opts *o);
 void ingest_free(struct ingest *in);
 
@@ -59,7 +70,8 @@ int ingest_fd(struct ingest *in, int fd);
 
 /*
  * Adds one point (used by `run` for metric lines of its child). A negative
- * step means "the next step of this metric". ts 0 means now.
+ * step means "the next step of this metric". ts 0 means now. The point
+ * waits in memory until a commit (ingest_tick() or ingest_flush()).
  */
 int ingest_point(struct ingest *in, int64_t exp, const char *metric,
                  int64_t step, double value, int64_t ts);
@@ -72,8 +84,24 @@ int ingest_point(struct ingest *in, int64_t exp, const char *metric,
 int ingest_jsonl_line(struct ingest *in, const char *line, size_t len,
                       size_t lineno);
 
-/* Commits the open batch, if any. */
+/*
+ * Commits the waiting points, if any, in one transaction. On failure the
+ * points keep waiting and the code is returned: LL_EBUSY when the log
+ * stayed locked for the store's busy timeout (try again later).
+ */
 int ingest_flush(struct ingest *in);
+
+/*
+ * Commits the waiting points when a rule above says so, and sets
+ * *wait_ms_out to the milliseconds until the next commit is due (-1: no
+ * point is waiting). For callers with an event loop of their own (`run`).
+ * Returns ingest_flush()'s code; LL_EBUSY leaves the points waiting and
+ * the next commit due INGEST_IDLE_MS later.
+ */
+int ingest_tick(struct ingest *in, int *wait_ms_out);
+
+/* Points waiting for a commit. */
+size_t ingest_pending(const struct ingest *in);
 
 const struct ingest_stats *ingest_stats(const struct ingest *in);
 

@@ -27,8 +27,13 @@ static const struct kind_info kinds[ENTRY_KIND_COUNT] = {
                     "tags [T], mode explore|confirm, seed_params [K]" },
     [ENTRY_STATUS] = { "status", "status change", "a", "status changes",
                        KIND_RECORD, 0, NULL, "exp; title: planned|running|"
-                       "done|failed|abandoned; body: message; command, cwd, "
-                       "host, git {commit, dirty}, exit, signal" },
+                       "done|failed|abandoned; body: message; running: "
+                       "command, cwd, host, pid, pid_start, boot_id, "
+                       "heartbeat_s, total, git {commit, dirty}, slurm "
+                       "{job_id, array_task_id, nodelist, partition}, "
+                       "cuda_visible_devices; end: exit, signal, "
+                       "signal_name, forwarded, duration_ms, tail {sha256, "
+                       "lines, bytes}" },
     [ENTRY_NOTE] = { "note", "note", "a", "notes", KIND_ITEM, 0, NULL,
                      "body: Markdown; exp; takeaway" },
     [ENTRY_METRICS] = { "metrics", "metrics batch", "a", "metrics batches",
@@ -79,6 +84,10 @@ static const struct kind_info kinds[ENTRY_KIND_COUNT] = {
                        KIND_RECORD, 0, NULL, "title; host; parent, "
                        "parent_seq, parent_head (a copy); format_from (a "
                        "migrated log)" },
+    [ENTRY_HEARTBEAT] = { "heartbeat", "heartbeat", "a", "heartbeats",
+                          KIND_RECORD, 0, NULL, "exp; ref: the run's running "
+                          "status entry (written every 30 s while a run "
+                          "commits nothing else)" },
     [ENTRY_UNKNOWN] = { NULL, "entry of an unknown kind", "an",
                         "entries of unknown kinds", KIND_RECORD, 0, NULL,
                         "kept verbatim" },

@@ -43,6 +43,7 @@ enum entry_kind {
     ENTRY_TAG,         /* tags of exp changed: data.add, data.remove */
     ENTRY_ORIGIN,      /* first entry of a copied or migrated replica's
                           origin: data.host, .parent, .parent_seq, ... */
+    ENTRY_HEARTBEAT,   /* a silent run is alive; ref = its running entry */
     ENTRY_UNKNOWN,     /* a kind this build does not know (kept verbatim) */
     ENTRY_KIND_COUNT
 };

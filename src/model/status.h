@@ -17,6 +17,9 @@
 #define EXP_DONE "done"
 #define EXP_FAILED "failed"
 #define EXP_ABANDONED "abandoned"
+/* Never stored: what readers show for a running experiment whose `lablog
+ * run` is gone (view_run_lost()). */
+#define EXP_LOST "lost"
 
 /* What the status entries so far say. */
 struct model_status {

@@ -383,6 +383,11 @@ void store_close(struct store *s)
 
 /* ---- transactions ---------------------------------------------------- */
 
+void store_set_busy_timeout(struct store *s, int ms)
+{
+    sqlite3_busy_timeout(s->db, ms);
+}
+
 int store_check_writable(struct store *s)
 {
     if (!sqlite3_db_readonly(s->db, "main"))

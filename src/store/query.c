@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -419,6 +420,32 @@ int store_search(struct store *s, const char *query, store_entry_fn *fn,
         rc = ll_error(LL_EUSAGE, "invalid search query '%s' (%s; FTS5 "
                       "syntax: words, \"a phrase\", AND, OR, NOT, prefix*)",
                       query, sqlite3_errmsg(s->db));
+    return rc;
+}
+
+/* ---- runs ---------------------------------------------------------------- */
+
+int store_exp_points_after(struct store *s, int64_t exp, int64_t after,
+                           int64_t *count_out)
+{
+    sqlite3_stmt *st = NULL;
+    char uid[27];
+    int rc = store_uid_of(s, exp, uid);
+
+    *count_out = 0;
+    if (rc == 0)
+        rc = store_prepare(s, "SELECT count(*) FROM point p"
+                              " JOIN series r ON r.id = p.series"
+                              " WHERE r.exp_uid = ?1 AND p.batch > ?2", &st);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, uid);
+    sqlite3_bind_int64(st, 2, after);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *count_out = sqlite3_column_int64(st, 0);
+    else
+        rc = store_db_error(s, "cannot read");
+    sqlite3_finalize(st);
     return rc;
 }
 

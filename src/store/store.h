@@ -120,6 +120,10 @@ int store_check_writable(struct store *s);
 
 /* Starts a write transaction (BEGIN IMMEDIATE) or joins the open one. */
 int store_begin_write(struct store *s);
+/* How long a write waits for another writer's lock before LL_EBUSY (the
+ * default is 30 s; `run` waits briefly and retries, so its child never
+ * waits on the log). */
+void store_set_busy_timeout(struct store *s, int ms);
 /* Commits when the outermost transaction ends. */
 int store_commit(struct store *s);
 /* Abandons the whole transaction, however deeply nested. */
@@ -424,6 +428,11 @@ int store_blob_stream(struct store *s, const char *hex, store_bytes_fn *fn,
 /* Same for attempt number N >= 1 (STORE_ATTEMPT_LATEST: as above). */
 int store_points_attempt(struct store *s, int64_t exp, const char *metric,
                          int attempt, store_point_fn *fn, void *ctx);
+
+/* Points of experiment exp written by batches after entry `after` (a
+ * run's running status entry): what a run logged, by any route. */
+int store_exp_points_after(struct store *s, int64_t exp, int64_t after,
+                           int64_t *count_out);
 
 /* Reads a stored blob by hex digest into out (appended). */
 int store_blob_get(struct store *s, const char *hex, struct buf *out);

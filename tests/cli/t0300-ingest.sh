@@ -95,4 +95,12 @@ test_expect 'points from a slow pipe are visible before the pipe ends' '
     test "$n" = 1 &&
     sqlite3 lablog.db "select count(*) from point where step = 101" | grep -qx 1
 '
+test_expect 'a steady pipe (a line every 100 ms, never idle) commits by age' '
+    rm -f stop printed
+    python3 "$LABLOG_TOP/tests/cli/visible.py" produce json |
+        lablog ingest --exp b 2>err & pid=$!
+    python3 "$LABLOG_TOP/tests/cli/visible.py" read lablog.db vis 5 >seen; st=$?
+    wait $pid
+    cat seen && test $st -eq 0 && test $(cut -d" " -f4 seen) -lt 105
+'
 test_done

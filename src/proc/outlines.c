@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Output lines and the output tail (see outlines.h).
+ *
+ * The tail is a ring of OUTLINES_TAIL_BYTES bytes holding whole lines (each
+ * with its "\n") plus a ring of their lengths, so adding a line is one copy
+ * and dropping the oldest is arithmetic: the cost per line is its length,
+ * whatever the run's length.
+ */
+#include "proc/outlines.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/utf8.h"
+#include "util/xalloc.h"
+
+/* A line kept in the tail is cut at this many bytes. */
+#define TAIL_LINE_MAX 4096
+
+struct outlines {
+    outlines_fn *fn;
+    void *ctx;
+    struct buf pending[2];  /* an incomplete line per stream */
+    int cut[2];             /* it outgrew OUTLINES_MAX_LINE */
+    struct buf clean;       /* the cleaned line being delivered */
+    char ring[OUTLINES_TAIL_BYTES];
+    size_t head, used;      /* oldest byte, bytes in the ring */
+    size_t lens[OUTLINES_TAIL_LINES]; /* line lengths, "\n" included */
+    size_t first, count;    /* oldest line, lines in the ring */
+};
+
+struct outlines *outlines_new(outlines_fn *fn, void *ctx)
+{
+    struct outlines *o = xcalloc(1, sizeof(*o));
+
+    o->fn = fn;
+    o->ctx = ctx;
+    buf_init(&o->pending[0]);
+    buf_init(&o->pending[1]);
+    buf_init(&o->clean);
+    return o;
+}
+
+void outlines_free(struct outlines *o)
+{
+    if (!o)
+        return;
+    buf_release(&o->pending[0]);
+    buf_release(&o->pending[1]);
+    buf_release(&o->clean);
+    free(o);
+}
+
+/* ---- cleaning ---------------------------------------------------------- */
+
+/* Length of the escape sequence at s[0] == ESC (at least 1). */
+static size_t escape_len(const char *s, size_t len)
+{
+    size_t i;
+
+    if (len < 2)
+        return 1;
+    if (s[1] == '[') { /* CSI: parameters, intermediates, a final byte */
+        for (i = 2; i < len; i++)
+            if ((unsigned char)s[i] >= 0x40 && (unsigned char)s[i] <= 0x7e)
+                return i + 1;
+        return len;
+    }
+    if (s[1] == ']' || s[1] == 'P' || s[1] == '_') { /* OSC, DCS, APC */
+        for (i = 2; i < len; i++) {
+            if (s[i] == '\a')
+                return i + 1;
+            if (s[i] == 0x1b && i + 1 < len && s[i + 1] == '\\')
+                return i + 2;
+        }
+        return len;
+    }
+    return 2;
+}
+
+static int plain(const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if ((c < 0x20 && c != '\t') || c >= 0x7f)
+            return 0;
+    }
+    return 1;
+}
+
+/* Appends s with control characters dropped and bad UTF-8 replaced. */
+static void put_text(struct buf *out, const char *s, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c == 0x1b) {
+            i += escape_len(s + i, len - i);
+        } else if (c < 0x80) {
+            if (c >= 0x20 ? c != 0x7f : c == '\t')
+                buf_putc(out, c);
+            i++;
+        } else {
+            size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+
+            if (i + n <= len && n > 1 && utf8_valid(s + i, n)) {
+                buf_put(out, s + i, n);
+                i += n;
+            } else {
+                buf_puts(out, "\xef\xbf\xbd"); /* U+FFFD */
+                i++;
+            }
+        }
+    }
+}
+
+void outlines_clean(struct buf *out, const char *line, size_t len)
+{
+    size_t start = 0, end, i;
+
+    buf_reset(out);
+    while (len && line[len - 1] == '\r')
+        len--;
+    if (plain(line, len)) {
+        buf_put(out, line, len);
+        return;
+    }
+    /* The last "\r" segment that shows any text wins. */
+    end = len;
+    for (;;) {
+        size_t keep;
+
+        start = end;
+        while (start > 0 && line[start - 1] != '\r')
+            start--;
+        keep = out->len;
+        put_text(out, line + start, end - start);
+        if (out->len > keep || start == 0)
+            break;
+        end = start - 1;
+        while (end > 0 && line[end - 1] == '\r')
+            end--;
+    }
+    /* Trailing blanks left by cleared progress bars. */
+    i = out->len;
+    while (i > 0 && out->ptr[i - 1] == ' ')
+        i--;
+    buf_truncate(out, i);
+}
+
+/* ---- the tail ---------------------------------------------------------- */
+
+static void drop_oldest(struct outlines *o)
+{
+    size_t n = o->lens[o->first];
+
+    o->head = (o->head + n) % OUTLINES_TAIL_BYTES;
+    o->used -= n;
+    o->first = (o->first + 1) % OUTLINES_TAIL_LINES;
+    o->count--;
+}
+
+static void ring_put(struct outlines *o, const char *s, size_t n)
+{
+    size_t at = (o->head + o->used) % OUTLINES_TAIL_BYTES;
+    size_t room = OUTLINES_TAIL_BYTES - at;
+
+    if (n <= room) {
+        memcpy(o->ring + at, s, n);
+    } else {
+        memcpy(o->ring + at, s, room);
+        memcpy(o->ring, s + room, n - room);
+    }
+    o->used += n;
+}
+
+static void tail_add(struct outlines *o, const char *line, size_t len)
+{
+    static const char more[] = "\xe2\x80\xa6"; /* U+2026 */
+    size_t n = len, total;
+
+    if (n > TAIL_LINE_MAX)
+        n = utf8_truncate_len(line, len, TAIL_LINE_MAX);
+    total = n + (n < len ? sizeof(more) - 1 : 0) + 1;
+    while (o->count == OUTLINES_TAIL_LINES
+           || (o->count && o->used + total > OUTLINES_TAIL_BYTES))
+        drop_oldest(o);
+    ring_put(o, line, n);
+    if (n < len)
+        ring_put(o, more, sizeof(more) - 1);
+    ring_put(o, "\n", 1);
+    o->lens[(o->first + o->count) % OUTLINES_TAIL_LINES] = total;
+    o->count++;
+}
+
+void outlines_tail(const struct outlines *o, struct buf *out)
+{
+    size_t first = OUTLINES_TAIL_BYTES - o->head;
+
+    if (o->used <= first) {
+        buf_put(out, o->ring + o->head, o->used);
+    } else {
+        buf_put(out, o->ring + o->head, first);
+        buf_put(out, o->ring, o->used - first);
+    }
+}
+
+size_t outlines_tail_lines(const struct outlines *o)
+{
+    return o->count;
+}
+
+/* ---- splitting --------------------------------------------------------- */
+
+static void deliver(struct outlines *o, int stream, const char *line,
+                    size_t len, int cut)
+{
+    if (len > OUTLINES_MAX_LINE) {
+        len = OUTLINES_MAX_LINE;
+        cut = 1;
+    }
+    outlines_clean(&o->clean, line, len);
+    if (o->fn)
+        o->fn(o->ctx, stream, o->clean.ptr, o->clean.len, cut);
+    tail_add(o, o->clean.ptr, o->clean.len);
+}
+
+static void keep_partial(struct outlines *o, int i, const char *s, size_t n)
+{
+    struct buf *p = &o->pending[i];
+
+    if (p->len + n > OUTLINES_MAX_LINE) {
+        o->cut[i] = 1;
+        n = p->len < OUTLINES_MAX_LINE ? OUTLINES_MAX_LINE - p->len : 0;
+    }
+    buf_put(p, s, n);
+}
+
+void outlines_feed(struct outlines *o, int stream, const char *data,
+                   size_t len)
+{
+    int i = stream == 2 ? 1 : 0;
+    struct buf *p = &o->pending[i];
+
+    while (len > 0) {
+        const char *nl = memchr(data, '\n', len);
+        size_t n;
+
+        if (!nl) {
+            keep_partial(o, i, data, len);
+            return;
+        }
+        n = (size_t)(nl - data);
+        if (p->len == 0 && !o->cut[i]) {
+            deliver(o, stream, data, n, 0);
+        } else {
+            keep_partial(o, i, data, n);
+            deliver(o, stream, p->ptr, p->len, o->cut[i]);
+            buf_reset(p);
+            o->cut[i] = 0;
+        }
+        data = nl + 1;
+        len -= n + 1;
+    }
+}
+
+void outlines_finish(struct outlines *o)
+{
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        if (o->pending[i].len || o->cut[i])
+            deliver(o, i + 1, o->pending[i].ptr, o->pending[i].len,
+                    o->cut[i]);
+        buf_reset(&o->pending[i]);
+        o->cut[i] = 0;
+    }
+}
