@@ -332,8 +332,33 @@ static int next_step(struct ingest *in, int64_t exp, const char *metric,
     ns->exp = exp;
     ns->metric = xstrdup(metric);
     rc = store_metric_next_step(in->s, exp, metric, &ns->step);
+    /* Points not committed yet count too: one past the largest. */
+    metric = intern(in, metric);
+    for (i = 0; i < in->npending; i++) {
+        const struct pending *p = &in->pending[i];
+
+        if (p->metric == metric && p->exp == exp && p->step >= ns->step)
+            ns->step = p->step + 1;
+    }
     *step_out = ns->step++;
     return rc;
+}
+
+/* A point with its own step moves a counted metric's next step past it. */
+static void step_seen(struct ingest *in, int64_t exp, const char *metric,
+                      int64_t step)
+{
+    size_t i;
+
+    for (i = 0; i < in->nsteps; i++) {
+        struct next_step *ns = &in->steps[i];
+
+        if (ns->exp == exp && strcmp(ns->metric, metric) == 0) {
+            if (step >= ns->step)
+                ns->step = step + 1;
+            return;
+        }
+    }
 }
 
 int ingest_point(struct ingest *in, int64_t exp, const char *metric,
@@ -344,6 +369,8 @@ int ingest_point(struct ingest *in, int64_t exp, const char *metric,
 
     if (step < 0)
         rc = next_step(in, exp, metric, &step);
+    else if (in->nsteps)
+        step_seen(in, exp, metric, step);
     if (rc)
         return rc;
     XGROW(in->pending, in->npending + 1, in->cap_pending);
