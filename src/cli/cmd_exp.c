@@ -168,14 +168,17 @@ static int exp_list(int argc, char **argv, struct app *app)
     const char *status = NULL, *tag = NULL;
     int json = 0;
     const struct opt opts[] = {
-        { OPT_STRING, 0, "status", &status, "S", "only planned, running, done, failed or abandoned" },
+        { OPT_STRING, 0, "status", &status, "S", "only planned, running, done, failed, abandoned or lost" },
         { OPT_STRING, 0, "tag", &tag, "T", "only experiments with this tag" },
         { OPT_FLAG, 0, "json", &json, NULL, "print JSON" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
         "exp list [--status S] [--tag T] [--json]",
-        "List experiments with their status.", opts, NULL, 0,
+        "List experiments with their status. A running experiment whose "
+        "'lablog run' is gone (its process died, its machine restarted, or "
+        "no sign of life for $LABLOG_LOST_AFTER, default 10m) is lost until "
+        "'lablog exp fail NAME -m WHY' closes it.", opts, NULL, 0,
     };
     char **ops = NULL;
     int nops;
@@ -199,10 +202,12 @@ static int exp_show(int argc, char **argv, struct app *app)
     };
     const struct opt_command cmd = {
         "exp show NAME [--json] [--attempt N|--all-attempts]",
-        "Show an experiment: params, tags, status history, its attempts "
-        "(each run: command, commit, host, duration, exit) and a summary of "
-        "each metric (count, last, min, max and their steps) in its latest "
-        "attempt.",
+        "Show an experiment: params, tags, how it was run (command, commit, "
+        "host, scheduler), status history, its attempts (each run: command, "
+        "commit, host, duration, exit), a summary of each metric (count, "
+        "last, min, max and their steps) in its latest attempt, the progress "
+        "and ETA of a running run, why a lost one is lost, and the last "
+        "lines of a failed run's output.",
         opts, NULL, 0,
     };
     char **ops = NULL;

@@ -42,7 +42,8 @@
 #include "util/procinfo.h"
 #include "util/timeutil.h"
 
-/* A silent run writes a heartbeat when nothing was committed this long. */
+/* A silent run writes a heartbeat when nothing was committed this long
+ * ($LABLOG_TEST_HEARTBEAT_MS shortens it for tests). */
 #define HEARTBEAT_MS 30000
 /* While a run goes on, a write waits this long for the lock, then retries
  * on the next tick: the child's output is never held up by the log. */
@@ -54,6 +55,7 @@
 
 struct run {
     struct app *app;
+    long long heartbeat_ms;  /* HEARTBEAT_MS, or the test hook's */
     const char *name;        /* experiment name */
     int64_t exp;             /* its entry id */
     int64_t start_id;        /* the running status entry of this run */
@@ -64,7 +66,6 @@ struct run {
     int modes;               /* metricline modes (--parse) */
     struct ingest *ingest;   /* the child's metric lines */
     struct outlines *lines;  /* output split into lines; the tail */
-    size_t stdout_lineno;    /* stdout lines seen */
     size_t bad_lines;        /* metric lines that did not parse */
     long long last_commit;   /* monotonic ms of the last batch/heartbeat */
     size_t batches_seen;     /* ingest batches already counted */
@@ -296,19 +297,16 @@ static int start_run(struct run *r, const char *name, int64_t total,
 
 /* ---- while it runs ---------------------------------------------------- */
 
-static void on_line(void *ctx, int stream, const char *line, size_t len,
-                    int cut)
+static void on_line(void *ctx, int stream, size_t lineno, const char *line,
+                    size_t len, int cut)
 {
     struct run *r = ctx;
     int matched, rc;
 
-    if (stream != 1)
-        return;
-    r->stdout_lineno++;
-    if (cut)
-        return; /* an over-long line is output, not a metric line */
-    rc = metricline_ingest(r->ingest, r->exp, r->modes, line, len,
-                           r->stdout_lineno, &matched);
+    if (stream != 1 || cut)
+        return; /* stderr and over-long lines are output, not metrics */
+    rc = metricline_ingest(r->ingest, r->exp, r->modes, line, len, lineno,
+                           &matched);
     if (rc) {
         r->bad_lines++;
         ll_warn("metric line not logged: %s", ll_error_message());
@@ -372,14 +370,14 @@ static int tick(struct run *r, int *wait_ms_out)
         r->batches_seen = ingest_stats(r->ingest)->batches;
         r->last_commit = now;
     }
-    if (now - r->last_commit >= HEARTBEAT_MS) {
+    if (now - r->last_commit >= r->heartbeat_ms) {
         rc = write_heartbeat(r);
         if (rc && rc != LL_EBUSY)
             return rc;
-        /* Retry a refused heartbeat with the next points. */
-        r->last_commit = rc ? now - HEARTBEAT_MS + 1000 : now;
+        /* Retry a refused heartbeat a little later. */
+        r->last_commit = rc ? now - r->heartbeat_ms + RUN_BUSY_MS : now;
     }
-    *wait_ms_out = (int)(r->last_commit + HEARTBEAT_MS - now);
+    *wait_ms_out = (int)(r->last_commit + r->heartbeat_ms - now);
     if (wait_ms >= 0 && wait_ms < *wait_ms_out)
         *wait_ms_out = wait_ms;
     if (*wait_ms_out < 0)
@@ -390,7 +388,7 @@ static int tick(struct run *r, int *wait_ms_out)
 static int pump(struct run *r, struct child *c)
 {
     struct child_event ev;
-    int wait_ms = HEARTBEAT_MS, rc = 0, stopped = 0;
+    int wait_ms = (int)r->heartbeat_ms, rc = 0, stopped = 0;
 
     for (;;) {
         rc = child_wait(c, wait_ms, &ev);
@@ -530,6 +528,11 @@ static int execute(struct run *r, int pty)
     r->ingest = ingest_new(r->app->store, &io);
     r->lines = outlines_new(on_line, r);
     r->last_commit = monotonic_ms();
+    r->heartbeat_ms = HEARTBEAT_MS;
+    if (getenv("LABLOG_TEST_HEARTBEAT_MS"))
+        r->heartbeat_ms = atoll(getenv("LABLOG_TEST_HEARTBEAT_MS"));
+    if (r->heartbeat_ms < 10 || r->heartbeat_ms > HEARTBEAT_MS)
+        r->heartbeat_ms = HEARTBEAT_MS;
     store_set_busy_timeout(r->app->store, RUN_BUSY_MS);
     rc = child_spawn(&c, &co);
     if (rc)
@@ -546,8 +549,8 @@ static int execute(struct run *r, int pty)
     if (rc == 0)
         rc = flush_rc ? flush_rc : pump_rc;
     if (rc == 0)
-        rc = store_exp_points_after(r->app->store, r->exp, r->start_id,
-                                    &points);
+        rc = store_exp_points_after(r->app->store, r->exp, r->attempt,
+                                    r->start_id, &points);
     if (rc) {
         /* The child's status still decides the exit status. */
         fprintf(stderr, "lablog: error: %s\n", ll_error_message());

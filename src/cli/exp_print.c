@@ -6,11 +6,15 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/buf.h"
 #include "view/context.h"
 #include "util/err.h"
 #include "util/num.h"
 #include "util/timeutil.h"
 #include "view/view.h"
+
+/* Lines of a failed run's output shown by exp show. */
+#define SHOW_TAIL_LINES 20
 
 static int print_json(json_t *j)
 {
@@ -27,19 +31,19 @@ int exp_print_list(struct app *app, const char *status, const char *tag,
 {
     static const char *const statuses[] = { EXP_PLANNED, EXP_RUNNING,
                                             EXP_DONE, EXP_FAILED,
-                                            EXP_ABANDONED };
+                                            EXP_ABANDONED, EXP_LOST };
     struct view_opts o = { .metrics = VIEW_METRICS_NONE, .quiet_unknown = 1 };
     struct view *v = NULL;
     json_t *list = json_array();
     size_t i, known = 0;
     int rc;
 
-    for (i = 0; status && i < 5; i++)
+    for (i = 0; status && i < sizeof(statuses) / sizeof(statuses[0]); i++)
         known |= strcmp(status, statuses[i]) == 0;
     if (status && !known) {
         json_decref(list);
         return ll_error(LL_EUSAGE, "unknown status '%s' (planned, running, "
-                        "done, failed, abandoned)", status);
+                        "done, failed, abandoned, lost)", status);
     }
     rc = view_build(&v, app->store, &o);
     if (rc) {
@@ -114,7 +118,7 @@ static void print_metrics(const struct view_exp *x)
 
 /* "#2  2026-11-20 09:00  python3 train.py: exit 0 after 2m 10s, 400
  * points" per attempt. */
-static void print_attempts(const struct view_attempts *at)
+static void print_attempts(const struct view_attempts *at, int last_lost)
 {
     char when[TIME_SHORT_SIZE], dur[32];
     size_t i;
@@ -137,7 +141,9 @@ static void print_attempts(const struct view_attempts *at)
                 printf(" (commit %.12s%s, host %s)", a->git_commit,
                        a->git_dirty ? ", dirty" : "",
                        a->host ? a->host : "?");
-            if (a->running)
+            if (a->running && last_lost && i + 1 == at->len)
+                fputs(": lost", stdout);
+            else if (a->running)
                 fputs(": running", stdout);
             else if (a->has_exit && a->signal)
                 printf(": killed by signal %d after %s", a->signal, dur);
@@ -182,11 +188,36 @@ static json_t *attempts_json(const struct view_attempts *at)
     return list;
 }
 
+/* The end of a failed run's output: usually the traceback. */
+static void print_tail(const struct view *v, const struct view_exp *x)
+{
+    struct buf tail = BUF_INIT;
+    const char *p;
+    size_t n = 0;
+
+    if (!x->live.tail_sha256 || strcmp(x->status, EXP_FAILED) != 0
+        || view_exp_tail(v, x, SHOW_TAIL_LINES, &tail) != 0 || !tail.len) {
+        buf_release(&tail);
+        return;
+    }
+    for (p = tail.ptr; *p; p++)
+        n += *p == '\n';
+    printf("output (last %zu of %lld lines):\n", n,
+           (long long)x->live.tail_lines);
+    for (p = tail.ptr; *p;) {
+        size_t len = strcspn(p, "\n");
+
+        printf("  | %.*s\n", (int)len, p);
+        p += len + (p[len] == '\n');
+    }
+    buf_release(&tail);
+}
+
 static void print_exp(const struct view *v, const struct view_exp *x,
                       const struct view_attempts *at)
 {
     char when[TIME_SHORT_SIZE], dur[32];
-    char *distinct;
+    char *distinct, *text;
     size_t i;
 
     printf("%s (#%lld): %s%s%s, %s\n", x->label, (long long)x->id,
@@ -209,10 +240,23 @@ static void print_exp(const struct view *v, const struct view_exp *x,
             printf("  commit %.12s%s, host %s, in %s\n", x->git_commit,
                    x->git_dirty ? " (dirty)" : "", x->host ? x->host : "?",
                    x->cwd ? x->cwd : "?");
-        if (x->has_exit)
-            printf("  exit status %d%s\n", x->exit_code,
-                   x->signal ? " (killed by a signal)" : "");
+        text = context_scheduler_text(x, 0);
+        if (*text)
+            printf("  %s\n", text);
+        free(text);
+        if (x->has_exit && x->signal)
+            printf("  exit status %d (killed by %s)\n", x->exit_code,
+                   x->live.signal_name ? x->live.signal_name : "a signal");
+        else if (x->has_exit)
+            printf("  exit status %d\n", x->exit_code);
     }
+    if (x->live.lost_reason)
+        printf("lost: %s; once you know what happened, close it with "
+               "'lablog exp fail %s -m WHY'\n", x->live.lost_reason, x->name);
+    text = context_progress_text(x);
+    if (*text)
+        printf("progress: %s\n", text);
+    free(text);
     if (x->started && x->finished > x->started) {
         context_duration(dur, x->finished - x->started);
         printf("duration: %s\n", dur);
@@ -224,12 +268,13 @@ static void print_exp(const struct view *v, const struct view_exp *x,
                time_format_short(when, h->ts), h->status,
                *h->message ? ": " : "", h->message);
     }
-    print_attempts(at);
+    print_attempts(at, x->live.lost_reason != NULL);
     print_metrics(x);
     distinct = context_key_results(v, x);
     if (*distinct)
         printf("key results: %s\n", distinct);
     free(distinct);
+    print_tail(v, x);
 }
 
 /* The metrics of every attempt, one table each. */

@@ -69,6 +69,10 @@ struct ingest {
     size_t npending, cap_pending;
     int64_t oldest_ms;          /* monotonic ms the first of them came */
     int64_t newest_ms;          /* ... and the last */
+    int aging;                  /* oldest_ms is set */
+    int fresh;                  /* points came since the last tick */
+    int64_t now_ms;             /* the time of points read since the last
+                                   tick (0: not read yet) */
     int64_t retry_ms;           /* after LL_EBUSY: no attempt before this */
     char **names;               /* interned metric names, open addressing */
     size_t nnames, cap_names;   /* cap a power of two */
@@ -275,6 +279,7 @@ int ingest_flush(struct ingest *in)
     if (!in->conflict.len && conflict.len)
         buf_puts(&in->conflict, conflict.ptr);
     in->npending = 0;
+    in->aging = 0;
     in->retry_ms = 0;
     buf_release(&conflict);
     return 0;
@@ -291,9 +296,21 @@ int ingest_tick(struct ingest *in, int *wait_ms_out)
     int rc = 0;
 
     *wait_ms_out = -1;
-    if (!in->npending)
+    in->now_ms = 0;
+    if (!in->npending) {
+        in->aging = 0;
         return 0;
+    }
     now = monotonic_ms();
+    /* Points since the last tick arrived now: reading the clock here
+     * rather than per point keeps it off the per-point path. */
+    if (in->fresh) {
+        if (!in->aging)
+            in->oldest_ms = now;
+        in->aging = 1;
+        in->newest_ms = now;
+        in->fresh = 0;
+    }
     due = in->oldest_ms + INGEST_MAX_AGE_MS;
     if (in->newest_ms + INGEST_IDLE_MS < due)
         due = in->newest_ms + INGEST_IDLE_MS;
@@ -379,11 +396,11 @@ int ingest_point(struct ingest *in, int64_t exp, const char *metric,
     p->metric = intern(in, metric);
     p->step = step;
     p->value = value;
-    p->ts = ts ? ts : time_now_ms();
+    if (!ts && !in->now_ms)
+        in->now_ms = time_now_ms(); /* once per line (or chunk): see tick */
+    p->ts = ts ? ts : in->now_ms;
     p->lineno = in->lineno;
-    in->newest_ms = monotonic_ms();
-    if (in->npending == 1)
-        in->oldest_ms = in->newest_ms;
+    in->fresh = 1;
     return 0;
 }
 

@@ -29,6 +29,8 @@ void model_status_step(struct model_status *st, const char *status,
     if (strcmp(status, EXP_RUNNING) == 0) {
         if (!st->started)
             st->started = ts;
+        /* A re-run is a new attempt: its duration starts now. */
+        st->attempt = ts;
         st->finished = 0;
     } else if (model_status_ends(status)) {
         st->finished = ts;

@@ -25,11 +25,13 @@
 struct model_status {
     const char *status;  /* the latest status (borrowed) */
     int64_t started;     /* ts of the first running, 0 when never */
+    int64_t attempt;     /* ts of the latest running: the attempt that
+                            durations are about, 0 when never */
     int64_t finished;    /* ts of the last end, 0 when running again */
     int64_t ended_at;    /* ts of the latest end entry, 0 when none */
 };
 
-#define MODEL_STATUS_INIT { EXP_PLANNED, 0, 0, 0 }
+#define MODEL_STATUS_INIT { EXP_PLANNED, 0, 0, 0, 0 }
 
 /* Applies one status entry (status, at ts) to st. */
 void model_status_step(struct model_status *st, const char *status,

@@ -5,7 +5,9 @@
  * The tail is a ring of OUTLINES_TAIL_BYTES bytes holding whole lines (each
  * with its "\n") plus a ring of their lengths, so adding a line is one copy
  * and dropping the oldest is arithmetic: the cost per line is its length,
- * whatever the run's length.
+ * whatever the run's length. Lines are kept as they came and cleaned when
+ * the tail is read, and only lines that may be metric lines are cleaned
+ * on the way: passing output through stays close to cat's speed.
  */
 #include "proc/outlines.h"
 
@@ -24,6 +26,7 @@ struct outlines {
     void *ctx;
     struct buf pending[2];  /* an incomplete line per stream */
     int cut[2];             /* it outgrew OUTLINES_MAX_LINE */
+    size_t lineno[2];       /* lines delivered per stream */
     struct buf clean;       /* the cleaned line being delivered */
     char ring[OUTLINES_TAIL_BYTES];
     size_t head, used;      /* oldest byte, bytes in the ring */
@@ -203,13 +206,28 @@ static void tail_add(struct outlines *o, const char *line, size_t len)
 void outlines_tail(const struct outlines *o, struct buf *out)
 {
     size_t first = OUTLINES_TAIL_BYTES - o->head;
+    struct buf raw = BUF_INIT, clean = BUF_INIT;
+    const char *p, *end;
 
     if (o->used <= first) {
-        buf_put(out, o->ring + o->head, o->used);
+        buf_put(&raw, o->ring + o->head, o->used);
     } else {
-        buf_put(out, o->ring + o->head, first);
-        buf_put(out, o->ring, o->used - first);
+        buf_put(&raw, o->ring + o->head, first);
+        buf_put(&raw, o->ring, o->used - first);
     }
+    /* Lines are kept raw and cleaned only here, once, for the few that
+     * are asked for. */
+    for (p = raw.ptr, end = raw.ptr + raw.len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+        outlines_clean(&clean, p, n);
+        buf_put(out, clean.ptr, clean.len);
+        buf_putc(out, '\n');
+        p += n + 1;
+    }
+    buf_release(&raw);
+    buf_release(&clean);
 }
 
 size_t outlines_tail_lines(const struct outlines *o)
@@ -219,17 +237,40 @@ size_t outlines_tail_lines(const struct outlines *o)
 
 /* ---- splitting --------------------------------------------------------- */
 
+/* Whether a line may be a metric line, judged by its first byte after
+ * blanks: "lablog:", "{", or an escape or carriage return that cleaning
+ * may remove. Most output is not, and skips cleaning altogether. */
+static int wanted(const char *line, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    return i < len && (line[i] == 'l' || line[i] == '{' || line[i] == 0x1b
+                       || line[i] == '\r');
+}
+
 static void deliver(struct outlines *o, int stream, const char *line,
                     size_t len, int cut)
 {
+    size_t lineno = ++o->lineno[stream == 2 ? 1 : 0];
+
     if (len > OUTLINES_MAX_LINE) {
         len = OUTLINES_MAX_LINE;
         cut = 1;
     }
-    outlines_clean(&o->clean, line, len);
-    if (o->fn)
-        o->fn(o->ctx, stream, o->clean.ptr, o->clean.len, cut);
-    tail_add(o, o->clean.ptr, o->clean.len);
+    if (o->fn && wanted(line, len)) {
+        outlines_clean(&o->clean, line, len);
+        o->fn(o->ctx, stream, lineno, o->clean.ptr, o->clean.len, cut);
+    }
+    /* The tail keeps short lines raw (cleaned when read); a long one is
+     * cleaned now, so what is kept is what a reader would see. */
+    if (len > TAIL_LINE_MAX) {
+        outlines_clean(&o->clean, line, len);
+        tail_add(o, o->clean.ptr, o->clean.len);
+    } else {
+        tail_add(o, line, len);
+    }
 }
 
 static void keep_partial(struct outlines *o, int i, const char *s, size_t n)

@@ -29,12 +29,14 @@
 struct buf;
 
 /*
- * Called with each complete, cleaned line (no newline, NUL-terminated,
- * borrowed until the call returns). stream is the one given to
- * outlines_feed(); cut is 1 when the line was longer than OUTLINES_MAX_LINE.
+ * Called with each complete line that may be a metric line (its first
+ * byte after blanks is 'l', '{', ESC or CR), cleaned (no newline,
+ * NUL-terminated, borrowed until the call returns). stream is the one
+ * given to outlines_feed() and lineno the line's number in it (every line
+ * counts); cut is 1 when the line was longer than OUTLINES_MAX_LINE.
  */
-typedef void outlines_fn(void *ctx, int stream, const char *line, size_t len,
-                         int cut);
+typedef void outlines_fn(void *ctx, int stream, size_t lineno,
+                         const char *line, size_t len, int cut);
 
 struct outlines;
 
@@ -50,7 +52,7 @@ void outlines_feed(struct outlines *o, int stream, const char *data,
 /* Ends both streams: a last line without its newline is delivered. */
 void outlines_finish(struct outlines *o);
 
-/* Appends the tail, one line per "\n"-terminated line, to out. */
+/* Appends the tail, cleaned, one "\n"-terminated line per line, to out. */
 void outlines_tail(const struct outlines *o, struct buf *out);
 
 /* Number of lines in the tail. */

@@ -241,6 +241,8 @@ static int build_slides(struct deck *d)
             slide_blockers(d);
         if (d->plan.nappendix)
             slide_appendix(d);
+        if (slides_have_runs(d->v))
+            slide_runs(d);
     }
     return rc;
 }

@@ -322,6 +322,10 @@ void slide_next(struct deck *d);
 void slide_questions(struct deck *d);
 void slide_blockers(struct deck *d);
 void slide_appendix(struct deck *d);
+/* Running, lost and failed runs of the period: progress, why lost, and the
+ * end of a failed run's output. */
+void slide_runs(struct deck *d);
+int slides_have_runs(const struct view *v);
 
 /* The results slides of d's plan; 0, or a database error from a plot
  * (other plot failures leave a note on the slide). */

@@ -11,7 +11,9 @@
 
 #include "view/context.h"
 #include "slides/deck_impl.h"
+#include "util/buf.h"
 #include "util/timeutil.h"
+#include "util/xalloc.h"
 
 /* ---- title, empty period ------------------------------------------------ */
 
@@ -294,6 +296,16 @@ void slide_appendix(struct deck *d)
     size_t per = (size_t)floor(BODY_H / rh) - 1, i, page;
     struct buf title = BUF_INIT;
 
+    /* Runs still going, or lost, first: they need a decision. */
+    for (i = 0, page = 0; i < p->nappendix; i++) {
+        if (context_exp_live(p->appendix[i])) {
+            const struct view_exp *x = p->appendix[i];
+
+            memmove(&p->appendix[page + 1], &p->appendix[page],
+                    (i - page) * sizeof(*p->appendix));
+            p->appendix[page++] = x;
+        }
+    }
     for (page = 0, i = 0; i < p->nappendix; page++) {
         struct table t;
         size_t end = i + per < p->nappendix ? i + per : p->nappendix;
@@ -310,7 +322,9 @@ void slide_appendix(struct deck *d)
             cells[1] = context_exp_event(d->v, x);
             cells[2] = params;
             cells[3] = key;
-            styles[1] = strcmp(x->status, EXP_FAILED) == 0 ? ST_DANGER : 0;
+            styles[1] = strcmp(x->status, EXP_FAILED) == 0
+                                || strcmp(x->status, EXP_LOST) == 0
+                            ? ST_DANGER : 0;
             table_row(&t, cells, styles);
             free(params);
             free(key);
@@ -324,4 +338,100 @@ void slide_appendix(struct deck *d)
         table_release(&t);
     }
     buf_release(&title);
+}
+
+/* ---- runs to look at ---------------------------------------------------- */
+
+/* Lines of a failed run's output shown on the slide. */
+#define RUN_TAIL_LINES 8
+
+static int needs_a_look(const struct view_exp *x)
+{
+    return x->touched
+           && (context_exp_live(x)
+               || (strcmp(x->status, EXP_FAILED) == 0 && x->live.tail_sha256));
+}
+
+/* One run: a header line, its progress or why it is lost, and the end of
+ * its output. Returns the height it takes (draw 0: measures only). */
+static double run_block(struct deck *d, const struct view_exp *x, double top,
+                        int draw)
+{
+    double size = TABLE_SIZE, lead = size * LEAD, y = top - size * ASCENT;
+    struct buf head = BUF_INIT, tail = BUF_INIT;
+    char *progress = context_progress_text(x);
+    const char *line;
+    int live = context_exp_live(x);
+    int running = strcmp(x->status, EXP_RUNNING) == 0;
+
+    buf_printf(&head, "%s: %s", x->name, context_exp_event(d->v, x));
+    if (x->live.lost_reason)
+        buf_printf(&head, " (%s)", x->live.lost_reason);
+    if (draw)
+        draw_text_line(d, MD_BOLD | (running ? 0 : ST_DANGER), size + 1,
+                       &INK, MARGIN, y, BODY_W, head.ptr);
+    y -= lead * 1.1;
+    if (*progress) {
+        if (draw)
+            draw_text_line(d, ST_MUTED, size, &MUTED, MARGIN + 12, y,
+                           BODY_W - 12, progress);
+        y -= lead;
+    }
+    if (!live)
+        view_exp_tail(d->v, x, RUN_TAIL_LINES, &tail);
+    for (line = tail.ptr; *line;) {
+        size_t n = strcspn(line, "\n");
+        char *one = xstrndup(line, n);
+
+        if (draw)
+            draw_text_line(d, MD_CODE, size - 1, &INK, MARGIN + 12, y,
+                           BODY_W - 12, one);
+        free(one);
+        y -= lead;
+        line += n + (line[n] == '\n');
+    }
+    free(progress);
+    buf_release(&head);
+    buf_release(&tail);
+    return top - y + lead * 0.4;
+}
+
+void slide_runs(struct deck *d)
+{
+    const struct view *v = d->v;
+    struct buf title = BUF_INIT;
+    double top = 0;
+    size_t pass, i, page = 0;
+    int open = 0;
+
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < v->nexps; i++) {
+            const struct view_exp *x = &v->exps[i];
+            double h;
+
+            if (!needs_a_look(x) || context_exp_live(x) != (pass == 0))
+                continue;
+            h = run_block(d, x, BODY_TOP, 0);
+            if (!open || top - h < BODY_BOTTOM) {
+                buf_reset(&title);
+                layout_page_title(&title, "Appendix: runs to look at",
+                                  page++);
+                draw_new_slide(d, title.ptr, 0);
+                top = BODY_TOP;
+                open = 1;
+            }
+            top -= run_block(d, x, top, 1);
+        }
+    }
+    buf_release(&title);
+}
+
+int slides_have_runs(const struct view *v)
+{
+    size_t i;
+
+    for (i = 0; i < v->nexps; i++)
+        if (needs_a_look(&v->exps[i]))
+            return 1;
+    return 0;
 }

@@ -426,9 +426,19 @@ int store_metric_next_step(struct store *s, int64_t exp, const char *metric,
 {
     struct series_item *it;
     size_t index;
-    int rc = series_get(s, exp, metric, 0, &index);
+    int rc;
 
     *step_out = 0;
+    /* Asked outside a batch (ingest parses before it takes the lock) of
+     * an experiment with no attempt yet: nothing is logged, step 0. */
+    if (!s->reserved_id && !attempt_cached(s, exp)) {
+        char uid[27];
+
+        rc = store_attempt_latest(s, exp, uid);
+        if (rc || !uid[0])
+            return rc;
+    }
+    rc = series_get(s, exp, metric, 0, &index);
     if (rc == LL_ENOTFOUND)
         return 0;
     if (rc)

@@ -425,8 +425,62 @@ int store_search(struct store *s, const char *query, store_entry_fn *fn,
 
 /* ---- runs ---------------------------------------------------------------- */
 
-int store_exp_points_after(struct store *s, int64_t exp, int64_t after,
-                           int64_t *count_out)
+int store_point_near(struct store *s, int64_t exp, const char *metric,
+                     const char *attempt, int64_t ts, int where,
+                     int64_t *step_out, double *value_out, int64_t *ts_out,
+                     int *found_out)
+{
+    /* Steps grow with time, so walking from the newest step backwards
+     * stops within the last few minutes of points. The newest by time
+     * reads the series' rows (no index on ts): only asked of a resumed
+     * attempt that has not yet passed its earlier steps. */
+    static const char *const sql[3] = {
+        "SELECT p.step, p.value, p.ts FROM point p"
+        " JOIN series r ON r.id = p.series"
+        " WHERE r.exp_uid = ?1 AND r.name = ?2 AND r.attempt = ?3"
+        " AND p.ts <= ?4 ORDER BY p.step DESC LIMIT 1",
+        "SELECT p.step, p.value, p.ts FROM point p"
+        " JOIN series r ON r.id = p.series"
+        " WHERE r.exp_uid = ?1 AND r.name = ?2 AND r.attempt = ?3"
+        " AND p.ts >= ?4 ORDER BY p.step LIMIT 1",
+        "SELECT p.step, p.value, p.ts FROM point p"
+        " JOIN series r ON r.id = p.series"
+        " WHERE r.exp_uid = ?1 AND r.name = ?2 AND r.attempt = ?3"
+        " AND p.ts >= ?4 ORDER BY p.ts DESC, p.step DESC LIMIT 1",
+    };
+    sqlite3_stmt *st = NULL;
+    char uid[27];
+    int rc = store_uid_of(s, exp, uid);
+
+    *found_out = 0;
+    if (rc == 0)
+        rc = where >= STORE_NEAR_BEFORE && where <= STORE_NEAR_NEWEST
+                 ? store_prepare(s, sql[where], &st)
+                 : ll_error(LL_ERR, "internal: store_point_near(%d)", where);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, uid);
+    store_bind_text(st, 2, metric);
+    store_bind_text(st, 3, attempt);
+    sqlite3_bind_int64(st, 4, ts);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *step_out = sqlite3_column_int64(st, 0);
+        *value_out = sqlite3_column_type(st, 1) == SQLITE_NULL
+                         ? NAN
+                         : sqlite3_column_double(st, 1);
+        *ts_out = sqlite3_column_int64(st, 2);
+        *found_out = 1;
+        rc = 0;
+    } else {
+        rc = rc == SQLITE_DONE ? 0 : store_db_error(s, "cannot read");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_exp_points_after(struct store *s, int64_t exp, const char *attempt,
+                           int64_t after, int64_t *count_out)
 {
     sqlite3_stmt *st = NULL;
     char uid[27];
@@ -436,11 +490,13 @@ int store_exp_points_after(struct store *s, int64_t exp, int64_t after,
     if (rc == 0)
         rc = store_prepare(s, "SELECT count(*) FROM point p"
                               " JOIN series r ON r.id = p.series"
-                              " WHERE r.exp_uid = ?1 AND p.batch > ?2", &st);
+                              " WHERE r.exp_uid = ?1 AND r.attempt = ?2"
+                              " AND p.batch > ?3", &st);
     if (rc)
         return rc;
     store_bind_text(st, 1, uid);
-    sqlite3_bind_int64(st, 2, after);
+    store_bind_text(st, 2, attempt);
+    sqlite3_bind_int64(st, 3, after);
     if (sqlite3_step(st) == SQLITE_ROW)
         *count_out = sqlite3_column_int64(st, 0);
     else

@@ -429,10 +429,26 @@ int store_blob_stream(struct store *s, const char *hex, store_bytes_fn *fn,
 int store_points_attempt(struct store *s, int64_t exp, const char *metric,
                          int attempt, store_point_fn *fn, void *ctx);
 
-/* Points of experiment exp written by batches after entry `after` (a
- * run's running status entry): what a run logged, by any route. */
-int store_exp_points_after(struct store *s, int64_t exp, int64_t after,
-                           int64_t *count_out);
+/*
+ * A point of one series (exp, metric, attempt uid) near a time, for rates:
+ * with where == STORE_NEAR_BEFORE the one of the highest step whose ts <=
+ * ts, STORE_NEAR_AFTER the one of the lowest step whose ts >= ts,
+ * STORE_NEAR_NEWEST the latest (by ts, then step) whose ts >= ts: where a
+ * resumed attempt is now. *found_out is 0 when there is none.
+ */
+#define STORE_NEAR_BEFORE 0
+#define STORE_NEAR_AFTER 1
+#define STORE_NEAR_NEWEST 2
+int store_point_near(struct store *s, int64_t exp, const char *metric,
+                     const char *attempt, int64_t ts, int where,
+                     int64_t *step_out, double *value_out, int64_t *ts_out,
+                     int *found_out);
+
+/* Points of experiment exp in attempt `attempt` (uid) written by batches
+ * after entry `after` (a run's running status entry): what a run logged,
+ * by any route; a concurrent run of another attempt is not counted. */
+int store_exp_points_after(struct store *s, int64_t exp, const char *attempt,
+                           int64_t after, int64_t *count_out);
 
 /* Reads a stored blob by hex digest into out (appended). */
 int store_blob_get(struct store *s, const char *hex, struct buf *out);

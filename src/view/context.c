@@ -68,6 +68,88 @@ void context_duration(char out[32], int64_t ms)
                  (long long)(s % 86400 / 3600));
 }
 
+/* ---- live runs ----------------------------------------------------------- */
+
+char *context_progress_text(const struct view_exp *x)
+{
+    const struct view_progress *p = &x->progress;
+    struct buf out = BUF_INIT;
+    char a[NUM_TEXT_SIZE], b[NUM_TEXT_SIZE], dur[32];
+
+    if (!p->known)
+        return buf_detach(&out, NULL);
+    if (strcmp(p->unit, "epoch") == 0)
+        buf_printf(&out, "epoch %s", num_format(a, p->done));
+    else
+        buf_printf(&out, "step %lld", (long long)p->step);
+    if (p->total > 0 && isfinite(p->done))
+        buf_printf(&out, "/%s (%d%%)", num_format(b, p->total),
+                   (int)(100.0 * (p->done < p->total ? p->done : p->total)
+                         / p->total));
+    context_duration(dur, p->elapsed_ms);
+    buf_printf(&out, ", %s elapsed", dur);
+    if (p->eta_ms > 0 && strcmp(x->status, EXP_RUNNING) == 0) {
+        context_duration(dur, p->eta_ms);
+        buf_printf(&out, ", ETA %s", dur);
+    }
+    if (p->since_point_ms >= 0) {
+        context_duration(dur, p->since_point_ms);
+        buf_printf(&out, ", last point %s ago", dur);
+    }
+    if (p->long_run && strcmp(x->status, EXP_RUNNING) == 0) {
+        if (p->eta_ms >= 0) {
+            context_duration(dur, p->elapsed_ms + p->eta_ms);
+            buf_printf(&out, "; on course for %s in all: it will not "
+                       "finish overnight", dur);
+        } else {
+            buf_puts(&out, "; running for over 16h");
+        }
+    }
+    return buf_detach(&out, NULL);
+}
+
+int context_exp_live(const struct view_exp *x)
+{
+    return strcmp(x->status, EXP_RUNNING) == 0
+           || strcmp(x->status, EXP_LOST) == 0;
+}
+
+int context_long_run(const struct view_exp *x)
+{
+    return x->progress.known && x->progress.long_run
+           && strcmp(x->status, EXP_RUNNING) == 0;
+}
+
+char *context_scheduler_text(const struct view_exp *x, int brief)
+{
+    const struct view_live *r = &x->live;
+    struct buf out = BUF_INIT;
+
+    if (brief) {
+        if (r->slurm_job_id)
+            buf_printf(&out, "Slurm %s%s%s%s%s", r->slurm_job_id,
+                       r->slurm_array_task_id ? "_" : "",
+                       r->slurm_array_task_id ? r->slurm_array_task_id : "",
+                       r->slurm_nodelist ? " on " : "",
+                       r->slurm_nodelist ? r->slurm_nodelist : "");
+        return buf_detach(&out, NULL);
+    }
+    if (r->slurm_job_id) {
+        buf_printf(&out, "Slurm job %s", r->slurm_job_id);
+        if (r->slurm_array_task_id)
+            buf_printf(&out, "_%s", r->slurm_array_task_id);
+        if (r->slurm_nodelist)
+            buf_printf(&out, " on %s", r->slurm_nodelist);
+        if (r->slurm_partition)
+            buf_printf(&out, ", partition %s", r->slurm_partition);
+    }
+    if (r->cuda_visible_devices)
+        buf_printf(&out, "%sCUDA_VISIBLE_DEVICES=%s", out.len ? "; " : "",
+                   *r->cuda_visible_devices ? r->cuda_visible_devices
+                                            : "(empty)");
+    return buf_detach(&out, NULL);
+}
+
 /* ---- experiments ------------------------------------------------------ */
 
 /* The experiments sharing a tag with x (x left out); caller frees. */
@@ -437,6 +519,8 @@ const char *context_exp_event(const struct view *v, const struct view_exp *x)
 {
     const struct view_status *h = status_in_period(v, x);
 
+    if (x->live.lost_reason)
+        return EXP_LOST;
     if (!h)
         return view_in_period(v, x->created) ? "planned" : x->status;
     if (strcmp(h->status, EXP_DONE) == 0)
@@ -459,7 +543,9 @@ static void set_event(json_t *o, const struct view *v,
 
     buf_puts(&text, event);
     if (ended && strcmp(h->status, EXP_FAILED) == 0 && x->has_exit) {
-        if (x->signal)
+        if (x->signal && x->live.signal_name)
+            buf_printf(&text, " (%s)", x->live.signal_name);
+        else if (x->signal)
             buf_printf(&text, " (signal %d)", x->signal);
         else
             buf_printf(&text, " (exit %d)", x->exit_code);
@@ -471,9 +557,97 @@ static void set_event(json_t *o, const struct view *v,
     }
     set_str(o, "event", event);
     set_str(o, "event_text", text.ptr);
-    if (h && *h->message)
+    if (x->live.lost_reason)
+        set_str(o, "event_message", x->live.lost_reason);
+    else if (h && *h->message)
         set_str(o, "event_message", h->message);
     buf_release(&text);
+}
+
+/* Lines of text as a JSON array of strings. */
+static json_t *lines_json(const char *text)
+{
+    json_t *a = json_array();
+    const char *p = text;
+
+    while (*p) {
+        size_t n = strcspn(p, "\n");
+
+        json_array_append_new(a, json_stringn(p, n));
+        p += n + (p[n] == '\n');
+    }
+    return a;
+}
+
+/* The lines as a Markdown code block, converted for the output format.
+ * The fence is longer than any run of backticks in the text. */
+static void set_block(json_t *o, const char *key, json_t *lines, size_t from,
+                      const struct context_opts *co)
+{
+    struct buf md = BUF_INIT;
+    size_t i, longest = 0, run = 0;
+    const char *p;
+
+    for (i = from; i < json_array_size(lines); i++) {
+        for (p = json_string_value(json_array_get(lines, i)); *p; p++) {
+            run = *p == '`' ? run + 1 : 0;
+            if (run > longest)
+                longest = run;
+        }
+    }
+    for (i = 0; i < (longest < 3 ? 3 : longest + 1); i++)
+        buf_putc(&md, '`');
+    buf_putc(&md, '\n');
+    for (i = from; i < json_array_size(lines); i++)
+        buf_printf(&md, "%s\n", json_string_value(json_array_get(lines, i)));
+    for (i = 0; i < (longest < 3 ? 3 : longest + 1); i++)
+        buf_putc(&md, '`');
+    set_converted(o, key, co ? co->markup : NULL, md.ptr);
+    buf_release(&md);
+}
+
+/* A live run's state, a failed or lost run's output tail, the scheduler:
+ * what a reader needs at 11 pm with three runs going. */
+static void set_live(json_t *o, const struct view *v,
+                     const struct view_exp *x, const struct context_opts *co)
+{
+    struct buf tail = BUF_INIT;
+    char *text;
+
+    json_object_set_new(o, "running",
+                        json_boolean(strcmp(x->status, EXP_RUNNING) == 0));
+    json_object_set_new(o, "lost", json_boolean(x->live.lost_reason != NULL));
+    set_str(o, "lost_reason", x->live.lost_reason);
+    text = context_progress_text(x);
+    set_str(o, "progress", text);
+    free(text);
+    json_object_set_new(o, "long_run", json_boolean(context_long_run(x)));
+    text = context_scheduler_text(x, 0);
+    set_str(o, "scheduler", text);
+    free(text);
+    text = context_scheduler_text(x, 1);
+    set_str(o, "scheduler_short", text);
+    free(text);
+    if (x->live.tail_sha256 && strcmp(x->status, EXP_FAILED) == 0
+        && view_exp_tail(v, x, 20, &tail) == 0) {
+        json_t *all = lines_json(tail.ptr);
+        size_t n = json_array_size(all), i;
+        json_t *last5 = json_array();
+
+        for (i = n > 5 ? n - 5 : 0; i < n; i++)
+            json_array_append(last5, json_array_get(all, i));
+        set_block(o, "tail_block", all, 0, co);
+        set_block(o, "tail_markdown", all, 0, NULL);
+        set_block(o, "tail_block_short", all, n > 5 ? n - 5 : 0, co);
+        json_object_set_new(o, "tail", all);
+        json_object_set_new(o, "tail_short", last5);
+        json_object_set_new(o, "has_tail", json_boolean(n > 0));
+        json_object_set_new(o, "tail_lines",
+                            json_integer(x->live.tail_lines));
+    } else {
+        json_object_set_new(o, "has_tail", json_false());
+    }
+    buf_release(&tail);
 }
 
 json_t *context_exp(const struct view *v, const struct view_exp *x)
@@ -535,6 +709,7 @@ json_t *context_exp_with(const struct view *v, const struct view_exp *x,
     set_str(o, "distinct_params_short", text);
     free(text);
     set_event(o, v, x);
+    set_live(o, v, x, co);
     text = context_key_results(v, x);
     set_str(o, "key_results", text);
     free(text);
@@ -567,6 +742,12 @@ json_t *context_exp_with(const struct view *v, const struct view_exp *x,
             if (x->signal)
                 json_object_set_new(run, "signal", json_integer(x->signal));
         }
+        if (x->live.attempt_uid)
+            set_str(run, "attempt", x->live.attempt_uid);
+        if (x->live.pid)
+            json_object_set_new(run, "pid", json_integer(x->live.pid));
+        if (x->live.signal_name)
+            set_str(run, "signal_name", x->live.signal_name);
         json_object_set_new(o, "run", run);
     }
     json_object_set_new(o, "notes", exp_items(&v->notes, x, co));
@@ -947,6 +1128,27 @@ static json_t *setting_json(const struct view *v, struct view_exp *const *mine,
     return o;
 }
 
+/* Runs still going, or lost, first: they are what needs a look tonight;
+ * the rest keep their order. Takes and returns the reference. */
+static json_t *live_first(json_t *list)
+{
+    json_t *out = json_array(), *item;
+    size_t i;
+    int pass;
+
+    for (pass = 0; pass < 2; pass++) {
+        json_array_foreach(list, i, item) {
+            int live = json_is_true(json_object_get(item, "running"))
+                       || json_is_true(json_object_get(item, "lost"));
+
+            if (live == (pass == 0))
+                json_array_append(out, item);
+        }
+    }
+    json_decref(list);
+    return out;
+}
+
 json_t *context_last(const struct view *v, json_t *exps)
 {
     json_t *last = json_array();
@@ -980,7 +1182,7 @@ json_t *context_last(const struct view *v, json_t *exps)
     free(done);
     free(mine);
     free(touched);
-    return last;
+    return live_first(last);
 }
 
 /* The group line of a sweep: "lr sweep, 5 × 3 seeds: best lr=0.1,

@@ -91,4 +91,19 @@ json_t *context_last_grouped(const struct view *v, json_t *last);
 /* "3h 12m", "45s", "2d 4h". */
 void context_duration(char out[32], int64_t ms);
 
+/* A running or lost run's progress for people: "step 1200/3000 (40%), 1h 2m
+ * elapsed, ETA 1h 33m, last point 12s ago"; "" when unknown. Caller frees. */
+char *context_progress_text(const struct view_exp *x);
+
+/* Whether x is running or lost: listed first, as what needs a look. */
+int context_exp_live(const struct view_exp *x);
+
+/* Whether x's run is on course to take more than 16 hours. */
+int context_long_run(const struct view_exp *x);
+
+/* The scheduler context of x's latest attempt: "Slurm job 812_3 on gpu07,
+ * partition a100; CUDA_VISIBLE_DEVICES=0,1", or with brief "Slurm 812_3
+ * on gpu07"; "" when none. Caller frees. */
+char *context_scheduler_text(const struct view_exp *x, int brief);
+
 #endif

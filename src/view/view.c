@@ -260,12 +260,46 @@ static void add_exp(struct fold *f, const struct entry *e, json_t *data)
         x->touched = x->changed = 1;
 }
 
+/* A new attempt: what its running entry says about the run. */
+static void start_attempt(struct fold *f, struct view_exp *x,
+                          const struct entry *e, json_t *data)
+{
+    struct arena *a = &f->p->arena;
+    struct view_live *r = &x->live;
+    json_t *slurm = json_object_get(data, "slurm");
+    json_t *total = json_object_get(data, "total");
+
+    memset(r, 0, sizeof(*r));
+    r->attempt = e->id;
+    /* --resume continues an earlier attempt: its uid is in the data. */
+    r->attempt_uid = json_str(a, data, "resume");
+    if (!r->attempt_uid)
+        r->attempt_uid = arena_strdup(a, e->uid);
+    r->host = json_str(a, data, "host");
+    r->boot_id = json_str(a, data, "boot_id");
+    r->pid = json_integer_value(json_object_get(data, "pid"));
+    r->pid_start = json_integer_value(json_object_get(data, "pid_start"));
+    r->heartbeat_s = (int)json_integer_value(json_object_get(data,
+                                                             "heartbeat_s"));
+    r->heartbeat = e->ts;
+    r->total = json_is_integer(total) ? json_integer_value(total) : 0;
+    r->slurm_job_id = json_str(a, slurm, "job_id");
+    r->slurm_array_task_id = json_str(a, slurm, "array_task_id");
+    r->slurm_nodelist = json_str(a, slurm, "nodelist");
+    r->slurm_partition = json_str(a, slurm, "partition");
+    r->cuda_visible_devices = json_str(a, data, "cuda_visible_devices");
+    /* The previous attempt's end says nothing about this one. */
+    x->has_exit = 0;
+    x->exit_code = x->signal = 0;
+}
+
 static void apply_status(struct fold *f, const struct entry *e, json_t *data)
 {
     struct arena *a = &f->p->arena;
     struct view_exp *x = exp_by_id(f->v, e->exp);
     struct view_status *h;
     json_t *git = json_object_get(data, "git");
+    json_t *tail = json_object_get(data, "tail");
 
     if (!x)
         return;
@@ -281,10 +315,18 @@ static void apply_status(struct fold *f, const struct entry *e, json_t *data)
     h->message = arena_strdup(a, e->body);
     model_status_step(&x->state, h->status, e->ts);
     x->status = x->state.status;
-    x->started = x->state.started;
+    /* Durations are per attempt: a re-run starts the clock again. */
+    x->started = x->state.attempt;
     x->finished = x->state.finished;
     if (model_status_ends(h->status) && view_in_period(f->v, e->ts))
         x->ended_in_period = 1;
+    if (strcmp(h->status, EXP_RUNNING) == 0) {
+        start_attempt(f, x, e, data);
+    } else if (model_status_ends(h->status)) {
+        x->live.tail_sha256 = json_str(a, tail, "sha256");
+        x->live.tail_lines = json_integer_value(json_object_get(tail, "lines"));
+        x->live.signal_name = json_str(a, data, "signal_name");
+    }
     if (json_object_get(data, "command")) {
         x->command = json_str(a, data, "command");
         x->cwd = json_str(a, data, "cwd");
@@ -299,6 +341,14 @@ static void apply_status(struct fold *f, const struct entry *e, json_t *data)
     }
     if (view_in_period(f->v, e->ts))
         x->touched = x->changed = 1;
+}
+
+/* A sign of life of a running experiment's attempt. */
+static void heartbeat(struct view_exp *x, int64_t ts)
+{
+    if (x && x->live.attempt && strcmp(x->status, EXP_RUNNING) == 0
+        && ts > x->live.heartbeat)
+        x->live.heartbeat = ts;
 }
 
 static void add_item(struct fold *f, const struct entry *e, json_t *data)
@@ -584,7 +634,25 @@ static void apply_record(struct fold *f, const struct entry *e, json_t *data)
     case ENTRY_METRICS:
         if (view_in_period(v, e->ts))
             touch_measured(v, e, data);
+        heartbeat(exp_by_id(v, e->exp), e->ts);
+        for (size_t i = 0; i < json_array_size(json_object_get(data, "exps"));
+             i++) {
+            json_t *it = json_array_get(json_object_get(data, "exps"), i);
+
+            /* Format 2 names them by uid; a migrated batch by id. */
+            heartbeat(json_is_string(it)
+                          ? exp_by_uid(v, json_string_value(it))
+                          : exp_by_id(v, json_integer_value(it)),
+                      e->ts);
+        }
         break;
+    case ENTRY_HEARTBEAT: {
+        struct view_exp *x = exp_by_id(v, e->exp);
+
+        if (x && e->ref == x->live.attempt)
+            heartbeat(x, e->ts);
+        break;
+    }
     case ENTRY_METRIC_INFO:
         XGROW(f->p->infos, f->p->ninfos + 1, f->p->cap_infos);
         f->p->infos[f->p->ninfos].id = e->id;
@@ -751,6 +819,7 @@ static int add_metric(void *ctx, const struct series_summary *s)
     }
     vm = &x->metrics[x->nmetrics++];
     vm->name = arena_strdup(m->arena, s->name);
+    vm->attempt = s->attempt ? arena_strdup(m->arena, s->attempt) : NULL;
     vm->count = s->count;
     vm->nonfinite = s->nonfinite;
     vm->nonfinite_step = s->nonfinite_step;
@@ -784,6 +853,8 @@ int view_exp_metrics(struct view *v, struct view_exp *exp)
                                   exp->attempt ? exp->attempt : v->attempt,
                                   v->since, add_metric, &m);
     }
+    if (rc == 0)
+        rc = view_exp_progress(v, exp);
     for (size_t i = 0; rc == 0 && i < exp->nmetrics; i++) {
         struct view_metric *vm = &exp->metrics[i];
 
@@ -1061,6 +1132,33 @@ static int label_exps(struct view *v)
     return 0;
 }
 
+/*
+ * Running experiments whose run is gone read as lost (view_run_lost());
+ * running and lost ones are news in a view that reaches the present, so
+ * the daily update shows them until they end.
+ */
+static void judge_runs(struct view *v)
+{
+    struct view_priv *p = v->priv;
+    struct view_observer obs;
+    char why[256];
+    size_t i;
+
+    view_observer_init(&obs, v->until);
+    for (i = 0; i < v->nexps; i++) {
+        struct view_exp *x = &v->exps[i];
+
+        if (strcmp(x->status, EXP_RUNNING) != 0)
+            continue;
+        if (view_run_lost(&x->live, &obs, why, sizeof(why))) {
+            x->status = EXP_LOST;
+            x->live.lost_reason = arena_strdup(&p->arena, why);
+        }
+        if (obs.check_processes)
+            x->touched = 1;
+    }
+}
+
 int view_build(struct view **out, struct store *s, const struct view_opts *o)
 {
     struct view *v = xcalloc(1, sizeof(*v));
@@ -1090,6 +1188,7 @@ int view_build(struct view **out, struct store *s, const struct view_opts *o)
         ll_warn("ignoring %zu entr%s of a kind this lablog does not know "
                 "('%s'): written by a newer lablog?", p->nunknown,
                 p->nunknown == 1 ? "y" : "ies", p->unknown_kind);
+    judge_runs(v);
     for (i = 0; i < p->nitems; i++)
         classify(v, &p->arena, p->items[i], p->nitems);
     if (v->next_open.len)

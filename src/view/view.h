@@ -38,6 +38,7 @@ struct view_status {
 
 struct view_metric {
     const char *name;
+    const char *attempt;   /* uid of the attempt these points are of */
     int64_t count;         /* points, NaN and inf included */
     int64_t nonfinite;     /* NaN and +-inf points */
     int64_t nonfinite_step; /* step of the first of them */
@@ -49,6 +50,45 @@ struct view_metric {
     double prev_last;      /* the last value before the period */
     int64_t prev_count;    /* points before the period */
     struct metric_info info; /* what it means (model/metric.h) */
+};
+
+/*
+ * The latest attempt of an experiment, from the `running` status entry
+ * that started it and what followed: how it was made, whether it is alive,
+ * how far it got. Strings are NULL when not recorded (`exp start` records
+ * none of them).
+ */
+struct view_live {
+    int64_t attempt;          /* its running status entry; 0 when none */
+    const char *attempt_uid;  /* that entry's uid (LABLOG_ATTEMPT) */
+    const char *host;         /* where lablog run ran */
+    const char *boot_id;      /* that machine's boot id */
+    int64_t pid, pid_start;   /* lablog run's pid and start time (ticks) */
+    int heartbeat_s;          /* promised heartbeat period; 0: none */
+    int64_t heartbeat;        /* ts of its latest sign of life: the start,
+                                 a metrics batch or a heartbeat entry */
+    int64_t total;            /* planned steps (--total); 0: not given */
+    const char *slurm_job_id, *slurm_array_task_id; /* scheduler context */
+    const char *slurm_nodelist, *slurm_partition;
+    const char *cuda_visible_devices;
+    const char *tail_sha256;  /* a failed end: its output tail (a blob) */
+    int64_t tail_lines;       /* lines in it */
+    const char *signal_name;  /* the end: "SIGTERM" when killed by one */
+    const char *lost_reason;  /* status lost: why ("its lablog run ... is
+                                 gone"); NULL otherwise */
+};
+
+/* Progress of a running (or lost) run: filled by view_exp_progress(). */
+struct view_progress {
+    int known;                /* 1 when the fields below are set */
+    int64_t step;             /* the last step of the most advanced metric */
+    double done;              /* progress in unit: step, or epochs done */
+    double total;             /* planned total in unit; 0 when unknown */
+    const char *unit;         /* "step" or "epoch" */
+    int64_t elapsed_ms;       /* since the attempt started */
+    int64_t since_point_ms;   /* since its latest point; -1 no point */
+    int64_t eta_ms;           /* from the recent rate; -1 unknown */
+    int long_run;             /* on course to take more than 16 h */
 };
 
 struct view_exp {
@@ -76,9 +116,12 @@ struct view_exp {
     const char *command;      /* recorded by 'lablog run', else NULL */
     const char *cwd, *git_commit, *host;
     int git_dirty;            /* 1 when the tree had changes */
-    int64_t started, finished; /* ts of first running / last end; 0 unknown */
+    int64_t started, finished; /* ts of the latest attempt's running entry
+                                  and of its end; 0 unknown */
     int has_exit;             /* exit_code/signal are set */
     int exit_code, signal;
+    struct view_live live;    /* the latest attempt: alive, lost, tail */
+    struct view_progress progress; /* running or lost: how far it got */
     struct view_metric *metrics; /* by name; filled per view_opts.metrics */
     size_t nmetrics;
     const char **seed_params; /* params declared seeds (--seed-param) */
@@ -177,6 +220,55 @@ struct view {
     struct store *store;  /* borrowed, for view_points() */
     void *priv;           /* the arena and indexes */
 };
+
+/* ---- live runs (view/live.c) ------------------------------------------ */
+
+/* What a reader knows when it judges whether a run is alive. */
+struct view_observer {
+    int64_t now;              /* the time judged at (ms) */
+    int64_t lost_after_ms;    /* a heartbeat older than this: lost */
+    const char *host;         /* this machine */
+    const char *boot_id;      /* its boot id */
+    int check_processes;      /* 0 for a view of the past */
+    int (*alive)(int64_t pid, int64_t start); /* is that process running */
+};
+
+/* The observer of a view ending at until (0: now): this host, boot id,
+ * the clock ($LABLOG_NOW), $LABLOG_LOST_AFTER (default 10 minutes). */
+void view_observer_init(struct view_observer *o, int64_t until);
+
+/* $LABLOG_LOST_AFTER in ms: seconds, or a number with s, m, h or d. */
+int64_t view_lost_after_ms(void);
+
+/*
+ * The rule for lost runs, the only one: a run the log says is running is
+ * lost when, on the same host, its boot id changed or its lablog run
+ * process is gone, or when it promised heartbeats and the latest sign of
+ * life is older than o->lost_after_ms. Returns 1 and writes why (n bytes)
+ * when lost, else 0. Pure: reads nothing but its arguments.
+ */
+int view_run_lost(const struct view_live *run, const struct view_observer *o,
+                  char *why, size_t n);
+
+/*
+ * The progress rule: from the last point (step or epoch), the planned
+ * total (total, or 0), the attempt's start, a point some minutes earlier
+ * (ref_*: the recent rate; ref_ts 0 when none) and now. Pure.
+ */
+void view_progress_compute(struct view_progress *out, double done,
+                           int64_t last_ts, double ref_done, int64_t ref_ts,
+                           double total, int64_t started, int64_t now);
+
+/* Fills x->progress for a running or lost experiment whose metrics are
+ * filled; known stays 0 for others. view_exp_metrics() calls it. */
+int view_exp_progress(struct view *v, struct view_exp *x);
+
+/*
+ * Appends the last max_lines lines of a failed run's output tail to out
+ * (nothing when none was stored). Returns 0 or the store's code.
+ */
+int view_exp_tail(const struct view *v, const struct view_exp *x,
+                  size_t max_lines, struct buf *out);
 
 /*
  * Builds the view of o's period. *out is the caller's, freed with

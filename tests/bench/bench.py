@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """`make bench`: lablog's speed next to baselines measured in the same run.
 
+    python3 tests/bench/bench.py [ingest samples metric run latency stress plot deck]
+    (or BENCH_ONLY=run,latency; BENCH_REPEAT=N for the medians)
+
 The machine is shared and noisy, so every figure is the median of several
 runs, and the ratios matter more than the absolute numbers.
 """
@@ -16,7 +19,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 LABLOG = os.path.join(TOP, "build", "lablog")
 RAW = os.path.join(TOP, "build", "tests", "bench", "raw_insert")
 N = 1_000_000
-REPEAT = 3
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 ENV = dict(os.environ, LABLOG_AUTHOR="bench", TZ="UTC")
 ENV.pop("LABLOG_DB", None)
 ENV.pop("LABLOG_EXP", None)
@@ -234,19 +237,151 @@ def bench_samples(d):
     print("  verify (every sample re-hashed) %.2f s" % ver)
 
 
+def write_output(path, lines, metric_every):
+    """A training log: every metric_every-th line a metric line."""
+    with open(path, "w") as f:
+        for i in range(lines):
+            if metric_every and i % metric_every == 0:
+                f.write("lablog: loss=%.6f acc=%.4f step=%d\n"
+                        % (1.0 / (i + 1), i / lines, i // metric_every))
+            else:
+                f.write("epoch 3 batch %7d | lr 3.0e-04 | 412.7 samples/s | "
+                        "grad_norm 1.234\n" % i)
+
+
+def pipe_time(args, src):
+    """Wall time of `args` reading src, its stdout drained by a cat."""
+    def once():
+        t = time.perf_counter()
+        with open(src) as f:
+            p = subprocess.Popen(args, stdin=f, stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, env=ENV)
+            c = subprocess.Popen(["cat"], stdin=p.stdout, stdout=subprocess.DEVNULL)
+            p.stdout.close()
+            p.wait()
+            c.wait()
+        return time.perf_counter() - t
+    return statistics.median(once() for _ in range(REPEAT))
+
+
+def bench_run(d):
+    """lablog run passing a child's output through (and parsing it) against
+    cat passing the same output through: both read the child's pipe and
+    write to a pipe that a cat drains."""
+    lines = 1_000_000
+    print("lablog run pass-through, %d lines (median of %d), against cat:" % (lines, REPEAT))
+    for label, every in (("plain output, no metric lines", 0),
+                         ("1 metric line in 10 (2 points each)", 10),
+                         ("every line a metric line (2 points each)", 1)):
+        src = os.path.join(d, "out-%d.txt" % every)
+        write_output(src, lines, every)
+        db = fresh_log(d, "r.db")
+        cat = pipe_time(["cat", src], src)
+        ours = pipe_time([LABLOG, "--db", db, "run", "--exp", "e", "--", "cat", src], src)
+        print("  %-42s cat %9.0f lines/s  run %9.0f lines/s  %.2f x cat"
+              % (label, lines / cat, lines / ours, cat / ours))
+
+
+LATENCY_CHILD = r"""
+import sys, time
+rate, seconds = float(sys.argv[1]), float(sys.argv[2])
+n = int(rate * seconds)
+burst = max(1, int(rate / 1000))          # lines per 1 ms tick
+printed = [0.0] * n
+start = time.monotonic()
+i = 0
+while i < n:
+    due = start + i / rate
+    now = time.monotonic()
+    if now < due:
+        time.sleep(due - now)
+    for _ in range(min(burst, n - i)):
+        sys.stdout.write("lablog: lat=%d step=%d\n" % (i, i))
+        i += 1
+    sys.stdout.flush()
+    t = time.monotonic()
+    for k in range(i - burst if i >= burst else 0, i):
+        printed[k] = t
+with open(sys.argv[3], "w") as f:
+    f.write("\n".join("%.6f" % t for t in printed))
+"""
+
+
+def bench_latency(d):
+    """From a line printed by the child to its point being readable by
+    another process (polling the log every 5 ms), at three output rates."""
+    import sqlite3
+    child = os.path.join(d, "lat.py")
+    with open(child, "w") as f:
+        f.write(LATENCY_CHILD)
+    print("latency, line printed -> point readable by a reader:")
+    for rate, seconds in ((10, 10), (1000, 5), (100000, 3)):
+        db = fresh_log(d, "l.db")
+        times = os.path.join(d, "printed.txt")
+        p = subprocess.Popen([LABLOG, "--db", db, "run", "--exp", "e", "--no-tty", "--",
+                              "python3", child, str(rate), str(seconds), times],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+        n = int(rate * seconds)
+        seen = [0.0] * n
+        upto = 0
+        con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=10)
+        while upto < n:
+            try:
+                row = con.execute("select max(p.step) from point p join series s"
+                                  " on s.id = p.series where s.name = 'lat'").fetchone()
+            except sqlite3.Error:
+                row = None
+            t = time.monotonic()
+            top = row[0] if row and row[0] is not None else -1
+            while upto <= top and upto < n:
+                seen[upto] = t
+                upto += 1
+            if p.poll() is not None and upto < n and top < upto:
+                if p.returncode != 0:
+                    break
+            time.sleep(0.005)
+        p.wait()
+        con.close()
+        printed = [float(x) for x in open(times).read().split()]
+        lat = sorted(seen[i] - printed[i] for i in range(min(upto, len(printed))))
+        if len(lat) < n:
+            print("  %6d lines/s: only %d of %d points seen" % (rate, len(lat), n))
+            continue
+        print("  %6d lines/s for %ds: p50 %4.0f ms, p99 %4.0f ms, max %4.0f ms"
+              % (rate, seconds, lat[len(lat) // 2] * 1e3,
+                 lat[int(len(lat) * 0.99)] * 1e3, lat[-1] * 1e3))
+
+
+def bench_stress(d):
+    """The issue's scenario: 8 runs printing a metric line every 5 ms for
+    20 s, notes and metrics from two shells every 100 ms, daily/report in a
+    loop."""
+    work = os.path.join(d, "stress")
+    os.mkdir(work)
+    t = time.perf_counter()
+    r = subprocess.run(["sh", os.path.join(TOP, "tests", "cli", "live_stress.sh"),
+                        LABLOG, "8", "4000", "5"], cwd=work, env=ENV,
+                       capture_output=True, text=True)
+    print("8 runs x 4000 lines every 5 ms + notes/metrics + readers (%.0f s): %s"
+          % (time.perf_counter() - t, (r.stdout + r.stderr).strip().splitlines()[-1]))
+
+
+SECTIONS = {"ingest": bench_ingest, "samples": bench_samples,
+            "metric": bench_metric, "run": bench_run,
+            "latency": bench_latency, "stress": bench_stress,
+            "plot": bench_plot, "deck": bench_deck}
+
+
 def main():
     if not os.path.exists(RAW):
         sys.exit("bench: build %s first (make bench)" % RAW)
+    chosen = sys.argv[1:] or list(SECTIONS)
     with tempfile.TemporaryDirectory() as d:
         only = os.environ.get("BENCH_ONLY")
-        if only == "samples":
-            bench_samples(d)
-            return
-        bench_ingest(d)
-        bench_samples(d)
-        bench_metric(d)
-        bench_plot(d)
-        bench_deck(d)
+        if only:
+            chosen = only.split(",")
+        for name in chosen:
+            SECTIONS[name](d)
 
 
 if __name__ == "__main__":

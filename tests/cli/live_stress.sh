@@ -73,8 +73,8 @@ done
 q() { sqlite3 lablog.db "$1"; }
 want=$((runs * lines))
 got=$(q "select count(*) from point p join series s on s.id = p.series where s.name = 'v'")
-distinct=$(q "select count(*) from (select distinct s.exp, p.step from point p join series s on s.id = p.series where s.name = 'v')")
-perrun=$(q "select count(*) from (select s.exp, count(*) c, min(p.step) a, max(p.step) b from point p join series s on s.id = p.series where s.name = 'v' group by s.exp) where c = $lines and a = 0 and b = $lines - 1")
+distinct=$(q "select count(*) from (select distinct s.exp_uid, p.step from point p join series s on s.id = p.series where s.name = 'v')")
+perrun=$(q "select count(*) from (select s.exp_uid, count(*) c, min(p.step) a, max(p.step) b from point p join series s on s.id = p.series where s.name = 'v' group by s.exp_uid) where c = $lines and a = 0 and b = $lines - 1")
 notes=$(q "select count(*) from entry where kind = 'note'")
 sidepts=$(q "select count(*) from point p join series s on s.id = p.series where s.name = 'm'")
 calls=$(( $(cat side0.count) + $(cat side1.count) ))

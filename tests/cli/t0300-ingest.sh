@@ -99,7 +99,7 @@ test_expect 'a counted step is one past the largest, points not yet committed in
     lablog exp new counted >/dev/null &&
     printf "{\"step\": 0, \"v\": 1}\n{\"step\": 5, \"v\": 2}\n{\"v\": 3}\n{\"v\": 4}\n" |
         lablog ingest --exp counted 2>/dev/null &&
-    sqlite3 lablog.db "select p.step from point p join series s on s.id = p.series join entry e on e.id = s.exp where e.title = '"'"'counted'"'"' order by p.step" | tr "\n" " " >got &&
+    sqlite3 lablog.db "select p.step from point p join series s on s.id = p.series join entry e on e.uid = s.exp_uid where e.title = '"'"'counted'"'"' order by p.step" | tr "\n" " " >got &&
     printf "0 5 6 7 " >want && test_cmp want got
 '
 test_expect 'a steady pipe (a line every 100 ms, never idle) commits by age' '

@@ -39,7 +39,7 @@ test_expect 'Friday looks back to Thursday; results read cold' '
     lablog daily --format text >out &&
     grep -q "^LAST (since Thu 2026-11-19 00:00)" out &&
     grep -q "^- bon-n100 (n=100) finished in 2h 5m: win_rate 0.71, +0.09 vs bon-n8" out &&
-    grep -q "^- rm-baseline (lr=1e-4) running: loss 1.05 (-0.55 since last)" out &&
+    grep -q "^- rm-baseline (lr=1e-4) running, step 3, .*: loss 1.05 (-0.55 since last)" out &&
     grep -q "lr-sweep-3e-4 (lr=3e-4) failed after .*diverged at step 2" out &&
     ! grep -q "bon-n8 (" out
 '

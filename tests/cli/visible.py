@@ -47,7 +47,7 @@ def read(db, metric, step):
         except sqlite3.Error:
             row = None
         if row and row[0] is not None and row[0] >= step:
-            printed = int(open("printed").read())
+            printed = int(open("printed").read()) if os.path.exists("printed") else -1
             open("stop", "w").close()
             print("seen %d printed %d" % (step, printed))
             return 0

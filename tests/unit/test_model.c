@@ -399,6 +399,7 @@ static void test_status(void)
     INT_EQ(st.ended_at, 200);
     model_status_step(&st, EXP_RUNNING, 300);
     INT_EQ(st.started, 100);
+    INT_EQ(st.attempt, 300);
     INT_EQ(st.finished, 0);
     INT_EQ(st.ended_at, 200);
     model_status_step(&st, EXP_DONE, 400);
