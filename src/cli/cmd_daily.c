@@ -9,7 +9,6 @@
  * line (other users can read argv), and never stored, printed or quoted
  * in a message.
  */
-#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,52 +18,10 @@
 #include "model/period.h"
 #include "plugin/plugin.h"
 #include "util/buf.h"
+#include "util/config.h"
 #include "util/err.h"
 #include "util/timeutil.h"
 #include "view/view.h"
-
-/* The user's config file: $XDG_CONFIG_HOME/lablog/config, else
- * ~/.config/lablog/config. */
-static void config_path(struct buf *out)
-{
-    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-
-    if (xdg && xdg[0] == '/')
-        buf_printf(out, "%s/lablog/config", xdg);
-    else
-        buf_printf(out, "%s/.config/lablog/config", home ? home : ".");
-}
-
-/* Reads "slack_webhook = URL" from the config file into url. Lines are
- * "key = value"; blank lines and lines starting with '#' are skipped. */
-static int config_webhook(struct buf *url, const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char line[4096];
-
-    if (!f)
-        return errno == ENOENT ? LL_ENOTFOUND
-                               : ll_error(LL_EIO, "cannot read '%s': %s",
-                                          path, strerror(errno));
-    while (fgets(line, sizeof(line), f)) {
-        char *p = line + strspn(line, " \t");
-        char *end;
-
-        if (strncmp(p, "slack_webhook", 13) != 0)
-            continue;
-        p += 13 + strspn(p + 13, " \t");
-        if (*p != '=')
-            continue;
-        p += 1 + strspn(p + 1, " \t");
-        end = p + strcspn(p, "\r\n");
-        while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
-            end--;
-        buf_reset(url);
-        buf_put(url, p, (size_t)(end - p));
-    }
-    fclose(f);
-    return url->len ? 0 : LL_ENOTFOUND;
-}
 
 static int find_webhook(struct buf *url)
 {
@@ -77,7 +34,9 @@ static int find_webhook(struct buf *url)
         return 0;
     }
     config_path(&path);
-    rc = config_webhook(url, path.ptr);
+    rc = config_get("slack_webhook", url);
+    if (rc == 0 && !url->len)
+        rc = LL_ENOTFOUND;
     if (rc == LL_ENOTFOUND)
         rc = ll_error(LL_EUSAGE, "no Slack webhook configured (set "
                       "$LABLOG_SLACK_WEBHOOK, or 'slack_webhook = URL' in "

@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "model/status.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/kv.h"
@@ -129,6 +131,48 @@ cleanup:
     return rc;
 }
 
+/*
+ * Closing an attempt whose lablog run was killed: the output tail it kept
+ * in a file while it ran (cmd_run.c) is stored with the end, as a failed
+ * run's is. Sets *data_out ({"tail": ...}, the caller's) and the file's
+ * path; nothing when there is no such file.
+ */
+static int store_tail_file(struct app *app, int64_t exp, struct buf *path,
+                           char **data_out)
+{
+    struct buf text = BUF_INIT;
+    char uid[27], hex[65], chunk[8192];
+    size_t n, lines = 0, i;
+    int rc = store_attempt_latest(app->store, exp, uid);
+    FILE *f = NULL;
+
+    *data_out = NULL;
+    if (rc || !uid[0])
+        return rc;
+    store_run_tail_path(app->store, uid, path);
+    f = fopen(path->ptr, "r");
+    while (f && text.len < 256 * 1024
+           && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_put(&text, chunk, n);
+    if (f)
+        fclose(f);
+    for (i = 0; i < text.len; i++)
+        lines += text.ptr[i] == '\n';
+    if (text.len) {
+        rc = store_blob_put(app->store, text.ptr, text.len, hex);
+        if (rc == 0) {
+            json_t *d = json_pack("{s:{s:s,s:I,s:I}}", "tail", "sha256", hex,
+                                  "lines", (json_int_t)lines, "bytes",
+                                  (json_int_t)text.len);
+
+            *data_out = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+            json_decref(d);
+        }
+    }
+    buf_release(&text);
+    return rc;
+}
+
 static int exp_status(int argc, char **argv, struct app *app,
                       const char *status)
 {
@@ -141,9 +185,10 @@ static int exp_status(int argc, char **argv, struct app *app,
     char summary[80];
     const struct opt_command cmd = { usage, summary, opts, NULL, 0 };
     struct entry e;
+    struct buf path = BUF_INIT;
     int64_t exp;
-    char **ops = NULL;
-    int nops, rc;
+    char **ops = NULL, *data = NULL;
+    int nops, rc, began = 0;
 
     snprintf(usage, sizeof(usage), "exp %s NAME [-m TEXT]", argv[0]);
     snprintf(summary, sizeof(summary), "Mark experiment NAME as %s.", status);
@@ -152,13 +197,37 @@ static int exp_status(int argc, char **argv, struct app *app,
         rc = store_exp_find(app->store, ops[0], &exp);
     if (rc == 0 && message)
         rc = cli_check_text(message, "message");
+    if (rc == 0 && model_status_ends(status))
+        rc = store_begin_write(app->store);
+    if (rc == 0 && model_status_ends(status)) {
+        rc = store_tail_file(app, exp, &path, &data);
+        if (rc)
+            store_rollback(app->store);
+        began = rc == 0;
+    }
     if (rc == 0) {
         cli_entry_init(&e, app, ENTRY_STATUS);
         e.exp = exp;
         e.title = status;
         e.body = message;
+        e.data = data;
         rc = cli_append_print(app, &e);
     }
+    if (rc == 0 && began) {
+        rc = store_commit(app->store);
+        if (rc)
+            store_rollback(app->store);
+    }
+    /* Stored with the end: the run's file has done its job. */
+    if (rc == 0 && data) {
+        char *slash = strrchr(path.ptr, '/');
+
+        unlink(path.ptr);
+        *slash = '\0';
+        rmdir(path.ptr);
+    }
+    free(data);
+    buf_release(&path);
     free(ops);
     return rc;
 }
@@ -177,7 +246,8 @@ static int exp_list(int argc, char **argv, struct app *app)
         "exp list [--status S] [--tag T] [--json]",
         "List experiments with their status. A running experiment whose "
         "'lablog run' is gone (its process died, its machine restarted, or "
-        "no sign of life for $LABLOG_LOST_AFTER, default 10m) is lost until "
+        "no sign of life for $LABLOG_LOST_AFTER, else lost_after in "
+        "~/.config/lablog/config, default 10m) is lost until "
         "'lablog exp fail NAME -m WHY' closes it.", opts, NULL, 0,
     };
     char **ops = NULL;

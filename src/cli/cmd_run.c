@@ -18,8 +18,15 @@
  * duration; a failed run keeps the tail of its output as a blob named by
  * the end entry. Exits with the child's status (128+N for signal N, 127
  * when it could not be started).
+ *
+ * Meanwhile the tail is also kept in a file next to the log
+ * (store_run_tail_path), rewritten at most every TAIL_FILE_MS when lines
+ * came: when lablog run itself is killed (SIGKILL, the OOM killer, a lost
+ * node), readers show it under the lost run and `exp fail` stores it. A
+ * run that records its end removes the file.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <limits.h>
@@ -28,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -71,6 +79,10 @@ struct run {
     size_t batches_seen;     /* ingest batches already counted */
     long long busy_since;    /* monotonic ms of the first refused commit */
     int busy_warned;
+    struct buf tail_path;    /* the tail's file while it runs ... */
+    size_t tail_lines;       /* ... as of this many lines seen ... */
+    long long tail_ms;       /* ... written at this monotonic ms */
+    int tail_off;            /* it cannot be written: not tried again */
 };
 
 static long long monotonic_ms(void)
@@ -297,6 +309,94 @@ static int start_run(struct run *r, const char *name, int64_t total,
 
 /* ---- while it runs ---------------------------------------------------- */
 
+/* The tail's file is rewritten at most this often. */
+#define TAIL_FILE_MS 1000
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t k = write(fd, p, n);
+
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* Writes the tail to its file (a new file renamed over the old one, so a
+ * reader never sees half of it). A failure is said once and ends it. */
+static void write_tail_file(struct run *r)
+{
+    struct buf tail = BUF_INIT, tmp = BUF_INIT;
+    char *slash = strrchr(r->tail_path.ptr, '/');
+    int fd, ok = 0, i;
+
+    outlines_tail(r->lines, &tail);
+    buf_printf(&tmp, "%s.new", r->tail_path.ptr);
+    /* Twice: another run that ended may remove the folder in between. */
+    for (i = 0, fd = -1; fd < 0 && i < 2; i++) {
+        *slash = '\0';
+        ok = mkdir(r->tail_path.ptr, 0777) == 0 || errno == EEXIST;
+        *slash = '/';
+        fd = ok ? open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                       0666)
+                : -1;
+    }
+    if (fd >= 0) {
+        ok = write_all(fd, tail.ptr, tail.len) == 0;
+        ok = close(fd) == 0 && ok;
+        ok = ok && rename(tmp.ptr, r->tail_path.ptr) == 0;
+        if (!ok)
+            unlink(tmp.ptr);
+    }
+    if (fd < 0 || !ok) {
+        ll_warn("cannot keep the output tail in '%s' while the run goes on "
+                "(%s): if lablog run is killed, its lost run shows none",
+                r->tail_path.ptr, strerror(errno));
+        r->tail_off = 1;
+    }
+    r->tail_lines = outlines_lines_seen(r->lines);
+    r->tail_ms = monotonic_ms();
+    buf_release(&tail);
+    buf_release(&tmp);
+}
+
+/* Rewrites the tail's file when lines came and it is due; lowers *wait_ms
+ * (-1: no bound) to when it will be. */
+static void keep_tail_file(struct run *r, int *wait_ms)
+{
+    long long due;
+
+    if (r->tail_off || outlines_lines_seen(r->lines) == r->tail_lines)
+        return;
+    due = r->tail_ms + TAIL_FILE_MS - monotonic_ms();
+    if (due <= 0) {
+        write_tail_file(r);
+        return;
+    }
+    if (*wait_ms < 0 || due < *wait_ms)
+        *wait_ms = (int)due;
+}
+
+/* The run recorded its end (with the tail when it failed): the file goes,
+ * and its folder when no other run uses it. */
+static void remove_tail_file(struct run *r)
+{
+    char *slash;
+
+    if (!r->tail_path.len)
+        return;
+    unlink(r->tail_path.ptr);
+    slash = strrchr(r->tail_path.ptr, '/');
+    *slash = '\0';
+    rmdir(r->tail_path.ptr);
+    *slash = '/';
+}
+
 static void on_line(void *ctx, int stream, size_t lineno, const char *line,
                     size_t len, int cut)
 {
@@ -404,6 +504,9 @@ static int pump(struct run *r, struct child *c)
             stopped = 1;
             wait_ms = -1;
         }
+        if (stopped)
+            wait_ms = -1;
+        keep_tail_file(r, &wait_ms);
     }
     outlines_finish(r->lines);
     return rc;
@@ -502,6 +605,7 @@ static int execute(struct run *r, int pty)
     int64_t t0 = monotonic_ms(), points = 0;
     int rc, n = 0, code = 0, pump_rc, flush_rc = 0, i;
 
+    buf_init(&r->tail_path);
     rc = store_find(&db_path, r->app->db_path);
     if (rc == 0 && db_path[0] != '/') {
         char *abs = realpath(db_path, NULL);
@@ -527,6 +631,7 @@ static int execute(struct run *r, int pty)
     io.quiet_fields = 1;
     r->ingest = ingest_new(r->app->store, &io);
     r->lines = outlines_new(on_line, r);
+    store_run_tail_path(r->app->store, r->attempt, &r->tail_path);
     r->last_commit = monotonic_ms();
     r->heartbeat_ms = HEARTBEAT_MS;
     if (getenv("LABLOG_TEST_HEARTBEAT_MS"))
@@ -546,6 +651,10 @@ static int execute(struct run *r, int pty)
             break;
     }
     rc = finish_run(r, c, monotonic_ms() - t0, &code);
+    if (rc == 0)
+        remove_tail_file(r);
+    else if (!r->tail_off)
+        write_tail_file(r); /* its end is not recorded: it will be lost */
     if (rc == 0)
         rc = flush_rc ? flush_rc : pump_rc;
     if (rc == 0)
@@ -574,6 +683,7 @@ static int execute(struct run *r, int pty)
 cleanup:
     child_free(c);
     outlines_free(r->lines);
+    buf_release(&r->tail_path);
     ingest_free(r->ingest);
     for (i = 0; i < n; i++)
         free(env[i]);
@@ -634,7 +744,9 @@ int cmd_run(int argc, char **argv, struct app *app)
         "\n"
         "Signals: SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to lablog are\n"
         "forwarded to CMD's process group; a second Ctrl-C within 2 s kills\n"
-        "it. A run whose lablog is killed outright is shown as lost.\n"
+        "it. A run whose lablog is killed outright is shown as lost, with\n"
+        "the output tail lablog kept in LOG-tails/ next to the log while it\n"
+        "ran; 'lablog exp fail NAME' closes it and stores that tail.\n"
         "\n"
         "Exit status: CMD's; 128+N when it was killed by signal N; 127 when\n"
         "it could not be started.",

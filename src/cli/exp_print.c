@@ -195,7 +195,7 @@ static void print_tail(const struct view *v, const struct view_exp *x)
     const char *p;
     size_t n = 0;
 
-    if (!x->live.tail_sha256 || strcmp(x->status, EXP_FAILED) != 0
+    if (!view_exp_has_tail(x)
         || view_exp_tail(v, x, SHOW_TAIL_LINES, &tail) != 0 || !tail.len) {
         buf_release(&tail);
         return;

@@ -235,6 +235,11 @@ size_t outlines_tail_lines(const struct outlines *o)
     return o->count;
 }
 
+size_t outlines_lines_seen(const struct outlines *o)
+{
+    return o->lineno[0] + o->lineno[1];
+}
+
 /* ---- splitting --------------------------------------------------------- */
 
 /* Whether a line may be a metric line, judged by its first byte after

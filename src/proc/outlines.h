@@ -58,6 +58,10 @@ void outlines_tail(const struct outlines *o, struct buf *out);
 /* Number of lines in the tail. */
 size_t outlines_tail_lines(const struct outlines *o);
 
+/* Number of lines completed so far, both streams: the tail changed when
+ * this did. */
+size_t outlines_lines_seen(const struct outlines *o);
+
 /*
  * Cleans one raw line (see above) into out (replacing its content);
  * exposed for tests and for other callers with lines of their own.

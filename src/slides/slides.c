@@ -349,7 +349,7 @@ static int needs_a_look(const struct view_exp *x)
 {
     return x->touched
            && (context_exp_live(x)
-               || (strcmp(x->status, EXP_FAILED) == 0 && x->live.tail_sha256));
+               || view_exp_has_tail(x));
 }
 
 /* One run: a header line, its progress or why it is lost, and the end of
@@ -361,7 +361,6 @@ static double run_block(struct deck *d, const struct view_exp *x, double top,
     struct buf head = BUF_INIT, tail = BUF_INIT;
     char *progress = context_progress_text(x);
     const char *line;
-    int live = context_exp_live(x);
     int running = strcmp(x->status, EXP_RUNNING) == 0;
 
     buf_printf(&head, "%s: %s", x->name, context_exp_event(d->v, x));
@@ -377,8 +376,7 @@ static double run_block(struct deck *d, const struct view_exp *x, double top,
                            BODY_W - 12, progress);
         y -= lead;
     }
-    if (!live)
-        view_exp_tail(d->v, x, RUN_TAIL_LINES, &tail);
+    view_exp_tail(d->v, x, RUN_TAIL_LINES, &tail);
     for (line = tail.ptr; *line;) {
         size_t n = strcspn(line, "\n");
         char *one = xstrndup(line, n);

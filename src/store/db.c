@@ -381,6 +381,12 @@ void store_close(struct store *s)
     free(s);
 }
 
+void store_run_tail_path(const struct store *s, const char *attempt,
+                         struct buf *out)
+{
+    buf_printf(out, "%s-tails/%s", s->path, attempt);
+}
+
 /* ---- transactions ---------------------------------------------------- */
 
 void store_set_busy_timeout(struct store *s, int ms)

@@ -106,6 +106,15 @@ void store_close(struct store *s);
  * file was already current. */
 int store_migrated_from(const struct store *s);
 
+/*
+ * Where a running attempt keeps its output tail while it runs, outside the
+ * log: "LOG-tails/ATTEMPT" next to the log file (so readers of the same
+ * file, on this host or a shared file system, find it when lablog run
+ * itself was killed). Appended to out.
+ */
+void store_run_tail_path(const struct store *s, const char *attempt,
+                         struct buf *out);
+
 /* This machine's name as recorded in origins and runs: $LABLOG_HOST, else
  * gethostname(). Never fails ("?" when unknown). */
 void store_host_name(char *out, size_t size);

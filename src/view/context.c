@@ -628,8 +628,7 @@ static void set_live(json_t *o, const struct view *v,
     text = context_scheduler_text(x, 1);
     set_str(o, "scheduler_short", text);
     free(text);
-    if (x->live.tail_sha256 && strcmp(x->status, EXP_FAILED) == 0
-        && view_exp_tail(v, x, 20, &tail) == 0) {
+    if (view_exp_has_tail(x) && view_exp_tail(v, x, 20, &tail) == 0) {
         json_t *all = lines_json(tail.ptr);
         size_t n = json_array_size(all), i;
         json_t *last5 = json_array();

@@ -17,23 +17,21 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/config.h"
 #include "util/err.h"
 #include "util/procinfo.h"
 #include "util/timeutil.h"
 
-/* A run is lost when its heartbeat is older than this (LABLOG_LOST_AFTER). */
+/* A run is lost when its heartbeat is older than this: $LABLOG_LOST_AFTER,
+ * else lost_after in the config file, else 10 minutes. */
 #define LOST_AFTER_DEFAULT_MS (10 * 60 * 1000)
 
-int64_t view_lost_after_ms(void)
+/* "90", "90s", "10m", "2h", "1.5d" in ms; -1 when it is none of those. */
+static int64_t parse_duration_ms(const char *text)
 {
-    static int warned;
-    const char *env = getenv("LABLOG_LOST_AFTER");
     char *end;
-    double v;
+    double v = strtod(text, &end);
 
-    if (!env || !*env)
-        return LOST_AFTER_DEFAULT_MS;
-    v = strtod(env, &end);
     while (*end == ' ')
         end++;
     if (v > 0 && (!*end || (end[1] == '\0' && strchr("smhd", *end)))) {
@@ -44,10 +42,37 @@ int64_t view_lost_after_ms(void)
         /* A century is "never lost"; clamped before the cast. */
         return ms < 3.2e12 ? (int64_t)ms : (int64_t)3.2e12;
     }
-    if (!warned++)
-        ll_warn("ignoring LABLOG_LOST_AFTER='%s' (expected seconds or "
-                "a number with s, m, h or d, such as 10m)", env);
-    return LOST_AFTER_DEFAULT_MS;
+    return -1;
+}
+
+int64_t view_lost_after_ms(void)
+{
+    static int warned; /* a hub judges many views: say it once */
+    const char *env = getenv("LABLOG_LOST_AFTER");
+    struct buf value = BUF_INIT, path = BUF_INIT;
+    int64_t ms = LOST_AFTER_DEFAULT_MS, v;
+
+    if (env && *env) {
+        v = parse_duration_ms(env);
+        if (v > 0)
+            ms = v;
+        else if (!warned++)
+            ll_warn("ignoring LABLOG_LOST_AFTER='%s' (expected seconds or "
+                    "a number with s, m, h or d, such as 10m)", env);
+    } else if (config_get("lost_after", &value) == 0) {
+        v = parse_duration_ms(value.ptr);
+        if (v > 0) {
+            ms = v;
+        } else if (!warned++) {
+            config_path(&path);
+            ll_warn("ignoring 'lost_after = %s' in '%s' (expected seconds "
+                    "or a number with s, m, h or d, such as 10m)", value.ptr,
+                    path.ptr);
+        }
+    }
+    buf_release(&value);
+    buf_release(&path);
+    return ms;
 }
 
 static int pid_alive(int64_t pid, int64_t start)
@@ -269,16 +294,27 @@ int view_exp_progress(struct view *v, struct view_exp *x)
 
 /* ---- the output tail ------------------------------------------------- */
 
+int view_exp_has_tail(const struct view_exp *x)
+{
+    if (strcmp(x->status, EXP_FAILED) == 0)
+        return x->live.tail_sha256 != NULL;
+    return strcmp(x->status, EXP_LOST) == 0 && x->live.tail_text
+           && *x->live.tail_text;
+}
+
 int view_exp_tail(const struct view *v, const struct view_exp *x,
                   size_t max_lines, struct buf *out)
 {
     struct buf all = BUF_INIT;
     size_t n = 0, start;
-    int rc;
+    int rc = 0;
 
-    if (!x->live.tail_sha256 || max_lines == 0)
+    if (!view_exp_has_tail(x) || max_lines == 0)
         return 0;
-    rc = view_blob(v, x->live.tail_sha256, &all);
+    if (x->live.tail_sha256)
+        rc = view_blob(v, x->live.tail_sha256, &all);
+    else
+        buf_puts(&all, x->live.tail_text);
     if (rc == 0) {
         /* Back from the end over max_lines newlines. */
         start = all.len;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
 
@@ -1132,6 +1133,34 @@ static int label_exps(struct view *v)
     return 0;
 }
 
+/* A lost run's output tail, from the file its lablog run kept while it
+ * ran (cmd_run.c): read, never written, by readers. At most a little more
+ * than the tail's bound is read; none when there is no such file. */
+static void read_tail_file(struct view *v, struct view_exp *x)
+{
+    struct view_priv *p = v->priv;
+    struct buf path = BUF_INIT, text = BUF_INIT;
+    char chunk[8192];
+    size_t n, lines = 0, i;
+    FILE *f;
+
+    store_run_tail_path(v->store, x->live.attempt_uid, &path);
+    f = fopen(path.ptr, "r");
+    while (f && text.len < 256 * 1024
+           && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_put(&text, chunk, n);
+    if (f)
+        fclose(f);
+    for (i = 0; i < text.len; i++)
+        lines += text.ptr[i] == '\n';
+    if (text.len && memchr(text.ptr, '\0', text.len) == NULL) {
+        x->live.tail_text = arena_strdup(&p->arena, text.ptr);
+        x->live.tail_lines = (int64_t)lines;
+    }
+    buf_release(&path);
+    buf_release(&text);
+}
+
 /*
  * Running experiments whose run is gone read as lost (view_run_lost());
  * running and lost ones are news in a view that reaches the present, so
@@ -1153,6 +1182,8 @@ static void judge_runs(struct view *v)
         if (view_run_lost(&x->live, &obs, why, sizeof(why))) {
             x->status = EXP_LOST;
             x->live.lost_reason = arena_strdup(&p->arena, why);
+            if (x->live.attempt_uid)
+                read_tail_file(v, x);
         }
         if (obs.check_processes)
             x->touched = 1;

@@ -60,7 +60,8 @@ struct view_metric {
  */
 struct view_live {
     int64_t attempt;          /* its running status entry; 0 when none */
-    const char *attempt_uid;  /* that entry's uid (LABLOG_ATTEMPT) */
+    const char *attempt_uid;  /* the attempt's uid (LABLOG_ATTEMPT): that
+                                 entry's, or the one it resumed */
     const char *host;         /* where lablog run ran */
     const char *boot_id;      /* that machine's boot id */
     int64_t pid, pid_start;   /* lablog run's pid and start time (ticks) */
@@ -72,7 +73,9 @@ struct view_live {
     const char *slurm_nodelist, *slurm_partition;
     const char *cuda_visible_devices;
     const char *tail_sha256;  /* a failed end: its output tail (a blob) */
-    int64_t tail_lines;       /* lines in it */
+    const char *tail_text;    /* a lost run: the tail its lablog run kept
+                                 in a file (store_run_tail_path) */
+    int64_t tail_lines;       /* lines in either */
     const char *signal_name;  /* the end: "SIGTERM" when killed by one */
     const char *lost_reason;  /* status lost: why ("its lablog run ... is
                                  gone"); NULL otherwise */
@@ -234,10 +237,13 @@ struct view_observer {
 };
 
 /* The observer of a view ending at until (0: now): this host, boot id,
- * the clock ($LABLOG_NOW), $LABLOG_LOST_AFTER (default 10 minutes). */
+ * the clock ($LABLOG_NOW), the lost threshold (view_lost_after_ms). */
 void view_observer_init(struct view_observer *o, int64_t until);
 
-/* $LABLOG_LOST_AFTER in ms: seconds, or a number with s, m, h or d. */
+/* The lost threshold in ms: $LABLOG_LOST_AFTER, else `lost_after = ...`
+ * in the user's config file (util/config.h), else 10 minutes; seconds,
+ * or a number with s, m, h or d. An invalid value is warned about once
+ * and ignored. */
 int64_t view_lost_after_ms(void);
 
 /*
@@ -263,9 +269,13 @@ void view_progress_compute(struct view_progress *out, double done,
  * filled; known stays 0 for others. view_exp_metrics() calls it. */
 int view_exp_progress(struct view *v, struct view_exp *x);
 
+/* Whether x has an output tail to show: a failed run's, stored with its
+ * end, or a lost run's, from the file its lablog run kept. */
+int view_exp_has_tail(const struct view_exp *x);
+
 /*
- * Appends the last max_lines lines of a failed run's output tail to out
- * (nothing when none was stored). Returns 0 or the store's code.
+ * Appends the last max_lines lines of a failed or lost run's output tail
+ * to out (nothing when there is none). Returns 0 or the store's code.
  */
 int view_exp_tail(const struct view *v, const struct view_exp *x,
                   size_t max_lines, struct buf *out);

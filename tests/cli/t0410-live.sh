@@ -49,7 +49,8 @@ test_expect 'a successful run keeps no tail' '
 '
 
 cat >steady.py <<'PY'
-import os, time
+import os, sys, time
+print("loading shards", file=sys.stderr, flush=True)
 i = 0
 while True:
     print("lablog: v=%d step=%d" % (i, i), flush=True)
@@ -59,6 +60,8 @@ PY
 test_expect 'SIGKILL of lablog run mid-run: whole batches, shown as lost everywhere' '
     "$LABLOG_BIN" run --exp killed -- python3 steady.py >/dev/null 2>&1 & pid=$!
     python3 "$visible" read lablog.db v 5 >/dev/null; st=$?
+    # The tail file lablog run keeps while it runs (rewritten each second).
+    i=0; while [ $i -lt 600 ] && ! grep -qs "^lablog: v=5 step=5$" lablog.db-tails/*; do sleep 0.05; i=$((i + 1)); done
     kill -KILL $pid; wait $pid 2>/dev/null
     test $st -eq 0 &&
     n=$(points_of killed) && test "$n" -ge 6 &&
@@ -67,7 +70,16 @@ test_expect 'SIGKILL of lablog run mid-run: whole batches, shown as lost everywh
     lablog exp show killed >s && grep -q "^killed (#[0-9]*): lost" s &&
     grep -q "^lost: its lablog run (pid $pid on .*) is gone" s &&
     grep -q "^progress: step [0-9]*, " s &&
-    lablog daily --format text | grep -q "^- killed lost, step [0-9]*.* - its lablog run (pid $pid" &&
+    f=$(echo lablog.db-tails/*) && test -f "$f" && cp "$f" kept-tail &&
+    grep -q "^lablog: v=5 step=5$" kept-tail &&
+    grep -q "^output (last [0-9]* of $(wc -l <kept-tail) lines):" s &&
+    sed -n "/^output (last/,\$p" s | sed 1d >shown &&
+    tail -n 20 kept-tail | sed "s/^/  | /" >want && test_cmp want shown &&
+    lablog daily --format text >d &&
+    grep -q "^- killed lost, step [0-9]*.* - its lablog run (pid $pid" d &&
+    tail -n 5 kept-tail | sed "s/^/    | /" >want &&
+    awk "/^- killed lost/ { f = 1; next } /^- / { f = 0 } f && /^    \\| /" d >shown &&
+    test_cmp want shown &&
     lablog report | grep -q "^- \*\*Lost:\*\* its lablog run (pid $pid" &&
     lablog slides -o deck.pdf >/dev/null && pdftotext deck.pdf - | grep -q "runs to look at"
 '
@@ -75,9 +87,17 @@ test_expect 'readers wrote nothing; exp fail closes the lost run for good' '
     before=$(sqlite3 lablog.db "select count(*) from entry") &&
     lablog exp list >/dev/null && lablog exp show killed >/dev/null &&
     test "$(sqlite3 lablog.db "select count(*) from entry")" = "$before" &&
+    test -d lablog.db-tails &&
     lablog exp fail killed -m "node preempted" >/dev/null &&
-    lablog exp show killed | grep -q "^killed (#[0-9]*): failed" &&
-    ! lablog exp list --status lost | grep -q killed
+    lablog exp show killed >s && grep -q "^killed (#[0-9]*): failed" s &&
+    ! lablog exp list --status lost | grep -q killed &&
+    sha=$(sqlite3 lablog.db "select json_extract(data, '"'"'\$.tail.sha256'"'"') from entry where kind = '"'"'status'"'"' and body = '"'"'node preempted'"'"'") &&
+    sqlite3 lablog.db "select data from blob where sha256 = '"'"'$sha'"'"'" >stored &&
+    printf "\n" >>kept-tail && test_cmp kept-tail stored &&
+    n=$(wc -l <kept-tail) && k=$((n < 21 ? n - 1 : 20)) &&
+    grep -q "^output (last $k of $((n - 1)) lines):" s &&
+    test ! -e lablog.db-tails &&
+    lablog verify >/dev/null
 '
 test_expect 'a re-run is a new attempt with its own id and context' '
     lablog run --exp killed -- sh -c "echo \$LABLOG_ATTEMPT" >att 2>/dev/null &&
@@ -102,6 +122,24 @@ test_expect 'a live run on this host is running; LABLOG_HOST: judged by heartbea
 '
 test_fails 2 "unknown status 'gone'" lablog exp list --status gone
 
+# The run began at 09:00 (LABLOG_NOW); judged from another host at 09:30.
+test_expect 'lost_after in the config file; LABLOG_LOST_AFTER wins; a bad value is ignored' '
+    rm -f started6
+    "$LABLOG_BIN" run --exp cfg -- sh -c "echo started; exec sleep 60" >started6 2>/dev/null & pid=$!
+    while ! grep -q started started6; do sleep 0.05; done
+    mkdir -p "$HOME/.config/lablog" &&
+    printf "# quiet replicas\nlost_after = 1h\n" >"$HOME/.config/lablog/config"
+    at="LABLOG_NOW=2026-11-20T09:30:00Z LABLOG_HOST=elsewhere"
+    env $at lablog exp list --status running >l1 2>e1
+    env $at LABLOG_LOST_AFTER=20m lablog exp list --status lost >l2 2>e2
+    printf "lost_after = soon\n" >"$HOME/.config/lablog/config"
+    env $at lablog exp list --status lost >l3 2>e3
+    rm -f "$HOME/.config/lablog/config"
+    kill -TERM $pid; wait $pid
+    grep -q "^cfg " l1 && test ! -s e1 && grep -q "^cfg " l2 && test ! -s e2 &&
+    grep -q "^cfg " l3 &&
+    grep -q "^lablog: warning: ignoring .lost_after = soon. in .*/\.config/lablog/config" e3
+'
 test_expect 'a silent run writes heartbeats; log hides them, show sums them up' '
     LABLOG_TEST_HEARTBEAT_MS=100 lablog run --exp quiet -- sleep 1 2>/dev/null &&
     n=$(sqlite3 lablog.db "select count(*) from entry where kind = '"'"'heartbeat'"'"'") &&
