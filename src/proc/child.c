@@ -33,7 +33,9 @@
 /* After the child exits, output still arriving (from a grandchild that kept
  * the descriptor) is read until it pauses this long. */
 #define DRAIN_IDLE_MS 500
-#define CHUNK 65536
+/* Bytes read at once: fewer reads and wake-ups on a fast stream (the
+ * child's pipe holds PIPE_SIZE); a slow one returns what is there. */
+#define CHUNK (256 * 1024)
 #define PIPE_SIZE (1 << 20)
 
 /* The signals lablog forwards, and the ones it watches for itself. */
@@ -51,6 +53,8 @@ struct child {
     struct stream s[2];         /* [0] stdout, [1] stderr */
     int status;                 /* wait status once reaped */
     int reaped;
+    int check_exit;             /* waitpid on the next turn: not every
+                                   turn, SIGCHLD says when */
     int done;
     int forwarded;              /* first forwarded signal */
     int escalated;              /* SIGKILL after a second SIGINT */
@@ -263,6 +267,7 @@ int child_spawn(struct child **out, const struct child_opts *o)
 
     *out = NULL;
     c->s[0].fd = c->s[1].fd = -1;
+    c->check_exit = 1;
     c->s[0].out = 1;
     c->s[1].out = 2;
     rc = install_handlers();
@@ -443,7 +448,12 @@ int child_wait(struct child *c, int timeout_ms, struct child_event *ev)
             ev->kind = CHILD_DONE;
             return 0;
         }
-        reap(c);
+        /* SIGCHLD reaps (handle_signals); a timeout or both streams at
+         * their end check anyway, in case a signal was missed. */
+        if (c->check_exit || (c->s[0].fd < 0 && c->s[1].fd < 0)) {
+            reap(c);
+            c->check_exit = 0;
+        }
         if (c->reaped) {
             long long since = now - (c->last_output > c->exited_at
                                      ? c->last_output : c->exited_at);
@@ -478,8 +488,10 @@ int child_wait(struct child *c, int timeout_ms, struct child_event *ev)
         got = poll(p, (nfds_t)nfds, wait_ms);
         if (got < 0 && errno != EINTR)
             return ll_error(LL_EIO, "poll failed: %s", strerror(errno));
-        if (got <= 0)
+        if (got <= 0) {
+            c->check_exit = 1;
             continue;
+        }
         if (p[0].revents)
             handle_signals(c);
         for (i = 1; i < nfds; i++) {

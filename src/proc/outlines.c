@@ -21,6 +21,12 @@
 /* A line kept in the tail is cut at this many bytes. */
 #define TAIL_LINE_MAX 4096
 
+/* A line of the chunk being fed (borrowed from it). */
+struct outlines_span {
+    const char *line;
+    size_t len;
+};
+
 struct outlines {
     outlines_fn *fn;
     void *ctx;
@@ -32,6 +38,7 @@ struct outlines {
     size_t head, used;      /* oldest byte, bytes in the ring */
     size_t lens[OUTLINES_TAIL_LINES]; /* line lengths, "\n" included */
     size_t first, count;    /* oldest line, lines in the ring */
+    struct outlines_span recent[OUTLINES_TAIL_LINES]; /* outlines_feed's */
 };
 
 struct outlines *outlines_new(outlines_fn *fn, void *ctx)
@@ -255,8 +262,24 @@ static int wanted(const char *line, size_t len)
                        || line[i] == '\r');
 }
 
+/* A line into the tail: a short one raw (cleaned when read), a long one
+ * cleaned now, so what is kept is what a reader would see. */
+static void tail_line(struct outlines *o, const char *line, size_t len)
+{
+    if (len > OUTLINES_MAX_LINE)
+        len = OUTLINES_MAX_LINE;
+    if (len > TAIL_LINE_MAX) {
+        outlines_clean(&o->clean, line, len);
+        tail_add(o, o->clean.ptr, o->clean.len);
+    } else {
+        tail_add(o, line, len);
+    }
+}
+
+/* A complete line: counted, handed to fn when it may be a metric line,
+ * and with tail set kept in the tail (else the caller does it). */
 static void deliver(struct outlines *o, int stream, const char *line,
-                    size_t len, int cut)
+                    size_t len, int cut, int tail)
 {
     size_t lineno = ++o->lineno[stream == 2 ? 1 : 0];
 
@@ -268,14 +291,8 @@ static void deliver(struct outlines *o, int stream, const char *line,
         outlines_clean(&o->clean, line, len);
         o->fn(o->ctx, stream, lineno, o->clean.ptr, o->clean.len, cut);
     }
-    /* The tail keeps short lines raw (cleaned when read); a long one is
-     * cleaned now, so what is kept is what a reader would see. */
-    if (len > TAIL_LINE_MAX) {
-        outlines_clean(&o->clean, line, len);
-        tail_add(o, o->clean.ptr, o->clean.len);
-    } else {
-        tail_add(o, line, len);
-    }
+    if (tail)
+        tail_line(o, line, len);
 }
 
 static void keep_partial(struct outlines *o, int i, const char *s, size_t n)
@@ -294,6 +311,7 @@ void outlines_feed(struct outlines *o, int stream, const char *data,
 {
     int i = stream == 2 ? 1 : 0;
     struct buf *p = &o->pending[i];
+    size_t nrecent = 0, k;
 
     while (len > 0) {
         const char *nl = memchr(data, '\n', len);
@@ -301,19 +319,33 @@ void outlines_feed(struct outlines *o, int stream, const char *data,
 
         if (!nl) {
             keep_partial(o, i, data, len);
-            return;
+            break;
         }
         n = (size_t)(nl - data);
         if (p->len == 0 && !o->cut[i]) {
-            deliver(o, stream, data, n, 0);
+            /* Into the tail after the loop: of a chunk's lines (plain
+             * output has about a thousand) only the last ones stay. */
+            struct outlines_span *r = &o->recent[nrecent++
+                                                 % OUTLINES_TAIL_LINES];
+
+            r->line = data;
+            r->len = n;
+            deliver(o, stream, data, n, 0, 0);
         } else {
+            /* Only the first line of data can complete a pending one. */
             keep_partial(o, i, data, n);
-            deliver(o, stream, p->ptr, p->len, o->cut[i]);
+            deliver(o, stream, p->ptr, p->len, o->cut[i], 1);
             buf_reset(p);
             o->cut[i] = 0;
         }
         data = nl + 1;
         len -= n + 1;
+    }
+    k = nrecent > OUTLINES_TAIL_LINES ? nrecent - OUTLINES_TAIL_LINES : 0;
+    for (; k < nrecent; k++) {
+        const struct outlines_span *r = &o->recent[k % OUTLINES_TAIL_LINES];
+
+        tail_line(o, r->line, r->len);
     }
 }
 
@@ -324,7 +356,7 @@ void outlines_finish(struct outlines *o)
     for (i = 0; i < 2; i++) {
         if (o->pending[i].len || o->cut[i])
             deliver(o, i + 1, o->pending[i].ptr, o->pending[i].len,
-                    o->cut[i]);
+                    o->cut[i], 1);
         buf_reset(&o->pending[i]);
         o->cut[i] = 0;
     }

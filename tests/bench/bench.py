@@ -249,37 +249,64 @@ def write_output(path, lines, metric_every):
                         "grad_norm 1.234\n" % i)
 
 
-def pipe_time(args, src):
-    """Wall time of `args` reading src, its stdout drained by a cat."""
-    def once():
-        t = time.perf_counter()
-        with open(src) as f:
-            p = subprocess.Popen(args, stdin=f, stdout=subprocess.PIPE,
-                                 stderr=subprocess.DEVNULL, env=ENV)
-            c = subprocess.Popen(["cat"], stdin=p.stdout, stdout=subprocess.DEVNULL)
-            p.stdout.close()
-            p.wait()
-            c.wait()
-        return time.perf_counter() - t
-    return statistics.median(once() for _ in range(REPEAT))
+def pipe_once(stages):
+    """Wall time of a pipeline: each stage's stdout is the next one's
+    stdin, the last one's drained by a cat."""
+    t = time.perf_counter()
+    procs = []
+    stdin = subprocess.DEVNULL
+    chain = stages + [["cat"]]
+    for i, args in enumerate(chain):
+        p = subprocess.Popen(args, stdin=stdin,
+                             stdout=subprocess.DEVNULL if i == len(chain) - 1
+                             else subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, env=ENV)
+        if i:
+            stdin.close()
+        stdin = p.stdout
+        procs.append(p)
+    for p in procs:
+        p.wait()
+    return time.perf_counter() - t
+
+
+def spread(xs):
+    """median (min-max)"""
+    return statistics.median(xs), min(xs), max(xs)
 
 
 def bench_run(d):
-    """lablog run passing a child's output through (and parsing it) against
-    cat passing the same output through: both read the child's pipe and
-    write to a pipe that a cat drains."""
+    """lablog run passing a child's output through (and parsing it), against
+    the same output through cat: `cat F | cat` (the output alone) and
+    `cat F | cat | cat` (a pass-through stage where lablog run is one).
+    The three are timed in turn, REPEAT times, so they share the load."""
     lines = 1_000_000
-    print("lablog run pass-through, %d lines (median of %d), against cat:" % (lines, REPEAT))
+    print("lablog run pass-through, %d lines, median (min-max) of %d, in lines/s:"
+          % (lines, REPEAT))
     for label, every in (("plain output, no metric lines", 0),
                          ("1 metric line in 10 (2 points each)", 10),
                          ("every line a metric line (2 points each)", 1)):
         src = os.path.join(d, "out-%d.txt" % every)
         write_output(src, lines, every)
-        db = fresh_log(d, "r.db")
-        cat = pipe_time(["cat", src], src)
-        ours = pipe_time([LABLOG, "--db", db, "run", "--exp", "e", "--", "cat", src], src)
-        print("  %-42s cat %9.0f lines/s  run %9.0f lines/s  %.2f x cat"
-              % (label, lines / cat, lines / ours, cat / ours))
+        t = {"cat": [], "cat|cat": [], "run": []}
+        for _ in range(REPEAT):
+            db = fresh_log(d, "r.db")
+            t["cat"].append(pipe_once([["cat", src]]))
+            t["cat|cat"].append(pipe_once([["cat", src], ["cat"]]))
+            t["run"].append(pipe_once([[LABLOG, "--db", db, "run", "--exp", "e",
+                                        "--", "cat", src]]))
+        print("  %s:" % label)
+        for k in ("cat", "cat|cat", "run"):
+            med, lo, hi = spread(t[k])
+            print("    %-8s %10.0f (%.0f-%.0f)" % (k, lines / med, lines / hi, lines / lo))
+        print("    run / cat: %.2f x, run / cat|cat: %.2f x (medians)"
+              % (statistics.median(t["cat"]) / statistics.median(t["run"]),
+                 statistics.median(t["cat|cat"]) / statistics.median(t["run"])))
+    db = fresh_log(d, "r.db")
+    med, lo, hi = spread([pipe_once([[LABLOG, "--db", db, "run", "--exp", "e",
+                                      "--", "true"]]) for _ in range(REPEAT)])
+    print("  fixed cost, lablog run -- true: %.0f ms (%.0f-%.0f)"
+          % (med * 1e3, lo * 1e3, hi * 1e3))
 
 
 LATENCY_CHILD = r"""

@@ -141,6 +141,48 @@ static void dict_is(const char *py, const char *want)
     buf_release(&b);
 }
 
+/* Lines fed in big chunks (how output comes) keep the tail that feeding
+ * them one at a time keeps: only a chunk's last lines are copied to it. */
+static void test_tail_chunks(void)
+{
+    static const size_t sizes[] = { 1, 7, 100, 4096, 65536, 1 << 20 };
+    struct buf all = BUF_INIT, want = BUF_INIT, got = BUF_INIT;
+    struct outlines *o = outlines_new(NULL, NULL);
+    size_t i, at;
+
+    buf_puts(&all, "partial start ");
+    for (i = 0; i < 5000; i++) {
+        buf_printf(&all, "%s %zu\n", i % 3 ? "line" : "", i);
+        if (i % 997 == 0)
+            buf_puts(&all, "\n\n");
+        if (i % 1999 == 0)
+            buf_puts(&all, "long line of text that goes on\r\x1b[1mx\n");
+    }
+    buf_puts(&all, "no newline at the end");
+    for (at = 0; at < all.len; at++)
+        outlines_feed(o, 1, all.ptr + at, 1);
+    outlines_finish(o);
+    outlines_tail(o, &want);
+    INT_EQ(outlines_tail_lines(o), OUTLINES_TAIL_LINES);
+    INT_EQ(outlines_lines_seen(o), 5000 + 2 * 6 + 3 + 1);
+    outlines_free(o);
+    for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        o = outlines_new(NULL, NULL);
+        for (at = 0; at < all.len; at += sizes[i])
+            outlines_feed(o, 1, all.ptr + at,
+                          all.len - at < sizes[i] ? all.len - at : sizes[i]);
+        outlines_finish(o);
+        buf_reset(&got);
+        outlines_tail(o, &got);
+        STR_EQ(got.ptr, want.ptr);
+        INT_EQ(outlines_lines_seen(o), 5000 + 2 * 6 + 3 + 1);
+        outlines_free(o);
+    }
+    buf_release(&all);
+    buf_release(&want);
+    buf_release(&got);
+}
+
 static void test_pydict(void)
 {
     dict_is("{'loss': 0.52, 'learning_rate': 3e-05, 'epoch': 1.0}",
@@ -181,6 +223,7 @@ int main(void)
     RUN(test_split);
     RUN(test_long_line);
     RUN(test_tail_bounds);
+    RUN(test_tail_chunks);
     RUN(test_pydict);
     RUN(test_modes);
     return harness_finish("outlines");
