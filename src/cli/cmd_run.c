@@ -695,7 +695,7 @@ int cmd_run(int argc, char **argv, struct app *app)
 {
     const char *exp_name = NULL, *parse = NULL;
     int64_t total = 0;
-    int no_tty = 0, resume = 0;
+    int no_tty = 0, tty = 0, resume = 0;
     struct opt_list params = { 0 }, tags = { 0 }, seeds = { 0 };
     const struct opt opts[] = {
         { OPT_STRING, 0, "exp", &exp_name, "NAME", "experiment to create or continue (default: named after the command)" },
@@ -706,11 +706,12 @@ int cmd_run(int argc, char **argv, struct app *app)
         { OPT_INT, 0, "total", &total, "N", "planned number of steps, for progress and ETA" },
         { OPT_STRING, 0, "parse", &parse, "FORMATS", "also read metrics from any JSON object line (json) or Python dict repr (dict): json,dict" },
         { OPT_FLAG, 0, "no-tty", &no_tty, NULL, "give CMD pipes even when lablog's output is a terminal" },
+        { OPT_FLAG, 0, "tty", &tty, NULL, "give CMD a pseudo-terminal even when lablog's output is not one (a batch job): any program line-buffers" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
         "run [--exp NAME] [--param K=V]... [--tag T]... [--resume] "
-        "[--total N] [--parse json,dict] [--no-tty] -- CMD [ARGS...]",
+        "[--total N] [--parse json,dict] [--tty|--no-tty] -- CMD [ARGS...]",
         "Run CMD as an experiment: record the command, directory, git "
         "commit, host and scheduler context, mark it running, log its "
         "metric lines while it runs, and when it exits record the status "
@@ -724,7 +725,9 @@ int cmd_run(int argc, char **argv, struct app *app)
         "terminal, so CMD line-buffers, keeps colours and progress bars, and\n"
         "a plain Python print() shows at once; otherwise CMD gets pipes and\n"
         "PYTHONUNBUFFERED=1 (other programs may need their own flag, e.g.\n"
-        "'stdbuf -oL CMD').\n"
+        "'stdbuf -oL CMD', or --tty: a pseudo-terminal in any case, so C,\n"
+        "Perl or Ruby programs in a batch job line-buffer too; a program\n"
+        "that then asks the terminal for input, such as a pager, waits).\n"
         "\n"
         "Metric lines on CMD's stdout (they pass through too):\n"
         "  lablog: loss=0.31 acc=0.9 step=100\n"
@@ -764,6 +767,8 @@ int cmd_run(int argc, char **argv, struct app *app)
     }
     if (rc == 0 && total < 0)
         rc = ll_error(LL_EUSAGE, "--total must be a positive number of steps");
+    if (rc == 0 && tty && no_tty)
+        rc = ll_error(LL_EUSAGE, "--tty and --no-tty exclude each other");
     if (rc == 0 && parse)
         rc = metricline_modes(parse, &r.modes);
     if (rc)
@@ -783,7 +788,9 @@ int cmd_run(int argc, char **argv, struct app *app)
     r.resume = resume;
     rc = start_run(&r, name.ptr, total, &params, &tags, &seeds);
     if (rc == 0)
-        rc = execute(&r, !no_tty);
+        rc = execute(&r, tty      ? CHILD_PTY_ALWAYS
+                         : no_tty ? 0
+                                  : CHILD_PTY_LIKE);
 cleanup:
     buf_release(&name);
     opt_list_release(&params);

@@ -198,12 +198,17 @@ static int open_pty(int *master_out, int *slave_out, int like_fd)
         return ll_error(LL_EIO, "cannot open a pseudo-terminal: %s",
                         strerror(e));
     }
-    if (tcgetattr(like_fd, &t) == 0) {
+    /* Not a terminal (CHILD_PTY_ALWAYS): the pty's own modes, 80x24. */
+    if (tcgetattr(like_fd, &t) == 0 || tcgetattr(sl, &t) == 0) {
         t.c_oflag &= ~(tcflag_t)OPOST;
         tcsetattr(sl, TCSANOW, &t);
     }
-    if (ioctl(like_fd, TIOCGWINSZ, &ws) == 0)
-        ioctl(m, TIOCSWINSZ, &ws);
+    if (ioctl(like_fd, TIOCGWINSZ, &ws) != 0) {
+        memset(&ws, 0, sizeof(ws));
+        ws.ws_row = 24;
+        ws.ws_col = 80;
+    }
+    ioctl(m, TIOCSWINSZ, &ws);
     set_flags(m, FD_CLOEXEC, 0);
     set_flags(sl, FD_CLOEXEC, 0);
     *master_out = m;
@@ -272,7 +277,8 @@ int child_spawn(struct child **out, const struct child_opts *o)
     c->s[1].out = 2;
     rc = install_handlers();
     for (i = 0; rc == 0 && i < 2; i++) {
-        c->s[i].pty = o->pty && isatty(i + 1);
+        c->s[i].pty = o->pty == CHILD_PTY_ALWAYS
+                      || (o->pty == CHILD_PTY_LIKE && isatty(i + 1));
         if (c->s[i].pty)
             rc = open_pty(&c->s[i].fd, &w[i], i + 1);
         else

@@ -36,9 +36,13 @@ struct child_opts {
     char **argv;       /* the command (argv[0] looked up in PATH) */
     char **env;        /* "NAME=VALUE" strings added to the child's
                           environment; NULL-terminated, may be NULL */
-    int pty;           /* 1: a pseudo-terminal for each of stdout/stderr
-                          that is a terminal in lablog; 0: pipes only */
+    int pty;           /* CHILD_PTY_LIKE: a pseudo-terminal for each of
+                          stdout/stderr that is a terminal in lablog;
+                          CHILD_PTY_ALWAYS: for both; 0: pipes only */
 };
+
+#define CHILD_PTY_LIKE 1
+#define CHILD_PTY_ALWAYS 2
 
 enum child_event_kind {
     CHILD_TIMEOUT,     /* timeout_ms passed without output */

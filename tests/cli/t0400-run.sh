@@ -129,6 +129,13 @@ test_expect '--no-tty gives pipes even on a terminal' '
         lablog run --no-tty --exp live3 -- python3 waiter.py >out 2>&1 &&
     grep -q "tty=False" out
 '
+test_expect '--tty gives a pseudo-terminal when the output is a file; bytes unchanged' '
+    lablog run --tty --exp batch -- sh -c "test -t 1 && test -t 2 && printf \"a\\rb\\nc\\n\" && echo lablog: x=1 step=0" >out 2>/dev/null &&
+    printf "a\\rb\\nc\\nlablog: x=1 step=0\\n" >expect && cmp expect out &&
+    lablog exp show batch | grep -q "^  x  *1 " &&
+    { lablog run --exp batch2 -- sh -c "test -t 1" >/dev/null 2>&1; test $? -eq 1; }
+'
+test_fails 2 "exclude each other" lablog run --tty --no-tty -- true
 test_expect 'output passes through byte for byte: no newline added, \r kept' '
     printf "a\\rb\\nno newline" >expect &&
     lablog run --exp raw -- printf "a\\rb\\nno newline" >out 2>/dev/null &&
