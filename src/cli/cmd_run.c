@@ -748,8 +748,8 @@ int cmd_run(int argc, char **argv, struct app *app)
         "Signals: SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to lablog are\n"
         "forwarded to CMD's process group; a second Ctrl-C within 2 s kills\n"
         "it. A run whose lablog is killed outright is shown as lost, with\n"
-        "the output tail lablog kept in LOG-tails/ next to the log while it\n"
-        "ran; 'lablog exp fail NAME' closes it and stores that tail.\n"
+        "the output tail lablog kept in lablog.db-tails/ while it ran;\n"
+        "'lablog exp fail NAME' closes it and stores that tail.\n"
         "\n"
         "Exit status: CMD's; 128+N when it was killed by signal N; 127 when\n"
         "it could not be started.",
