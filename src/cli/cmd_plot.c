@@ -58,6 +58,31 @@ static int parse_baseline(const char *arg, struct figure_opts *o)
     return 0;
 }
 
+/* --size WxH: the PNG's pixels; the chart is laid out in points at 2
+ * pixels a point, so text keeps its size on a bigger image. */
+static int parse_size(const char *arg, struct figure_opts *o)
+{
+    char *end = NULL;
+    long w, h;
+
+    w = strtol(arg, &end, 10);
+    if (end == arg || (*end != 'x' && *end != 'X'))
+        goto bad;
+    arg = end + 1;
+    h = strtol(arg, &end, 10);
+    if (end == arg || *end)
+        goto bad;
+    if (w < 240 || h < 160 || w > 16000 || h > 16000)
+        return ll_error(LL_EUSAGE, "--size %ldx%ld is out of range (from "
+                        "240x160 to 16000x16000 pixels)", w, h);
+    o->width = (double)w / 2;
+    o->height = (double)h / 2;
+    return 0;
+bad:
+    return ll_error(LL_EUSAGE, "--size expects WxH in pixels, e.g. "
+                    "1920x1080");
+}
+
 /* --all-attempts: each experiment becomes one series per attempt, named
  * "name #N" (copies of its view_exp that read attempt N). */
 static int expand_attempts(struct view *v, struct view_exp **exps,
@@ -92,7 +117,7 @@ int cmd_plot(int argc, char **argv, struct app *app)
 {
     const char *exps_arg = NULL, *metrics_arg = NULL, *path = NULL;
     const char *x_arg = "step", *baseline = NULL, *bar = NULL, *group = NULL;
-    const char *smooth = NULL, *title = NULL;
+    const char *smooth = NULL, *title = NULL, *size = NULL;
     int log_y = 0, all_attempts = 0;
     int64_t attempt = 0;
     const struct opt opts[] = {
@@ -106,6 +131,7 @@ int cmd_plot(int argc, char **argv, struct app *app)
         { OPT_STRING, 0, "bar", &bar, "last|best", "a bar chart of each experiment's last or best value" },
         { OPT_STRING, 0, "group-by", &group, "PARAM", "bars per value of a param; repeats (seeds) give mean +- std" },
         { OPT_STRING, 0, "title", &title, "TEXT", "chart title" },
+        { OPT_STRING, 0, "size", &size, "WxH", "PNG size in pixels (default 1440x810); SVG and PDF get the same layout, W/2 x H/2 pt" },
         { OPT_INT, 0, "attempt", &attempt, "N", "attempt N of each experiment (default: each metric's latest)" },
         { OPT_FLAG, 0, "all-attempts", &all_attempts, NULL, "one series per attempt (re-runs side by side)" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
@@ -113,12 +139,16 @@ int cmd_plot(int argc, char **argv, struct app *app)
     const struct opt_command cmd = {
         "plot --exp A[,B...] --metric M[,M...] [-o FILE.png|.svg|.pdf] "
         "[--x step|time] [--log-y] [--smooth K] [--baseline V[:LABEL]] "
-        "[--bar last|best] [--group-by PARAM] [--attempt N|--all-attempts]",
+        "[--bar last|best] [--group-by PARAM] [--attempt N|--all-attempts] "
+        "[--size WxH]",
         "Plot metric series (a line chart) or compare experiments (--bar). "
         "NaN and inf points show as gaps with a marker.",
         opts, NULL, 0,
     };
-    struct view_opts vo = { .metrics = VIEW_METRICS_NAMED };
+    /* A line chart reads the points it draws and no summary of them
+     * (figure_line() asks the point key for each series' span); bars
+     * need each run's last or best value. */
+    struct view_opts vo = { .metrics = VIEW_METRICS_NONE };
     const struct render_plugin *rp = NULL;
     struct figure_opts fo = { 0 };
     struct view *v = NULL;
@@ -149,6 +179,8 @@ int cmd_plot(int argc, char **argv, struct app *app)
                               || fo.smooth >= 1))
         rc = ll_error(LL_EUSAGE, "--smooth expects a weight in [0, 1), not "
                       "'%s'", smooth);
+    if (rc == 0 && size)
+        rc = parse_size(size, &fo);
     if (rc == 0 && strcmp(x_arg, "step") && strcmp(x_arg, "time"))
         rc = ll_error(LL_EUSAGE, "--x is step or time, not '%s'", x_arg);
     if (rc == 0 && bar && strcmp(bar, "last") && strcmp(bar, "best"))
@@ -178,7 +210,7 @@ int cmd_plot(int argc, char **argv, struct app *app)
     }
     if (rc == 0 && all_attempts)
         rc = expand_attempts(v, exps, &nexps, copies, labels);
-    for (i = 0; rc == 0 && i < nexps; i++)
+    for (i = 0; rc == 0 && bar && i < nexps; i++)
         rc = view_exp_metrics(v, exps[i]);
     if (rc)
         goto cleanup;

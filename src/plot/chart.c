@@ -152,6 +152,12 @@ void chart_set_xrange(struct chart *c, double xmin, double xmax)
     }
 }
 
+void chart_set_yrange(struct chart *c, double lo, double hi)
+{
+    c->o.y_lo = lo;
+    c->o.y_hi = hi;
+}
+
 struct chart_series *chart_add_series(struct chart *c, const char *label)
 {
     struct chart_series *s = xcalloc(1, sizeof(*s));

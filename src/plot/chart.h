@@ -118,6 +118,10 @@ void chart_free(struct chart *c);
  */
 void chart_set_xrange(struct chart *c, double xmin, double xmax);
 
+/* Fixes the y range (as chart_opts.y_lo and y_hi) after the points are
+ * in, before chart_render(): for a range chosen from the data streamed. */
+void chart_set_yrange(struct chart *c, double lo, double hi);
+
 /*
  * Line charts: adds a series and returns it, borrowed from the chart (valid
  * until chart_free()). label names it in the legend; NULL or "" leaves it

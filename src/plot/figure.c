@@ -50,51 +50,75 @@ static void chart_options(struct chart_opts *c, const struct figure_opts *o,
     c->smooth = o->smooth;
 }
 
+/* What the points of one series streamed into a chart showed: the
+ * value at the first step, and the finite range. */
+struct seen {
+    int any;
+    double first, min, max;
+};
+
 /*
  * A loss that blows up (a diverging run) would flatten every other curve
  * to a line at zero. For lower-is-better metrics, when some series climbs
  * far above where the runs started, clip the y axis just above the
- * starting level; the chart marks the NaN itself.
+ * starting level; the chart marks the NaN itself. Decided from the points
+ * as they streamed, so a chart needs no summary of its series.
  */
-static void robust_yrange(struct chart_opts *co,
-                          const struct view_exp *const *exps, size_t nexps,
-                          const char *const *metrics, size_t nmetrics)
+static void robust_yrange(struct chart *c, const struct view *v,
+                          const char *const *metrics, size_t nmetrics,
+                          const struct seen *seen, size_t nseen, int log_y)
 {
     double start = -INFINITY, top = -INFINITY, bottom = INFINITY;
     size_t i, k;
 
-    for (i = 0; i < nexps; i++) {
-        for (k = 0; k < nmetrics; k++) {
-            const struct view_metric *m = view_exp_metric(exps[i], metrics[k]);
+    for (k = 0; k < nmetrics; k++) {
+        struct metric_info info;
 
-            if (!m || !m->info.lower)
-                return;
-            if (isfinite(m->first))
-                start = fmax(start, m->first);
-            if (isfinite(m->max))
-                top = fmax(top, m->max);
-            if (isfinite(m->min))
-                bottom = fmin(bottom, m->min);
-        }
+        view_metric_info(v, metrics[k], &info);
+        if (!info.lower)
+            return;
+    }
+    for (i = 0; i < nseen; i++) {
+        if (!seen[i].any)
+            continue;
+        if (isfinite(seen[i].first))
+            start = fmax(start, seen[i].first);
+        if (isfinite(seen[i].max))
+            top = fmax(top, seen[i].max);
+        if (isfinite(seen[i].min))
+            bottom = fmin(bottom, seen[i].min);
     }
     if (!isfinite(start) || !isfinite(bottom) || top <= 3 * start
-        || start <= bottom || co->log_y)
+        || start <= bottom || log_y)
         return;
-    co->y_lo = bottom - 0.05 * (start - bottom);
-    co->y_hi = start + 0.15 * (start - bottom);
+    chart_set_yrange(c, bottom - 0.05 * (start - bottom),
+                     start + 0.15 * (start - bottom));
 }
 
 struct push {
     struct chart_series *series;
     int x_time;
     int64_t t0; /* ms subtracted for an elapsed-time axis */
+    struct seen *seen;
 };
 
 static int push_point(void *ctx, int64_t step, double value, int64_t ts)
 {
     struct push *p = ctx;
+    struct seen *n = p->seen;
     double x = p->x_time ? (double)(ts - p->t0) / 1000.0 : (double)step;
 
+    if (!n->any) {
+        n->any = 1;
+        n->first = value;
+        n->min = n->max = NAN;
+    }
+    if (isfinite(value)) {
+        if (!(value >= n->min))
+            n->min = value;
+        if (!(value <= n->max))
+            n->max = value;
+    }
     chart_series_push(p->series, x, value);
     return 0;
 }
@@ -117,17 +141,14 @@ static void series_label(struct buf *b, const struct view_exp *x,
  * metrics when that came earlier), so runs made on different days line
  * up. */
 static int64_t run_start(const struct view_exp *x,
-                         const char *const *metrics, size_t nmetrics)
+                         const struct series_span *spans, size_t nmetrics)
 {
     int64_t t0 = x->started ? x->started : INT64_MAX;
     size_t k;
 
-    for (k = 0; k < nmetrics; k++) {
-        const struct view_metric *m = view_exp_metric(x, metrics[k]);
-
-        if (m && m->count && m->first_ts < t0)
-            t0 = m->first_ts;
-    }
+    for (k = 0; k < nmetrics; k++)
+        if (spans[k].any && spans[k].first_ts < t0)
+            t0 = spans[k].first_ts;
     return t0 == INT64_MAX ? 0 : t0;
 }
 
@@ -171,32 +192,40 @@ int figure_line(struct buf *out, const struct view *v,
                 const struct figure_opts *o)
 {
     struct chart_opts co;
-    struct chart *c;
+    struct chart *c = NULL;
     struct buf label = BUF_INIT;
     double lo = INFINITY, hi = -INFINITY;
     const char *by = o->colour_by;
-    size_t i, k;
+    size_t n = nexps * nmetrics, i, k;
+    struct series_span *spans = xcalloc(n + 1, sizeof(*spans));
+    struct seen *seen = xcalloc(n + 1, sizeof(*seen));
     int rc = 0;
 
-    /* The x range first: the chart decimates as points stream in. */
-    for (i = 0; i < nexps; i++) {
-        for (k = 0; k < nmetrics; k++) {
-            const struct view_metric *m = view_exp_metric(exps[i], metrics[k]);
+    /* The x range first, from the point key (the chart decimates as
+     * points stream in): no summary of the series is needed. */
+    for (i = 0; rc == 0 && i < nexps; i++) {
+        for (k = 0; rc == 0 && k < nmetrics; k++) {
+            const struct series_span *sp = &spans[i * nmetrics + k];
 
-            if (!m || m->count == 0)
+            rc = view_points_span(v, exps[i], metrics[k],
+                                  &spans[i * nmetrics + k]);
+            if (rc || !sp->any)
                 continue;
-            lo = fmin(lo, (double)m->first_step);
-            hi = fmax(hi, (double)m->last_step);
+            lo = fmin(lo, (double)sp->first_step);
+            hi = fmax(hi, (double)sp->last_step);
         }
     }
-    if (lo > hi)
-        return ll_error(LL_ENOTFOUND, "no points of %s%s for %s%s",
-                        metrics[0], nmetrics > 1 ? " (or the others)" : "",
-                        nexps ? exps[0]->name : "these experiments",
-                        nexps > 1 ? " and the others" : "");
+    if (rc)
+        goto cleanup;
+    if (lo > hi) {
+        rc = ll_error(LL_ENOTFOUND, "no points of %s%s for %s%s",
+                      metrics[0], nmetrics > 1 ? " (or the others)" : "",
+                      nexps ? exps[0]->name : "these experiments",
+                      nexps > 1 ? " and the others" : "");
+        goto cleanup;
+    }
     chart_options(&co, o, nmetrics == 1 ? metrics[0] : NULL,
                   nmetrics == 1 ? metrics[0] : "value");
-    robust_yrange(&co, exps, nexps, metrics, nmetrics);
     co.x_title = o->x_time ? "time since the run's start" : "step";
     co.x_axis = o->x_time ? CHART_X_DURATION : CHART_X_NUMBER;
     co.x_integer = !o->x_time;
@@ -215,15 +244,15 @@ int figure_line(struct buf *out, const struct view *v,
             chart_add_hline(c, info.chance, "chance");
     }
     for (i = 0; rc == 0 && i < nexps; i++) {
-        int64_t start = run_start(exps[i], metrics, nmetrics);
+        int64_t start = run_start(exps[i], &spans[i * nmetrics], nmetrics);
 
         for (k = 0; rc == 0 && k < nmetrics; k++) {
-            const struct view_metric *m = view_exp_metric(exps[i], metrics[k]);
-            struct push p = { NULL, o->x_time, start };
+            struct push p = { NULL, o->x_time, start,
+                              &seen[i * nmetrics + k] };
             size_t colour = 0, runs = 0;
             int first = 1;
 
-            if (!m || m->count == 0)
+            if (!spans[i * nmetrics + k].any)
                 continue;
             if (by && nmetrics == 1) {
                 colour = value_index(exps, nexps, by, exps[i], &runs,
@@ -241,13 +270,21 @@ int figure_line(struct buf *out, const struct view *v,
             p.series = chart_add_series(c, label.ptr);
             if (by && nmetrics == 1)
                 chart_series_style(p.series, colour, 0);
-            rc = view_points(v, exps[i], metrics[k], push_point, &p);
+            rc = o->x_time
+                     ? view_points(v, exps[i], metrics[k], push_point, &p)
+                     : view_points_steps(v, exps[i], metrics[k], push_point,
+                                         &p);
         }
     }
-    if (rc == 0)
+    if (rc == 0) {
+        robust_yrange(c, v, metrics, nmetrics, seen, n, o->log_y);
         rc = chart_render(c, o->format, out);
+    }
+cleanup:
     chart_free(c);
     buf_release(&label);
+    free(spans);
+    free(seen);
     return rc;
 }
 

@@ -85,60 +85,107 @@ static double column_value(sqlite3_stmt *st, int col)
                : sqlite3_column_double(st, col);
 }
 
-/*
- * Streams the points of series id (ts < until when until is not 0), one
- * per step -- the newest -- in step order.
- */
-static int stream_series(struct store *s, int64_t id, int64_t until,
-                         store_point_fn *fn, void *ctx)
+/* The newest value of one step of series id, in fold order: a step with
+ * more than one value (a resumed attempt, two origins) is rare, so the
+ * stream reads no batch column and asks here when a step repeats. */
+static int newest_of_step(struct store *s, int64_t id, int64_t until,
+                          struct point_row *out)
 {
     struct fold_key kp, kr;
-    struct point_row pend = { 0 }, row;
+    struct point_row row;
     sqlite3_stmt *st = NULL;
-    int have = 0, keyed = 0;
-    int rc = store_prepare(s, "SELECT step, value, ts, batch FROM point "
-                              "WHERE series = ?1 AND (?2 = 0 OR ts < ?2) "
-                              "ORDER BY step, batch", &st);
+    int have = 0;
+    int rc = store_prepare(s, "SELECT value, ts, batch FROM point WHERE "
+                              "series = ?1 AND step = ?2 AND (?3 = 0 OR "
+                              "ts < ?3) ORDER BY batch", &st);
 
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, until);
+    sqlite3_bind_int64(st, 2, out->step);
+    sqlite3_bind_int64(st, 3, until);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        row.step = sqlite3_column_int64(st, 0);
-        row.value = column_value(st, 1);
-        row.ts = sqlite3_column_int64(st, 2);
-        row.batch = sqlite3_column_int64(st, 3);
-        if (have && row.step == pend.step) {
-            /* A second value for the step: keep the newer batch's. */
-            if (!keyed) {
-                rc = fold_key(s, pend.batch, &kp);
-                keyed = 1;
-            }
-            if (rc == 0)
-                rc = fold_key(s, row.batch, &kr);
+        row.step = out->step;
+        row.value = column_value(st, 0);
+        row.ts = sqlite3_column_int64(st, 1);
+        row.batch = sqlite3_column_int64(st, 2);
+        if (!have) {
+            rc = fold_key(s, row.batch, &kp);
             if (rc)
                 goto cleanup;
-            if (fold_after(&kp, &kr)) {
-                pend = row;
-                kp = kr;
-            }
+            *out = row;
+            have = 1;
             continue;
         }
+        rc = fold_key(s, row.batch, &kr);
+        if (rc)
+            goto cleanup;
+        if (fold_after(&kp, &kr)) {
+            *out = row;
+            kp = kr;
+        }
+    }
+    rc = rc == SQLITE_DONE ? 0 : store_db_error(s, "cannot read");
+cleanup:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/*
+ * Streams the points of series id (ts < until when until is not 0), one
+ * per step -- the newest -- in step order. Without want_ts, ts is passed
+ * as 0 (a chart against steps reads two columns, not four).
+ */
+static int stream_series(struct store *s, int64_t id, int64_t until,
+                         int want_ts, store_point_fn *fn, void *ctx)
+{
+    struct point_row pend = { 0 }, row = { 0 };
+    sqlite3_stmt *st = NULL;
+    int have = 0, dup = 0;
+    int rc = store_prepare(s, until ? "SELECT step, value, ts FROM point "
+                                      "WHERE series = ?1 AND ts < ?2 "
+                                      "ORDER BY step, batch"
+                           : want_ts ? "SELECT step, value, ts FROM point "
+                                       "WHERE series = ?1 ORDER BY step, "
+                                       "batch"
+                                     : "SELECT step, value FROM point "
+                                       "WHERE series = ?1 ORDER BY step, "
+                                       "batch", &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    if (until)
+        sqlite3_bind_int64(st, 2, until);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        row.step = sqlite3_column_int64(st, 0);
+        if (have && row.step == pend.step) {
+            dup = 1; /* resolved when the step ends */
+            continue;
+        }
+        row.value = column_value(st, 1);
+        row.ts = want_ts || until ? sqlite3_column_int64(st, 2) : 0;
         if (have) {
-            rc = fn(ctx, pend.step, pend.value, pend.ts);
+            rc = dup ? newest_of_step(s, id, until, &pend) : 0;
+            if (rc == 0)
+                rc = fn(ctx, pend.step, pend.value,
+                        want_ts ? pend.ts : 0);
             if (rc)
                 goto cleanup;
         }
         pend = row;
         have = 1;
-        keyed = 0;
+        dup = 0;
     }
     if (rc != SQLITE_DONE) {
         rc = store_db_error(s, "cannot read");
         goto cleanup;
     }
-    rc = have ? fn(ctx, pend.step, pend.value, pend.ts) : 0;
+    rc = 0;
+    if (have && dup)
+        rc = newest_of_step(s, id, until, &pend);
+    if (rc == 0 && have)
+        rc = fn(ctx, pend.step, pend.value, want_ts ? pend.ts : 0);
 cleanup:
     sqlite3_finalize(st);
     return rc;
@@ -348,7 +395,7 @@ static int summarize(struct store *s, int64_t exp, const char *name,
     sum.attempt = c->uid;
     sum.attempt_number = c->number;
     sum.min = sum.max = NAN;
-    rc = stream_series(s, c->id, until, summary_add, &sum);
+    rc = stream_series(s, c->id, until, 1, summary_add, &sum);
     if (rc == 0 && sum.count > 0)
         rc = fn(ctx, &sum);
     return rc;
@@ -391,8 +438,8 @@ int store_series(struct store *s, int64_t exp, store_series_fn *fn, void *ctx)
     return store_series_attempt(s, exp, STORE_ATTEMPT_LATEST, 0, fn, ctx);
 }
 
-int store_points_attempt(struct store *s, int64_t exp, const char *metric,
-                         int attempt, store_point_fn *fn, void *ctx)
+static int points(struct store *s, int64_t exp, const char *metric,
+                  int attempt, int want_ts, store_point_fn *fn, void *ctx)
 {
     struct attempt_list attempts = { 0 };
     struct series_sets sets = { 0 };
@@ -402,16 +449,79 @@ int store_points_attempt(struct store *s, int64_t exp, const char *metric,
     if (rc == 0 && sets.len && attempt >= 0)
         rc = choose(s, &sets.items[0], attempt, 0, &c);
     if (rc == 0 && c)
-        rc = stream_series(s, c->id, 0, fn, ctx);
+        rc = stream_series(s, c->id, 0, want_ts, fn, ctx);
     sets_release(&sets);
     free(attempts.uids);
     return rc;
+}
+
+int store_points_attempt(struct store *s, int64_t exp, const char *metric,
+                         int attempt, store_point_fn *fn, void *ctx)
+{
+    return points(s, exp, metric, attempt, 1, fn, ctx);
+}
+
+int store_points_steps(struct store *s, int64_t exp, const char *metric,
+                       int attempt, store_point_fn *fn, void *ctx)
+{
+    return points(s, exp, metric, attempt, 0, fn, ctx);
 }
 
 int store_points(struct store *s, int64_t exp, const char *metric,
                  store_point_fn *fn, void *ctx)
 {
     return store_points_attempt(s, exp, metric, STORE_ATTEMPT_LATEST, fn, ctx);
+}
+
+/* The step (and ts) at one end of series id: two lookups in the point
+ * key, no scan. */
+static int series_end(struct store *s, int64_t id, int last, int64_t *step,
+                      int64_t *ts)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, last ? "SELECT step, ts FROM point WHERE "
+                                     "series = ?1 ORDER BY step DESC, "
+                                     "batch DESC LIMIT 1"
+                                   : "SELECT step, ts FROM point WHERE "
+                                     "series = ?1 ORDER BY step, batch "
+                                     "LIMIT 1", &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *step = sqlite3_column_int64(st, 0);
+        *ts = sqlite3_column_int64(st, 1);
+    }
+    rc = rc == SQLITE_ROW || rc == SQLITE_DONE
+             ? 0
+             : store_db_error(s, "cannot read");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_points_span(struct store *s, int64_t exp, const char *metric,
+                      int attempt, struct series_span *out)
+{
+    struct attempt_list attempts = { 0 };
+    struct series_sets sets = { 0 };
+    const struct candidate *c = NULL;
+    int64_t ts = 0;
+    int rc = series_sets(s, exp, metric, &attempts, &sets);
+
+    memset(out, 0, sizeof(*out));
+    if (rc == 0 && sets.len && attempt >= 0)
+        rc = choose(s, &sets.items[0], attempt, 0, &c);
+    if (rc == 0 && c) {
+        out->any = 1;
+        rc = series_end(s, c->id, 0, &out->first_step, &out->first_ts);
+        if (rc == 0)
+            rc = series_end(s, c->id, 1, &out->last_step, &ts);
+    }
+    sets_release(&sets);
+    free(attempts.uids);
+    return rc;
 }
 
 int store_metric_names(struct store *s, store_name_fn *fn, void *ctx)

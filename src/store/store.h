@@ -459,6 +459,23 @@ int store_point_near(struct store *s, int64_t exp, const char *metric,
 int store_exp_points_after(struct store *s, int64_t exp, const char *attempt,
                            int64_t after, int64_t *count_out);
 
+/* Same without their times (ts is passed as 0): two columns read, not
+ * four, for a chart against steps. */
+int store_points_steps(struct store *s, int64_t exp, const char *metric,
+                       int attempt, store_point_fn *fn, void *ctx);
+
+/* Where the points store_points_attempt() streams begin and end, found
+ * in the point key without reading them (a chart's x range before it
+ * streams). any is 0 when the series has no point. */
+struct series_span {
+    int any;
+    int64_t first_step, last_step;
+    int64_t first_ts;      /* ts of a point at first_step */
+};
+
+int store_points_span(struct store *s, int64_t exp, const char *metric,
+                      int attempt, struct series_span *out);
+
 /* Reads a stored blob by hex digest into out (appended). */
 int store_blob_get(struct store *s, const char *hex, struct buf *out);
 

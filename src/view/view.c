@@ -874,6 +874,21 @@ int view_points(const struct view *v, const struct view_exp *exp,
                                 ctx);
 }
 
+int view_points_steps(const struct view *v, const struct view_exp *exp,
+                      const char *metric, store_point_fn *fn, void *ctx)
+{
+    return store_points_steps(v->store, exp->id, metric,
+                              exp->attempt ? exp->attempt : v->attempt, fn,
+                              ctx);
+}
+
+int view_points_span(const struct view *v, const struct view_exp *exp,
+                     const char *metric, struct series_span *out)
+{
+    return store_points_span(v->store, exp->id, metric,
+                             exp->attempt ? exp->attempt : v->attempt, out);
+}
+
 int view_blob(const struct view *v, const char *sha256, struct buf *out)
 {
     return store_blob_get(v->store, sha256, out);

@@ -336,6 +336,16 @@ void view_attempts_release(struct view_attempts *a);
 int view_points(const struct view *v, const struct view_exp *exp,
                 const char *metric, store_point_fn *fn, void *ctx);
 
+/* Same with ts passed as 0 (a chart against steps: cheaper to read). */
+int view_points_steps(const struct view *v, const struct view_exp *exp,
+                      const char *metric, store_point_fn *fn, void *ctx);
+
+/* Where those points begin and end (step, and the ts of the first), from
+ * the point key without reading them: what a chart needs before it
+ * streams, without the summaries a chart does not show. */
+int view_points_span(const struct view *v, const struct view_exp *exp,
+                     const char *metric, struct series_span *out);
+
 /* The note, next step, blocker, question, decision or attachment with this
  * id (as it stands at until: current text, closed, retracted), or NULL. */
 const struct view_item *view_item_find(const struct view *v, int64_t id);

@@ -32,6 +32,14 @@ test_expect 'bar chart grouped by a param (seeds become error bars)' '
     lablog plot --exp lr1e-4-s0,lr1e-4-s1,lr3e-4-s0,lr3e-4-s1 --metric acc --bar best --group-by lr -o b.png &&
     test "$(png_size b.png)" = 1440x810
 '
+test_expect 'plot --size WxH sets the PNG pixels, and the layout follows' '
+    lablog plot --exp lr1e-4-s0,lr3e-4-s1 --metric loss --size 801x500 -o s.png &&
+    test "$(png_size s.png)" = 801x500 &&
+    lablog plot --exp lr1e-4-s0 --metric loss --size 2000x1000 -o s.svg &&
+    grep -q "width=\"1000pt\" height=\"500pt\"" s.svg
+'
+test_fails 2 "--size expects WxH in pixels" lablog plot --exp lr1e-4-s0 --metric loss --size 800
+test_fails 2 "--size 10x10 is out of range" lablog plot --exp lr1e-4-s0 --metric loss --size 10x10
 test_expect 'time on the x axis and log-y' '
     lablog plot --exp lr1e-4-s0 --metric loss --x time -o t.png &&
     lablog plot --exp lr1e-4-s0 --metric loss --log-y -o g.png

@@ -221,6 +221,99 @@ static void test_summary(void)
     cleanup_files();
 }
 
+struct pts {
+    int64_t step[8], ts[8];
+    double value[8];
+    int n;
+};
+
+static int pts_cb(void *ctx, int64_t step, double value, int64_t ts)
+{
+    struct pts *p = ctx;
+
+    if (p->n < 8) {
+        p->step[p->n] = step;
+        p->value[p->n] = value;
+        p->ts[p->n] = ts;
+    }
+    p->n++;
+    return 0;
+}
+
+static void add_batch(struct store *s, int64_t exp, const int64_t *steps,
+                      const double *values, int n, int64_t ts)
+{
+    struct store_batch *b = NULL;
+    enum batch_outcome o;
+    struct entry e = { 0 };
+    int i;
+
+    OK(store_begin_write(s) == 0);
+    INT_EQ(store_batch_begin(s, &b), 0);
+    for (i = 0; i < n; i++) {
+        INT_EQ(store_batch_add(b, exp, "loss", steps[i], values[i], ts + i,
+                               &o), 0);
+        INT_EQ(o, BATCH_WRITTEN);
+    }
+    e.author = "ada";
+    e.exp = exp;
+    INT_EQ(store_batch_finish(b, &e), 0);
+    INT_EQ(store_commit(s), 0);
+}
+
+/* A step with two values (a resumed attempt): every reader keeps the
+ * newer, whether it reads times (summaries) or not (charts of steps), and
+ * the span comes from the point key. */
+static void test_points_repeated_step(void)
+{
+    struct store *s = fresh();
+    struct series_span span;
+    struct pts a = { 0 }, b = { 0 };
+    struct entry st = { 0 };
+    char uid[27], data[64];
+    static const int64_t s1[] = { 0, 1, 2 }, s2[] = { 1, 5 };
+    static const double v1[] = { 1, 2, 3 }, v2[] = { 20, 50 };
+    int64_t exp = append(s, ENTRY_EXP, "a", "", 0);
+    int i;
+
+    add_batch(s, exp, s1, v1, 3, 100);
+    INT_EQ(store_attempt_latest(s, exp, uid), 0);
+    snprintf(data, sizeof(data), "{\"resume\":\"%s\"}", uid);
+    st.kind = ENTRY_STATUS;
+    st.ts = 1795161600000;
+    st.author = "ada";
+    st.title = "running";
+    st.body = "";
+    st.data = data;
+    st.exp = exp;
+    OK(store_begin_write(s) == 0);
+    INT_EQ(store_append(s, &st), 0);
+    INT_EQ(store_commit(s), 0);
+    INT_EQ(store_attempt_use(s, exp, uid), 0);
+    add_batch(s, exp, s2, v2, 2, 200);
+    INT_EQ(store_points_attempt(s, exp, "loss", 0, pts_cb, &a), 0);
+    INT_EQ(store_points_steps(s, exp, "loss", 0, pts_cb, &b), 0);
+    INT_EQ(a.n, 4);
+    INT_EQ(b.n, 4);
+    for (i = 0; i < 4 && i < a.n && i < b.n; i++) {
+        INT_EQ(a.step[i], b.step[i]);
+        DBL_EQ(a.value[i], b.value[i], 0);
+        INT_EQ(b.ts[i], 0);
+    }
+    DBL_EQ(a.value[1], 20, 0);
+    INT_EQ(a.ts[1], 200);
+    INT_EQ(a.step[3], 5);
+    INT_EQ(store_points_span(s, exp, "loss", 0, &span), 0);
+    INT_EQ(span.any, 1);
+    INT_EQ(span.first_step, 0);
+    INT_EQ(span.last_step, 5);
+    INT_EQ(span.first_ts, 100);
+    INT_EQ(store_points_span(s, exp, "acc", 0, &span), 0);
+    INT_EQ(span.any, 0);
+    store_close(s);
+    cleanup_files();
+}
+
 static void test_verify_tamper(void)
 {
     struct store *s = fresh();
@@ -292,6 +385,7 @@ int main(void)
     RUN(test_rollback_leaves_nothing);
     RUN(test_batches);
     RUN(test_summary);
+    RUN(test_points_repeated_step);
     RUN(test_verify_tamper);
     RUN(test_kinds_and_parsers);
     return harness_finish("test_store");
