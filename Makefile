@@ -21,7 +21,7 @@ WARN        = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 # lablog-render.so, which main.c dlopen()s for those commands alone, and
 # libcurl is dlopen()ed by render/post.c when posting: a `lablog metric`
 # call in a training loop never pays for loading cairo, libharu or TLS.
-CORE_PKGS   = sqlite3 jansson libcrypto
+CORE_PKGS   = sqlite3 jansson nettle
 RENDER_PKGS = libcmark cairo fontconfig freetype2
 PKGS        = $(CORE_PKGS) $(RENDER_PKGS)
 DLOPEN_PKGS = libcurl libpq
@@ -43,7 +43,7 @@ LDLIBS     += $(PKG_LIBS) $(HPDF_LIBS) -ldl -lm
 # (util/font.h's glyph fallback finds it through fontconfig).
 DEB_PKGS    = pkg-config libsqlite3-dev libcmark-dev libhpdf-dev \
               libcairo2-dev libfontconfig-dev libfreetype-dev \
-              libcurl4-openssl-dev libjansson-dev libssl-dev \
+              libcurl4-openssl-dev libjansson-dev nettle-dev \
               fonts-dejavu-core fonts-wqy-zenhei poppler-utils sqlite3 \
               clang python3 \
               libpq-dev postgresql python3-scipy chromium cmark \

@@ -23,7 +23,8 @@ out=$(
     only_in cmark.h 'src/render/* src/slides/*'
     only_in curl/ 'src/render/post.c'
     only_in libpq-fe.h 'src/sync/pq.c'
-    only_in openssl/ 'src/util/sha256.c'
+    only_in nettle/ 'src/util/sha256.c'
+    only_in openssl/ ''
     grep -rln '#include "store/' src/render src/slides src/plot src/plugin 2>/dev/null |
         sed 's/$/: renderers must not include store\//'
     grep -rln '#include "cli/' src --include='*.c' --include='*.h' |

@@ -209,6 +209,8 @@ int store_origin_host(struct store *s, const char *origin, char *out,
     return rc;
 }
 
+#define MAX_SAME_NAME 16
+
 struct exp_match {
     int64_t id;
     char uid[27];
@@ -222,7 +224,6 @@ static int exps_named(struct store *s, const char *name,
                       struct exp_match *out, size_t cap, size_t *n_out)
 {
     sqlite3_stmt *st = NULL;
-    size_t i;
     int rc = store_prepare(s, "SELECT id, uid, origin, author FROM entry "
                               "WHERE kind = 'exp' AND title = ?1 "
                               "ORDER BY hlc, origin, seq", &st);
@@ -246,13 +247,21 @@ static int exps_named(struct store *s, const char *name,
     }
     rc = rc == SQLITE_DONE ? 0 : store_db_error(s, "cannot read");
     sqlite3_finalize(st);
-    for (i = 0; rc == 0 && i < *n_out && i < cap; i++)
-        rc = store_origin_host(s, out[i].origin, out[i].host,
-                               sizeof(out[i].host));
     return rc;
 }
 
-#define MAX_SAME_NAME 16
+/* The hosts of the matches (to tell several apart, or match NAME@HOST):
+ * not looked up for the one experiment a name nearly always finds. */
+static int exps_hosts(struct store *s, struct exp_match *m, size_t n)
+{
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; rc == 0 && i < n && i < MAX_SAME_NAME; i++)
+        rc = store_origin_host(s, m[i].origin, m[i].host,
+                               sizeof(m[i].host));
+    return rc;
+}
 
 int store_exp_find(struct store *s, const char *name, int64_t *id_out)
 {
@@ -274,6 +283,9 @@ int store_exp_find(struct store *s, const char *name, int64_t *id_out)
     if (n > 1) {
         struct buf list = BUF_INIT;
 
+        rc = exps_hosts(s, m, n);
+        if (rc)
+            return rc;
         for (i = 0; i < n && i < MAX_SAME_NAME; i++)
             buf_printf(&list, "%s%s@%s (%s, #%lld, uid %.12s)",
                        i ? ", " : "", name, *m[i].host ? m[i].host : "?",
@@ -290,6 +302,8 @@ int store_exp_find(struct store *s, const char *name, int64_t *id_out)
         buf_put(&base, name, (size_t)(at - name));
         rc = exps_named(s, base.ptr, m, MAX_SAME_NAME, &n);
         buf_release(&base);
+        if (rc == 0)
+            rc = exps_hosts(s, m, n);
         for (i = 0; rc == 0 && i < n && i < MAX_SAME_NAME; i++) {
             if (strcmp(m[i].host, at + 1) == 0) {
                 *id_out = m[i].id;

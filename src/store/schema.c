@@ -162,13 +162,24 @@ static const char schema_samples[] =
  * per-row trigger costs a third of ingest speed, and a point overwritten
  * by REPLACE is still caught by verify (its batch digest).
  */
+/*
+ * The full-text index gets the entries that have text: a metrics batch
+ * (title and body empty) would otherwise write an FTS row, and prepare
+ * FTS5's statements, in every `lablog metric` call. Logs made before this
+ * trigger had its WHEN get it at their next write (schema_local()); the
+ * index is local state, not part of the log format.
+ */
+#define FTS_ADD_TRIGGER \
+    "CREATE TRIGGER entry_fts_add AFTER INSERT ON entry\n" \
+    "  WHEN NEW.title <> '' OR NEW.body <> '' BEGIN\n" \
+    "  INSERT INTO entry_fts(rowid, title, body)\n" \
+    "  VALUES (NEW.id, NEW.title, NEW.body);\n" \
+    "END;\n"
+
 static const char schema_triggers[] =
     "CREATE VIRTUAL TABLE entry_fts USING fts5(title, body,\n"
     "  content='entry', content_rowid='id');\n"
-    "CREATE TRIGGER entry_fts_add AFTER INSERT ON entry BEGIN\n"
-    "  INSERT INTO entry_fts(rowid, title, body)\n"
-    "  VALUES (NEW.id, NEW.title, NEW.body);\n"
-    "END;\n"
+    FTS_ADD_TRIGGER
     "\n"
     "CREATE TRIGGER entry_no_update BEFORE UPDATE ON entry\n"
     "  BEGIN SELECT RAISE(ABORT, 'lablog log is append-only'); END;\n"
@@ -399,6 +410,37 @@ static int migrate_to_format2(struct store *s, int from)
 }
 
 /*
+ * Local parts of the schema that changed without changing the log (no new
+ * version: an older lablog reads and writes the log as before): the FTS
+ * trigger's WHEN. One lookup in the parsed schema when nothing is due.
+ */
+static int schema_local(struct store *s)
+{
+    sqlite3_stmt *st = NULL;
+    int old = 0, rc;
+
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type = "
+                           "'trigger' AND name = 'entry_fts_add' AND sql "
+                           "NOT LIKE '%WHEN%'", -1, &st, NULL) != SQLITE_OK)
+        return store_db_error(s, "cannot read");
+    rc = sqlite3_step(st);
+    old = rc == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_db_error(s, "cannot read");
+    if (!old)
+        return 0;
+    rc = store_begin_write(s);
+    if (rc == 0)
+        rc = exec_sql(s, "DROP TRIGGER entry_fts_add;\n" FTS_ADD_TRIGGER);
+    if (rc == 0)
+        rc = store_commit(s);
+    else
+        store_rollback(s);
+    return rc;
+}
+
+/*
  * Brings the log to SCHEMA_VERSION in one transaction. A new log starts at
  * version 0; application_id is set in the same transaction so a
  * half-created file is never mistaken for a log.
@@ -409,7 +451,7 @@ int schema_migrate(struct store *s, int from)
     int rc;
 
     if (from == SCHEMA_VERSION)
-        return 0;
+        return schema_local(s);
     rc = store_begin_write(s);
     if (rc)
         return rc;

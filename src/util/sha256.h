@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SHA-256, a thin wrapper over libcrypto so the rest of lablog does not
- * include OpenSSL headers. Incremental: init, update any number of times,
+ * SHA-256, a thin wrapper over nettle so the rest of lablog does not
+ * include its headers (whose macros take the sha256_* names). Incremental: init, update any number of times,
  * final. A context holds no heap memory until sha256_init and releases it
  * in sha256_final (or sha256_release if the hash is abandoned).
  */
@@ -15,7 +15,7 @@
 #define SHA256_HEX_LEN 64
 
 struct sha256 {
-    void *md; /* libcrypto EVP_MD_CTX, opaque here */
+    void *md; /* nettle's struct sha256_ctx, opaque here */
 };
 
 void sha256_init(struct sha256 *h);

@@ -22,6 +22,22 @@ test_expect 'the same point twice is a no-op' '
     lablog metric --exp r1 --step 0 loss=0.9 >o 2>e && test ! -s o &&
     grep -q "nothing new" e
 '
+test_expect 'a metrics batch has no full-text row; notes do, and search finds them' '
+    id=$(lablog metric --exp r1 fts_probe=1) &&
+    test "$(sqlite3 lablog.db "select count(*) from entry_fts_docsize where id = $id")" = 0 &&
+    nid=$(lablog note "findable words here") &&
+    test "$(sqlite3 lablog.db "select count(*) from entry_fts_docsize where id = $nid")" = 1 &&
+    lablog search findable | grep -q "findable words here"
+'
+test_expect 'a log with the full-text trigger of before gets the new one at its next write' '
+    sqlite3 lablog.db "drop trigger entry_fts_add; create trigger entry_fts_add after insert on entry begin insert into entry_fts(rowid, title, body) values (new.id, new.title, new.body); end" &&
+    lablog log >/dev/null &&
+    ! sqlite3 lablog.db "select sql from sqlite_master where name = '\''entry_fts_add'\''" | grep -q WHEN &&
+    id=$(lablog metric --exp r1 fts_probe=2) &&
+    sqlite3 lablog.db "select sql from sqlite_master where name = '\''entry_fts_add'\''" | grep -q WHEN &&
+    test "$(sqlite3 lablog.db "select count(*) from entry_fts_docsize where id = $id")" = 0 &&
+    lablog verify >/dev/null
+'
 before=$(log_state)
 test_fails 1 "'loss' at step 0 already has another value" lablog metric --exp r1 --step 0 loss=0.1
 test_fails 1 "'abc' is not a number (metric 'loss')" lablog metric --exp r1 loss=abc
