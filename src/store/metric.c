@@ -713,8 +713,11 @@ void store_batch_free(struct store_batch *b)
 
 /* ---- listing attempts ------------------------------------------------ */
 
-int store_attempts(struct store *s, int64_t exp, store_attempt_fn *fn,
-                   void *ctx)
+/* The attempts of exp; with_points counts each one's points (a scan of
+ * every point of the experiment: `exp show` wants it, a reader choosing
+ * which series to stream does not). */
+static int attempts(struct store *s, int64_t exp, int with_points,
+                    store_attempt_fn *fn, void *ctx)
 {
     sqlite3_stmt *st = NULL;
     char exp_uid[27];
@@ -727,8 +730,9 @@ int store_attempts(struct store *s, int64_t exp, store_attempt_fn *fn,
             " EXISTS (SELECT 1 FROM entry r WHERE r.exp_uid = ?1"
             "  AND r.kind = 'status' AND r.title = 'running'"
             "  AND json_extract(r.data, '$.resume') = a.uid),"
-            " (SELECT count(*) FROM series z JOIN point p ON p.series = z.id"
-            "  WHERE z.exp_uid = ?1 AND z.attempt = a.uid), x.ts"
+            " CASE WHEN ?2 THEN (SELECT count(*) FROM series z JOIN point p"
+            "  ON p.series = z.id WHERE z.exp_uid = ?1 AND z.attempt = a.uid)"
+            "  ELSE 0 END, x.ts"
             " FROM (SELECT uid FROM entry WHERE exp_uid = ?1"
             "  AND kind = 'status' AND title = 'running'"
             "  AND json_extract(data, '$.resume') IS NULL"
@@ -738,6 +742,7 @@ int store_attempts(struct store *s, int64_t exp, store_attempt_fn *fn,
     if (rc)
         return rc;
     store_bind_text(st, 1, exp_uid);
+    sqlite3_bind_int(st, 2, with_points);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct store_attempt a;
 
@@ -756,4 +761,16 @@ int store_attempts(struct store *s, int64_t exp, store_attempt_fn *fn,
 cleanup:
     sqlite3_finalize(st);
     return rc;
+}
+
+int store_attempts(struct store *s, int64_t exp, store_attempt_fn *fn,
+                   void *ctx)
+{
+    return attempts(s, exp, 1, fn, ctx);
+}
+
+int store_attempt_uids(struct store *s, int64_t exp, store_attempt_fn *fn,
+                       void *ctx)
+{
+    return attempts(s, exp, 0, fn, ctx);
 }

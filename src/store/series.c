@@ -89,7 +89,7 @@ static double column_value(sqlite3_stmt *st, int col)
  * more than one value (a resumed attempt, two origins) is rare, so the
  * stream reads no batch column and asks here when a step repeats. */
 static int newest_of_step(struct store *s, int64_t id, int64_t until,
-                          struct point_row *out)
+                          struct point_row *out, int *found)
 {
     struct fold_key kp, kr;
     struct point_row row;
@@ -128,6 +128,8 @@ static int newest_of_step(struct store *s, int64_t id, int64_t until,
     rc = rc == SQLITE_DONE ? 0 : store_db_error(s, "cannot read");
 cleanup:
     sqlite3_finalize(st);
+    if (found)
+        *found = have;
     return rc;
 }
 
@@ -166,7 +168,7 @@ static int stream_series(struct store *s, int64_t id, int64_t until,
         row.value = column_value(st, 1);
         row.ts = want_ts || until ? sqlite3_column_int64(st, 2) : 0;
         if (have) {
-            rc = dup ? newest_of_step(s, id, until, &pend) : 0;
+            rc = dup ? newest_of_step(s, id, until, &pend, NULL) : 0;
             if (rc == 0)
                 rc = fn(ctx, pend.step, pend.value,
                         want_ts ? pend.ts : 0);
@@ -183,7 +185,7 @@ static int stream_series(struct store *s, int64_t id, int64_t until,
     }
     rc = 0;
     if (have && dup)
-        rc = newest_of_step(s, id, until, &pend);
+        rc = newest_of_step(s, id, until, &pend, NULL);
     if (rc == 0 && have)
         rc = fn(ctx, pend.step, pend.value, want_ts ? pend.ts : 0);
 cleanup:
@@ -264,7 +266,7 @@ static int series_sets(struct store *s, int64_t exp, const char *metric,
     int rc = store_uid_of(s, exp, exp_uid);
 
     if (rc == 0)
-        rc = store_attempts(s, exp, collect_attempt, attempts);
+        rc = store_attempt_uids(s, exp, collect_attempt, attempts);
     if (rc == 0)
         rc = store_prepare(s, "SELECT id, name, attempt FROM series WHERE "
                               "exp_uid = ?1 AND (?2 IS NULL OR name = ?2) "
@@ -398,6 +400,147 @@ static int summarize(struct store *s, int64_t exp, const char *name,
     rc = stream_series(s, c->id, until, 1, summary_add, &sum);
     if (rc == 0 && sum.count > 0)
         rc = fn(ctx, &sum);
+    return rc;
+}
+
+/*
+ * One pass over the points of candidate c (ts < until) for both the
+ * summary at until and the one at since (ts < since), so a period's view
+ * reads each series once, not twice; the second pass used to scan a whole
+ * series to learn it had no point before the period.
+ */
+static int summarize_period(struct store *s, const struct candidate *c,
+                            int64_t since, int64_t until,
+                            struct series_summary *sum,
+                            struct series_summary *prev)
+{
+    struct point_row pend = { 0 }, row = { 0 };
+    sqlite3_stmt *st = NULL;
+    int have = 0, dup = 0;
+    int rc = store_prepare(s, "SELECT step, value, ts FROM point WHERE "
+                              "series = ?1 AND (?2 = 0 OR ts < ?2) ORDER BY "
+                              "step, batch", &st);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, c->id);
+    sqlite3_bind_int64(st, 2, until);
+    for (;;) {
+        int more = (rc = sqlite3_step(st)) == SQLITE_ROW;
+
+        if (more) {
+            row.step = sqlite3_column_int64(st, 0);
+            if (have && row.step == pend.step) {
+                dup = 1;
+                continue;
+            }
+            row.value = column_value(st, 1);
+            row.ts = sqlite3_column_int64(st, 2);
+        } else if (rc != SQLITE_DONE) {
+            rc = store_db_error(s, "cannot read");
+            break;
+        }
+        rc = 0;
+        if (have && dup) {
+            struct point_row old = pend;
+            int found = 0;
+
+            rc = newest_of_step(s, c->id, until, &pend, NULL);
+            if (rc == 0 && since)
+                rc = newest_of_step(s, c->id, since, &old, &found);
+            if (rc)
+                break;
+            summary_add(sum, pend.step, pend.value, pend.ts);
+            if (found)
+                summary_add(prev, old.step, old.value, old.ts);
+        } else if (have) {
+            summary_add(sum, pend.step, pend.value, pend.ts);
+            if (since && pend.ts < since)
+                summary_add(prev, pend.step, pend.value, pend.ts);
+        }
+        if (!more)
+            break;
+        pend = row;
+        have = 1;
+        dup = 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void summary_start(struct series_summary *sum, int64_t exp,
+                          const char *name, const struct candidate *c)
+{
+    memset(sum, 0, sizeof(*sum));
+    sum->name = name;
+    sum->exp = exp;
+    sum->attempt = c->uid;
+    sum->attempt_number = c->number;
+    sum->min = sum->max = NAN;
+}
+
+/* The summaries of one candidate at until, with its state at since. */
+static int summarize_both(struct store *s, int64_t exp,
+                          const struct series_set *set, size_t at,
+                          int latest, int64_t since, int64_t until,
+                          store_series_fn *fn, void *ctx)
+{
+    const struct candidate *c = &set->c[at];
+    struct series_summary sum, prev;
+    size_t i;
+    int rc;
+
+    summary_start(&sum, exp, set->name, c);
+    summary_start(&prev, exp, set->name, c);
+    rc = summarize_period(s, c, since, until, &sum, &prev);
+    /* Before the period, the latest attempt may have been an older one
+     * (an attempt started in the period): rare, read as before. */
+    for (i = at; rc == 0 && latest && since && prev.count == 0 && i-- > 0;) {
+        int any = 0;
+
+        rc = has_points(s, set->c[i].id, since, &any);
+        if (rc == 0 && any) {
+            summary_start(&prev, exp, set->name, &set->c[i]);
+            rc = stream_series(s, set->c[i].id, since, 1, summary_add,
+                               &prev);
+            break;
+        }
+    }
+    if (rc || sum.count == 0)
+        return rc;
+    sum.has_prev = prev.count > 0;
+    sum.prev_last = prev.last;
+    sum.prev_count = prev.count;
+    return fn(ctx, &sum);
+}
+
+int store_series_period(struct store *s, int64_t exp, int attempt,
+                        int64_t since, int64_t until, store_series_fn *fn,
+                        void *ctx)
+{
+    struct attempt_list attempts = { 0 };
+    struct series_sets sets = { 0 };
+    size_t i, j;
+    int rc = series_sets(s, exp, NULL, &attempts, &sets);
+
+    for (i = 0; rc == 0 && i < sets.len; i++) {
+        const struct series_set *set = &sets.items[i];
+        const struct candidate *c = NULL;
+
+        if (attempt == STORE_ATTEMPT_ALL) {
+            for (j = 0; rc == 0 && j < set->len; j++)
+                rc = summarize_both(s, exp, set, j, 0, since, until, fn,
+                                    ctx);
+            continue;
+        }
+        rc = choose(s, set, attempt, until, &c);
+        if (rc == 0 && c)
+            rc = summarize_both(s, exp, set, (size_t)(c - set->c),
+                                attempt == STORE_ATTEMPT_LATEST, since,
+                                until, fn, ctx);
+    }
+    sets_release(&sets);
+    free(attempts.uids);
     return rc;
 }
 

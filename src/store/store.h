@@ -235,6 +235,10 @@ typedef int store_attempt_fn(void *ctx, const struct store_attempt *a);
 /* Calls fn for each attempt of exp, oldest first. */
 int store_attempts(struct store *s, int64_t exp, store_attempt_fn *fn,
                    void *ctx);
+/* Same without counting points (points is 0): for readers choosing
+ * which series to stream. */
+int store_attempt_uids(struct store *s, int64_t exp, store_attempt_fn *fn,
+                       void *ctx);
 
 /*
  * Stores bytes by their SHA-256 (once: the same content twice is stored
@@ -346,6 +350,10 @@ struct series_summary {
     double min, max;       /* over finite values; NaN when none */
     int64_t min_step, max_step;
     int64_t first_ts, last_ts;
+    /* store_series_period() only: the series as it was at since */
+    int has_prev;          /* it had points before since */
+    double prev_last;      /* its last value then */
+    int64_t prev_count;    /* and how many points */
 };
 
 typedef int store_series_fn(void *ctx, const struct series_summary *sum);
@@ -372,6 +380,13 @@ int store_metric_names(struct store *s, store_name_fn *fn, void *ctx);
 /* Same, for the attempt(s) chosen (see STORE_ATTEMPT_*). */
 int store_series_attempt(struct store *s, int64_t exp, int attempt,
                          int64_t until, store_series_fn *fn, void *ctx);
+
+/* Same (points with ts < until; 0: no bound), each summary also saying
+ * how the series stood at since (ts < since; 0: not asked), read in one
+ * pass over its points: a period's view of its metrics. */
+int store_series_period(struct store *s, int64_t exp, int attempt,
+                        int64_t since, int64_t until, store_series_fn *fn,
+                        void *ctx);
 
 typedef int store_point_fn(void *ctx, int64_t step, double value, int64_t ts);
 

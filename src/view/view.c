@@ -789,7 +789,6 @@ struct metric_fill {
     struct arena *arena;
     struct view_exp *exp;
     size_t cap;
-    int prev; /* filling the "before the period" values */
 };
 
 static int add_metric(void *ctx, const struct series_summary *s)
@@ -797,18 +796,7 @@ static int add_metric(void *ctx, const struct series_summary *s)
     struct metric_fill *m = ctx;
     struct view_exp *x = m->exp;
     struct view_metric *vm;
-    size_t i;
 
-    if (m->prev) {
-        for (i = 0; i < x->nmetrics; i++) {
-            if (strcmp(x->metrics[i].name, s->name) == 0) {
-                x->metrics[i].has_prev = 1;
-                x->metrics[i].prev_last = s->last;
-                x->metrics[i].prev_count = s->count;
-            }
-        }
-        return 0;
-    }
     if (x->nmetrics == m->cap) {
         struct view_metric *grown;
 
@@ -834,6 +822,9 @@ static int add_metric(void *ctx, const struct series_summary *s)
     vm->max = s->max;
     vm->first_ts = s->first_ts;
     vm->last_ts = s->last_ts;
+    vm->has_prev = s->has_prev;
+    vm->prev_last = s->prev_last;
+    vm->prev_count = s->prev_count;
     view_metric_info(m->view, vm->name, &vm->info);
     return 0;
 }
@@ -841,19 +832,13 @@ static int add_metric(void *ctx, const struct series_summary *s)
 int view_exp_metrics(struct view *v, struct view_exp *exp)
 {
     struct view_priv *p = v->priv;
-    struct metric_fill m = { v, &p->arena, exp, 0, 0 };
+    struct metric_fill m = { v, &p->arena, exp, 0 };
     int rc;
 
     exp->nmetrics = 0;
-    rc = store_series_attempt(v->store, exp->id,
-                              exp->attempt ? exp->attempt : v->attempt,
-                              v->until, add_metric, &m);
-    if (rc == 0 && v->since > 0) {
-        m.prev = 1;
-        rc = store_series_attempt(v->store, exp->id,
-                                  exp->attempt ? exp->attempt : v->attempt,
-                                  v->since, add_metric, &m);
-    }
+    rc = store_series_period(v->store, exp->id,
+                             exp->attempt ? exp->attempt : v->attempt,
+                             v->since, v->until, add_metric, &m);
     if (rc == 0)
         rc = view_exp_progress(v, exp);
     for (size_t i = 0; rc == 0 && i < exp->nmetrics; i++) {
