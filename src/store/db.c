@@ -54,6 +54,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
         "LIMIT 1",
     [STMT_POINT_MAX_STEP] = "SELECT max(step) FROM point WHERE series = ?1",
     [STMT_EXP_FIND] = "SELECT id FROM entry WHERE kind = 'exp' AND title = ?1",
+    [STMT_EXPS_NAMED] = "SELECT id, uid, origin, author FROM entry WHERE "
+                        "kind = 'exp' AND title = ?1 ORDER BY hlc, origin, "
+                        "seq",
     [STMT_EXP_NAME_TAKEN] =
         "SELECT 1 FROM entry WHERE kind = 'exp' AND title = ?1 LIMIT 1",
     /* An experiment's attempts: its running status entries that are not

@@ -30,6 +30,7 @@ enum stmt_id {
     STMT_POINT_PROBE,   /* the newest value of a step in a series */
     STMT_POINT_MAX_STEP,
     STMT_EXP_FIND,
+    STMT_EXPS_NAMED,    /* experiments of a name, every origin */
     STMT_EXP_NAME_TAKEN,
     STMT_ATTEMPT_LATEST,
     STMT_FOLD_KEY,      /* hlc, origin, seq of a local id */

@@ -223,14 +223,14 @@ struct exp_match {
 static int exps_named(struct store *s, const char *name,
                       struct exp_match *out, size_t cap, size_t *n_out)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT id, uid, origin, author FROM entry "
-                              "WHERE kind = 'exp' AND title = ?1 "
-                              "ORDER BY hlc, origin, seq", &st);
+    /* Cached: an ingest of lines naming several experiments looks one
+     * up whenever the name changes. */
+    sqlite3_stmt *st = store_stmt(s, STMT_EXPS_NAMED);
+    int rc;
 
     *n_out = 0;
-    if (rc)
-        return rc;
+    if (!st)
+        return LL_EDB;
     store_bind_text(st, 1, name);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n_out < cap) {
@@ -246,7 +246,7 @@ static int exps_named(struct store *s, const char *name,
         (*n_out)++;
     }
     rc = rc == SQLITE_DONE ? 0 : store_db_error(s, "cannot read");
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
