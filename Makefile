@@ -48,7 +48,7 @@ DEB_PKGS    = pkg-config libsqlite3-dev libcmark-dev libhpdf-dev \
               clang python3 \
               libpq-dev postgresql python3-scipy chromium cmark \
               python3-venv python3-protobuf man-db groff-base zsh
-BENCH_PKGS  = gnuplot-nox
+BENCH_PKGS  = gnuplot-nox python3-matplotlib python3-numpy
 
 # --- sources and objects ------------------------------------------------
 SRCS     = $(sort $(wildcard src/*.c src/*/*.c))
@@ -196,6 +196,7 @@ $(BUILD)/tests/bench/raw_insert: tests/bench/raw_insert.c
 	    $(shell $(PKG_CONFIG) --libs sqlite3)
 
 bench-run: all $(BUILD)/tests/bench/raw_insert
+	@python3 tests/bench/speed.py
 	@python3 tests/bench/bench.py
 	@python3 tests/bench/python_log.py
 	@python3 tests/bench/bench_sync.py

@@ -4,7 +4,7 @@
  * polylines, their gaps and the legend entries (see chart.h).
  *
  * cairo's stroker is superlinear in path length, so polylines are stroked
- * in runs of RUN_LEN vertices with round joins and caps: a run's end and
+ * in runs of RUN_LEN vertices with round caps: a run's end and
  * the next run's start overlap exactly, so the seams do not show. Faint
  * raw series are drawn opaque into a group that is then painted with
  * alpha, so overlaps inside one series do not darken.
@@ -246,12 +246,18 @@ static void draw_series(struct frame *f, const struct decimate *d,
     if (alpha < 1)
         cairo_push_group(cr);
     cairo_set_line_width(cr, width);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    /* A decimated series is a dense zig-zag (first, min, max, last per
+     * pixel column): bevel joins and cairo's faster antialiasing draw it
+     * alike at 2 pixels a point for a fifth less of a deck's work (the
+     * run ends keep round caps, so the seams still do not show). */
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST);
     frame_dash(f, frame_series_dash(s), width);
     frame_set_rgb(f, frame_palette(frame_series_colour(s)), 1);
     stroke_polyline(f, d);
     cairo_set_dash(cr, NULL, 0, 0);
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
     if (alpha < 1) {
         cairo_pop_group_to_source(cr);
         cairo_paint_with_alpha(cr, alpha);
