@@ -81,6 +81,8 @@ struct ingest {
     struct csv_parser *csv;
     int csv_step_col;           /* the step column, -1 none */
     int csv_index_col;          /* a pandas index column, -1 none */
+    unsigned char *csv_roles;   /* csv_role() of each column, from the
+                                   header: not five strcasecmp per cell */
     int seen_data;              /* a data line was handled (hints) */
     size_t lineno;              /* line being ingested, for messages */
     char exp_name[128];         /* last experiment name looked up ... */
@@ -127,6 +129,7 @@ void ingest_free(struct ingest *in)
     for (i = 0; i < MAX_FLATTEN_DEPTH; i++)
         jsonl_free(in->nested[i]);
     csv_free(in->csv);
+    free(in->csv_roles);
     for (i = 0; i < in->nwarned; i++)
         free(in->warned[i]);
     free(in->warned);
@@ -630,8 +633,8 @@ static int jsonl_line(struct ingest *in, const char *line, size_t len)
     f = jsonl_find(in->jsonl, "time");
     if (rc == 0 && f)
         rc = parse_time(in, f, &ts);
-    if (rc == 0 && !ts)
-        ts = time_now_ms(); /* once per line, not per point */
+    /* No time given: ingest_point() stamps the points with the time of
+     * the chunk being read (in->now_ms), not a clock read per line. */
     for (i = 0; rc == 0 && i < n; i++) {
         f = &fields[i];
         if (special_field(in, f, sf))
@@ -656,7 +659,7 @@ int ingest_jsonl_line(struct ingest *in, const char *line, size_t len,
 
 /* Column roles of a plain CSV header: 0 metric, 1 step, 2 exp, 3 time,
  * 4 ignored (a pandas index when there is a step column). */
-static int csv_role(const struct ingest *in, size_t i)
+static int csv_role_of(const struct ingest *in, size_t i)
 {
     const char *name = csv_column_name(in->csv, i);
 
@@ -673,6 +676,11 @@ static int csv_role(const struct ingest *in, size_t i)
     if (strcasecmp(name, "time") == 0 || strcasecmp(name, "wall_time") == 0)
         return 3;
     return 0;
+}
+
+static int csv_role(const struct ingest *in, size_t i)
+{
+    return in->csv_roles ? in->csv_roles[i] : csv_role_of(in, i);
 }
 
 static int csv_is_metric(const struct ingest *in, size_t i)
@@ -724,6 +732,10 @@ static int csv_columns(struct ingest *in)
         else
             in->csv_index_col = 0;
     }
+    free(in->csv_roles);
+    in->csv_roles = xcalloc(n + 1, 1);
+    for (i = 0; i < n; i++)
+        in->csv_roles[i] = (unsigned char)csv_role_of(in, i);
     return 0;
 }
 
@@ -755,8 +767,8 @@ static int csv_row(struct ingest *in, const char *line, size_t len)
     }
     if (rc == 0)
         rc = resolve_exp(in, exp_name, &exp);
-    if (rc == 0 && !ts)
-        ts = time_now_ms(); /* once per line, not per point */
+    /* No time given: ingest_point() stamps the points with the time of
+     * the chunk being read (in->now_ms), not a clock read per line. */
     /* Check every cell before writing any: a bad line adds nothing. */
     for (i = 0; rc == 0 && i < n; i++)
         if (csv_is_metric(in, i) && cells[i].kind == CSV_TEXT)
@@ -788,6 +800,8 @@ static int csv_line(struct ingest *in, const char *line, size_t len)
     if (rc) {
         csv_free(in->csv);
         in->csv = NULL;
+        free(in->csv_roles);
+        in->csv_roles = NULL;
     }
     return rc;
 }

@@ -377,6 +377,7 @@ void store_close(struct store *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     for (i = 0; i < STMT_COUNT; i++)
         sqlite3_finalize(s->stmts[i]);
+    sqlite3_finalize(s->insert_rows);
     series_cache_free(s->series);
     attempt_cache_free(s->attempts);
     sqlite3_close(s->db);

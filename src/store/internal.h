@@ -56,6 +56,7 @@ struct store {
     int64_t reserved_id;            /* 0 when nothing is reserved */
     int64_t reserved_hlc;
     char reserved_uid[27];
+    sqlite3_stmt *insert_rows;      /* metric.c: POINT_ROWS points at once */
 };
 
 /* Returns the cached statement id, reset and with bindings cleared; NULL

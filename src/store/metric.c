@@ -528,6 +528,40 @@ static int probe(struct store_batch *b, const struct series_item *it,
                : store_db_error(b->s, "cannot read");
 }
 
+/* The row of series it at step among the points waiting in the open
+ * batch, or NULL. Rows are in step order unless a step came after a
+ * larger one (then searched in full: out-of-order steps are rare). */
+static const struct batch_row *pending_row(const struct series_item *it,
+                                           int64_t step)
+{
+    size_t lo = 0, hi = it->nrows, i;
+
+    if (it->unsorted) {
+        for (i = it->nrows; i-- > 0;)
+            if (it->rows[i].step == step)
+                return &it->rows[i];
+        return NULL;
+    }
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (it->rows[mid].step < step)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < it->nrows && it->rows[lo].step == step ? &it->rows[lo]
+                                                        : NULL;
+}
+
+/*
+ * Points wait in their series' rows until store_batch_finish() writes
+ * them, series by series in step order: the inserts then walk each
+ * series' part of the point key in order (appends at the right edge of
+ * their leaves), not to and fro between series as the input interleaves
+ * them. A step already held is checked among the waiting rows first (the
+ * newest value), then in the log.
+ */
 int store_batch_add(struct store_batch *b, int64_t exp, const char *metric,
                     int64_t step, double value, int64_t ts,
                     enum batch_outcome *outcome)
@@ -535,7 +569,6 @@ int store_batch_add(struct store_batch *b, int64_t exp, const char *metric,
     struct store *s = b->s;
     struct series_item *it;
     struct batch_row *row;
-    sqlite3_stmt *st;
     size_t index;
     int rc = series_get(s, exp, metric, 1, &index);
 
@@ -546,12 +579,18 @@ int store_batch_add(struct store_batch *b, int64_t exp, const char *metric,
     if (rc)
         return rc;
     if (step <= it->max_step) {
+        const struct batch_row *mine = pending_row(it, step);
         int found = 0, this_batch = 0;
         double old = 0;
 
-        rc = probe(b, it, step, &found, &old, &this_batch);
-        if (rc)
-            return rc;
+        if (mine) {
+            found = this_batch = 1;
+            old = mine->value;
+        } else {
+            rc = probe(b, it, step, &found, &old, &this_batch);
+            if (rc)
+                return rc;
+        }
         if (found && same_value(old, value)) {
             *outcome = BATCH_DUPLICATE;
             return 0;
@@ -565,19 +604,6 @@ int store_batch_add(struct store_batch *b, int64_t exp, const char *metric,
             return 0;
         }
     }
-    st = store_stmt(s, STMT_POINT_INSERT);
-    if (!st)
-        return LL_EDB;
-    sqlite3_bind_int64(st, 1, it->id);
-    sqlite3_bind_int64(st, 2, step);
-    sqlite3_bind_int64(st, 3, b->entry_id);
-    if (isnan(value))
-        sqlite3_bind_null(st, 4);
-    else
-        sqlite3_bind_double(st, 4, value);
-    sqlite3_bind_int64(st, 5, ts);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        return store_db_error(s, "cannot write to");
     if (it->nrows == 0) {
         XGROW(b->touched, b->ntouched + 1, b->cap_touched);
         b->touched[b->ntouched++] = index;
@@ -597,6 +623,94 @@ int store_batch_add(struct store_batch *b, int64_t exp, const char *metric,
         note_exp(b, exp);
     *outcome = BATCH_WRITTEN;
     return 0;
+}
+
+/* Points per INSERT statement of batch_write(): one statement run keeps
+ * its cursor on the leaf it appends to (no descent from the root per
+ * point) and pays the statement's overhead once for all of them. */
+#define POINT_ROWS 64
+
+/* "INSERT ... VALUES (?1, ?3, ?2, ?4, ?5), (?1, ?6, ?2, ?7, ?8), ...":
+ * series ?1 and batch ?2, then step, value and ts of each row. */
+static int insert_rows_stmt(struct store *s, sqlite3_stmt **out)
+{
+    struct buf sql = BUF_INIT;
+    int i, rc = 0;
+
+    if (!s->insert_rows) {
+        buf_puts(&sql, "INSERT INTO point(series, step, batch, value, ts) "
+                       "VALUES ");
+        for (i = 0; i < POINT_ROWS; i++)
+            buf_printf(&sql, "%s(?1, ?%d, ?2, ?%d, ?%d)", i ? ", " : "",
+                       3 + 3 * i, 4 + 3 * i, 5 + 3 * i);
+        rc = store_prepare(s, sql.ptr, &s->insert_rows);
+        buf_release(&sql);
+    }
+    *out = s->insert_rows;
+    return rc;
+}
+
+static void bind_value(sqlite3_stmt *st, int col, double value)
+{
+    if (isnan(value))
+        sqlite3_bind_null(st, col);
+    else
+        sqlite3_bind_double(st, col, value);
+}
+
+static int step_insert(struct store *s, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st) == SQLITE_DONE
+                 ? 0
+                 : store_db_error(s, "cannot write to");
+
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Writes the waiting rows (sorted by batch_digest()), series by series,
+ * POINT_ROWS at a time. */
+static int batch_write(struct store_batch *b)
+{
+    struct store *s = b->s;
+    struct series_cache *c = s->series;
+    sqlite3_stmt *many = NULL, *one;
+    size_t i, j, k;
+    int rc = insert_rows_stmt(s, &many);
+
+    if (rc)
+        return rc;
+    for (i = 0; rc == 0 && i < b->ntouched; i++) {
+        const struct series_item *it = &c->items[b->touched[i]];
+
+        sqlite3_bind_int64(many, 1, it->id);
+        sqlite3_bind_int64(many, 2, b->entry_id);
+        for (j = 0; rc == 0 && j + POINT_ROWS <= it->nrows; j += POINT_ROWS) {
+            for (k = 0; k < POINT_ROWS; k++) {
+                const struct batch_row *r = &it->rows[j + k];
+                int col = 3 + 3 * (int)k;
+
+                sqlite3_bind_int64(many, col, r->step);
+                bind_value(many, col + 1, r->value);
+                sqlite3_bind_int64(many, col + 2, r->ts);
+            }
+            rc = step_insert(s, many);
+        }
+        one = rc ? NULL : store_stmt(s, STMT_POINT_INSERT);
+        if (rc == 0 && !one)
+            rc = LL_EDB;
+        for (; rc == 0 && j < it->nrows; j++) {
+            const struct batch_row *r = &it->rows[j];
+
+            sqlite3_bind_int64(one, 1, it->id);
+            sqlite3_bind_int64(one, 2, r->step);
+            sqlite3_bind_int64(one, 3, b->entry_id);
+            bind_value(one, 4, r->value);
+            sqlite3_bind_int64(one, 5, r->ts);
+            rc = step_insert(s, one);
+        }
+    }
+    return rc;
 }
 
 size_t store_batch_count(const struct store_batch *b)
@@ -664,6 +778,9 @@ int store_batch_finish(struct store_batch *b, struct entry *e)
     if (b->len == 0)
         goto cleanup;
     batch_digest(b, hex);
+    rc = batch_write(b);
+    if (rc)
+        goto cleanup;
     /* Keys in sorted order, like every other entry's data. */
     buf_printf(&data, "{\"digest\":\"%s\"", hex);
     if (b->nexps > 1) {

@@ -34,6 +34,14 @@ test_expect 'a different value for a known point is a conflict, not written' '
     test_fails 1 "1 conflicting points were not written; first: c.jsonl:1: '"'"'loss'"'"' at step 0" lablog ingest c.jsonl &&
     test "$(points)" = 8
 '
+test_expect 'within one batch: a step again with its value is a duplicate, with another a conflict' '
+    printf "{\"step\": 7, \"loss\": 0.7, \"exp\": \"a\"}\n{\"step\": 8, \"loss\": 0.8, \"exp\": \"a\"}\n{\"step\": 7, \"loss\": 0.7, \"exp\": \"a\"}\n{\"step\": 8, \"loss\": 0.9, \"exp\": \"a\"}\n{\"step\": 6, \"loss\": 0.6, \"exp\": \"a\"}\n{\"step\": 6, \"loss\": 0.66, \"exp\": \"a\"}\n" >b.jsonl &&
+    test_fails 1 "2 conflicting points were not written; first: b.jsonl:4: '"'"'loss'"'"' at step 8" lablog ingest b.jsonl &&
+    test "$(points)" = 11 &&
+    lablog exp show a | grep -q "^  loss " &&
+    test "$(sqlite3 lablog.db "select value from point p join series s on s.id = p.series where s.name = '"'"'loss'"'"' and step = 8")" = 0.8 &&
+    lablog verify >/dev/null
+'
 test_expect 'CSV with a step column; empty cells are missing values' '
     lablog exp new c >/dev/null &&
     printf "step,loss,acc\n0,1.5,0.3\n1,,0.4\n2,nan,0.5\n" >m.csv &&
