@@ -676,15 +676,19 @@ static int batch_write(struct store_batch *b)
     struct series_cache *c = s->series;
     sqlite3_stmt *many = NULL, *one;
     size_t i, j, k;
-    int rc = insert_rows_stmt(s, &many);
+    int rc = 0;
 
-    if (rc)
-        return rc;
     for (i = 0; rc == 0 && i < b->ntouched; i++) {
         const struct series_item *it = &c->items[b->touched[i]];
 
-        sqlite3_bind_int64(many, 1, it->id);
-        sqlite3_bind_int64(many, 2, b->entry_id);
+        /* Prepared when first needed: a `lablog metric` call has no
+         * series of POINT_ROWS points. */
+        if (it->nrows >= POINT_ROWS && !many)
+            rc = insert_rows_stmt(s, &many);
+        if (many) {
+            sqlite3_bind_int64(many, 1, it->id);
+            sqlite3_bind_int64(many, 2, b->entry_id);
+        }
         for (j = 0; rc == 0 && j + POINT_ROWS <= it->nrows; j += POINT_ROWS) {
             for (k = 0; k < POINT_ROWS; k++) {
                 const struct batch_row *r = &it->rows[j + k];
