@@ -36,22 +36,32 @@ for k in ("LABLOG_DB", "LABLOG_EXP", "LABLOG_HOST", "LABLOG_ATTEMPT"):
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 
 
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
 def measure(args, setup=None, cwd=None):
     """Runs args once (setup() first, untimed); returns (wall s, cpu s,
-    peak RSS MiB) of the child alone, from wait4."""
+    peak RSS MiB) from wait4. The peak RSS is GNU time's (%M): a child
+    forked from this Python process would count the parent's pages it
+    carried until exec."""
     if setup:
         setup()
+    cmd = [GNU_TIME, "-f", "@@rss %M"] + list(args) if GNU_TIME else args
     t = time.perf_counter()
-    p = subprocess.Popen(args, env=ENV, cwd=cwd, stdout=subprocess.DEVNULL,
+    p = subprocess.Popen(cmd, env=ENV, cwd=cwd, stdout=subprocess.DEVNULL,
                          stderr=subprocess.PIPE)
+    err = p.stderr.read().decode(errors="replace")
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t
-    err = p.stderr.read().decode(errors="replace")
     p.stderr.close()
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         sys.exit("bench: %s failed (%d): %s" % (args[0], p.returncode, err))
-    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0
+    rss = ru.ru_maxrss / 1024.0
+    for line in err.splitlines():
+        if line.startswith("@@rss "):
+            rss = int(line.split()[1]) / 1024.0
+    return wall, ru.ru_utime + ru.ru_stime, rss
 
 
 class Stats:
