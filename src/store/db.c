@@ -52,6 +52,8 @@ static const char *const stmt_sql[STMT_COUNT] = {
         "WHERE p.series = ?1 AND p.step = ?2 "
         "ORDER BY p.batch = ?3 DESC, b.hlc DESC, b.origin DESC, b.seq DESC "
         "LIMIT 1",
+    [STMT_POINT_PROBE1] = "SELECT value FROM point WHERE series = ?1 AND "
+                          "step = ?2 LIMIT 2",
     [STMT_POINT_MAX_STEP] = "SELECT max(step) FROM point WHERE series = ?1",
     [STMT_EXP_FIND] = "SELECT id FROM entry WHERE kind = 'exp' AND title = ?1",
     [STMT_EXPS_NAMED] = "SELECT id, uid, origin, author FROM entry WHERE "

@@ -28,6 +28,7 @@ enum stmt_id {
     STMT_SERIES_INSERT,
     STMT_POINT_INSERT,
     STMT_POINT_PROBE,   /* the newest value of a step in a series */
+    STMT_POINT_PROBE1,  /* the values of a step, at most two */
     STMT_POINT_MAX_STEP,
     STMT_EXP_FIND,
     STMT_EXPS_NAMED,    /* experiments of a name, every origin */

@@ -506,9 +506,29 @@ static int same_value(double a, double b)
 static int probe(struct store_batch *b, const struct series_item *it,
                  int64_t step, int *found, double *old, int *this_batch)
 {
-    sqlite3_stmt *st = store_stmt(b->s, STMT_POINT_PROBE);
-    int rc;
+    sqlite3_stmt *st = store_stmt(b->s, STMT_POINT_PROBE1);
+    int rc, rows = 0;
 
+    /* Nearly always one value or none: no join and sort for those (a
+     * re-ingest probes every point). */
+    if (!st)
+        return LL_EDB;
+    sqlite3_bind_int64(st, 1, it->id);
+    sqlite3_bind_int64(st, 2, step);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && rows < 2) {
+        *old = sqlite3_column_type(st, 0) == SQLITE_NULL
+                   ? NAN
+                   : sqlite3_column_double(st, 0);
+        rows++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return store_db_error(b->s, "cannot read");
+    *found = rows > 0;
+    *this_batch = 0; /* the open batch's points are not written yet */
+    if (rows < 2)
+        return 0;
+    st = store_stmt(b->s, STMT_POINT_PROBE);
     if (!st)
         return LL_EDB;
     sqlite3_bind_int64(st, 1, it->id);
