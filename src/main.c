@@ -38,8 +38,8 @@ const struct cmd lablog_commands[] = {
     { "decide", cmd_decide, CMD_NEEDS_DB | CMD_WRITES, "Record a decision" },
     { "amend", cmd_amend, CMD_NEEDS_DB | CMD_WRITES, "Correct an entry's text" },
     { "retract", cmd_retract, CMD_NEEDS_DB | CMD_WRITES, "Withdraw an entry" },
-    { "attach", cmd_attach, CMD_NEEDS_DB | CMD_WRITES, "Store a file in the log, or get one back" },
-    { "samples", cmd_samples, CMD_NEEDS_DB | CMD_WRITES, "Model outputs: add, show, diff" },
+    { "attach", cmd_attach, CMD_NEEDS_DB | CMD_WRITES | CMD_OPENS_LOG, "Store a file in the log, or get one back" },
+    { "samples", cmd_samples, CMD_NEEDS_DB | CMD_WRITES | CMD_OPENS_LOG, "Model outputs: add, show, diff" },
     { "log", cmd_log, CMD_NEEDS_DB, "Show the timeline" },
     { "show", cmd_show, CMD_NEEDS_DB, "Show one entry" },
     { "search", cmd_search, CMD_NEEDS_DB, "Full-text search" },
@@ -137,18 +137,6 @@ static char *find_author(void)
     return xstrdup(pw && pw->pw_name ? pw->pw_name : "unknown");
 }
 
-static int open_log(struct app *app, int flags)
-{
-    char *path = NULL;
-    int rc = store_find(&path, app->db_path);
-
-    if (rc == 0)
-        rc = store_open(&app->store, path,
-                        flags & CMD_WRITES ? STORE_WRITE : STORE_READ);
-    free(path);
-    return rc;
-}
-
 /* SQLite refuses low descriptors, but other writers do not: make sure 0-2
  * are open so no file we open lands on stdout (API-NOTES A8). */
 static void ensure_std_fds(void)
@@ -169,8 +157,8 @@ static int run_command(const struct cmd *c, int argc, char **argv,
 
     if (rc)
         return rc;
-    if (c->flags & CMD_NEEDS_DB && !app->help) {
-        rc = open_log(app, c->flags);
+    if (c->flags & CMD_NEEDS_DB && !(c->flags & CMD_OPENS_LOG) && !app->help) {
+        rc = cli_open_log(app, c->flags & CMD_WRITES);
         if (rc)
             return rc;
     }

@@ -38,7 +38,8 @@ struct buf;
 
 struct app {
     const char *db_path;  /* --db, or NULL */
-    struct store *store;  /* opened by main.c for CMD_NEEDS_DB commands */
+    struct store *store;  /* opened by main.c for CMD_NEEDS_DB commands
+                             (by the command for CMD_OPENS_LOG) */
     int64_t now;          /* UTC ms: $LABLOG_NOW or the clock */
     const char *author;   /* $LABLOG_AUTHOR, git user.name or login */
     int help;             /* the command line asks for --help: no log */
@@ -49,7 +50,10 @@ enum cmd_flags {
     CMD_NEEDS_DB = 1 << 0, /* find and open the log for reading */
     CMD_WRITES = 1 << 1,   /* ... for writing */
     CMD_RENDER = 1 << 2,   /* renders: loads lablog-render.so (cli_render) */
-    CMD_HIDDEN = 1 << 3    /* not listed (__complete, debug) */
+    CMD_HIDDEN = 1 << 3,   /* not listed (__complete, debug) */
+    CMD_OPENS_LOG = 1 << 4 /* with NEEDS_DB: the command opens the log
+                              itself, read-only or for writing as its verb
+                              needs (cli_open_log), once it has parsed */
 };
 
 typedef int cmd_fn(int argc, char **argv, struct app *app);
@@ -114,6 +118,14 @@ int cli_pager_finish(void);
  */
 int cli_parse(const struct opt_command *cmd, int argc, char **argv,
               char ***operands, int *noperands, int min, int max);
+
+/*
+ * Finds and opens the log (--db, $LABLOG_DB, or lablog.db here or in a
+ * parent) into app->store: for writing when writes, else read-only (a log
+ * without write access reads, and an older format is not migrated). Does
+ * nothing when it is open already or the command line asks for --help.
+ */
+int cli_open_log(struct app *app, int writes);
 
 /* An entry of kind with ts and author from app, everything else empty. */
 void cli_entry_init(struct entry *e, const struct app *app,

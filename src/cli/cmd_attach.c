@@ -223,6 +223,9 @@ int cmd_attach(int argc, char **argv, struct app *app)
     int nops;
     int rc = opt_parse(&cmd, argc, argv, &ops, &nops);
 
+    /* --get only reads: the log opens read-only. */
+    if (rc == 0)
+        rc = cli_open_log(app, !get);
     if (rc)
         goto cleanup;
     if (get) {

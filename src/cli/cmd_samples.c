@@ -62,6 +62,8 @@ static int samples_add_cmd(int argc, char **argv, struct app *app)
     int64_t exp = 0;
     int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, 1);
 
+    if (rc == 0)
+        rc = cli_open_log(app, 1);
     if (rc)
         goto cleanup;
     rc = cli_exp(app, exp_name, 1, &exp);
@@ -221,6 +223,8 @@ static int samples_show_cmd(int argc, char **argv, struct app *app)
     int nops;
     int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, 1);
 
+    if (rc == 0)
+        rc = cli_open_log(app, 0);
     if (rc)
         goto cleanup;
     if (count_picks(worst, best, random, where, id, row) + (first > 0) + all
@@ -499,6 +503,8 @@ static int samples_diff_cmd(int argc, char **argv, struct app *app)
     int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 2, 2);
 
     memset(&d, 0, sizeof(d));
+    if (rc == 0)
+        rc = cli_open_log(app, 0);
     if (rc)
         goto cleanup;
     if (limit < 0) {

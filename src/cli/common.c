@@ -20,6 +20,20 @@
  * and keeps a runaway pipe from filling the log. */
 #define MAX_TEXT (1 << 20)
 
+int cli_open_log(struct app *app, int writes)
+{
+    char *path = NULL;
+    int rc;
+
+    if (app->store || app->help)
+        return 0;
+    rc = store_find(&path, app->db_path);
+    if (rc == 0)
+        rc = store_open(&app->store, path, writes ? STORE_WRITE : STORE_READ);
+    free(path);
+    return rc;
+}
+
 int cli_parse(const struct opt_command *cmd, int argc, char **argv,
               char ***operands, int *noperands, int min, int max)
 {

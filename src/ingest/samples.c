@@ -733,9 +733,8 @@ int samples_add(struct store *s, const struct samples_add_opts *o,
                       strerror(errno));
         goto cleanup;
     }
-    rc = store_begin_write(s);
-    if (rc)
-        goto cleanup;
+    /* The pieces are staged without the write lock; finish takes it only
+     * to move them in with the entry and commit. */
     rc = store_samples_begin(s, &w);
     if (rc == 0)
         rc = add_pieces(w, &src, o, res, fields);
@@ -759,10 +758,6 @@ int samples_add(struct store *s, const struct samples_add_opts *o,
         w = NULL;
         o->entry->data = NULL;
     }
-    if (rc == 0)
-        rc = store_commit(s);
-    else
-        store_rollback(s);
 cleanup:
     store_samples_free(w);
     if (src.f && !stdin_input)

@@ -140,7 +140,10 @@ struct samples_add_result {
 /*
  * Reads the file and writes it as one samples set, in one transaction:
  * every row is checked (FILE:LINE errors name the first bad one), and on
- * any error nothing is written. o->entry->id is set on success.
+ * any error nothing is written. The file is read and staged before the
+ * write lock is taken (a slow pipe does not hold up other writers); the
+ * lock is held only to move the rows in and commit. o->entry->id is set
+ * on success.
  */
 int samples_add(struct store *s, const struct samples_add_opts *o,
                 struct samples_add_result *out);

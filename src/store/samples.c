@@ -10,11 +10,12 @@
  * whole file comes back byte for byte by reading the pieces in order.
  *
  * The pieces of a set are covered by its samples entry the way a metrics
- * batch covers its points: the entry's id is reserved when the set
- * begins (every piece names it, and the write transaction keeps anyone
- * else from taking it), and the entry's data records the count, the
- * file's SHA-256 and a digest over every piece (canon.c) that
- * samples_verify() recomputes.
+ * batch covers its points: every piece names the entry, and the entry's
+ * data records the count, the file's SHA-256 and a digest over every
+ * piece (canon.c) that samples_verify() recomputes. The pieces are
+ * staged first, without the write lock (a temporary table), and moved in
+ * with the entry in one short write transaction: the entry's id is
+ * reserved only then, under the lock.
  */
 #include "store/internal.h"
 
@@ -29,37 +30,61 @@
 
 struct store_samples {
     struct store *s;
-    sqlite3_stmt *insert; /* INSERT INTO sample */
-    int64_t entry_id;     /* reserved id of the samples entry */
+    sqlite3_stmt *insert; /* INSERT INTO temp.sample_stage */
+    int staging;          /* the staging transaction (temp only) is open */
     struct sha256 file;   /* SHA-256 of the bytes */
     struct sha256 digest; /* the set's digest */
     struct samples_sums sums;
     int summed;           /* sums is final */
 };
 
+/*
+ * The staging table: the pieces as they stream in, in this connection's
+ * temporary database. Writing it takes no lock on the log (the temp
+ * database has its own pager and file), so other writers go on while a
+ * large file is read and parsed; and nobody else sees it, so a set that
+ * fails half way leaves nothing behind.
+ */
+static const char stage_sql[] =
+    "DROP TABLE IF EXISTS temp.sample_stage;"
+    "CREATE TEMP TABLE sample_stage(seq INTEGER PRIMARY KEY, row INTEGER, "
+    "sid TEXT, score REAL, bytes BLOB NOT NULL)";
+
+static void stage_drop(struct store *s)
+{
+    sqlite3_exec(s->db, "DROP TABLE IF EXISTS temp.sample_stage", NULL, NULL,
+                 NULL);
+}
+
 int store_samples_begin(struct store *s, struct store_samples **out)
 {
     struct store_samples *w;
-    int64_t id = 0;
     int rc;
 
     *out = NULL;
-    if (s->depth == 0 || s->batch_open)
-        return ll_error(LL_ERR, "internal: samples outside a transaction");
-    rc = store_reserve_entry(s, &id);
+    if (s->depth != 0 || s->batch_open)
+        return ll_error(LL_ERR, "internal: samples inside a transaction");
+    rc = store_check_writable(s);
     if (rc)
         return rc;
+    if (sqlite3_exec(s->db, stage_sql, NULL, NULL, NULL) != SQLITE_OK)
+        return store_db_error(s, "cannot stage samples for");
     w = xcalloc(1, sizeof(*w));
     w->s = s;
-    w->entry_id = id;
-    if (sqlite3_prepare_v3(s->db, "INSERT INTO sample(entry, seq, row, sid, "
-                           "score, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                           -1, SQLITE_PREPARE_PERSISTENT, &w->insert, NULL)
-        != SQLITE_OK) {
-        rc = store_db_error(s, "cannot write to");
+    /* One transaction for the staging, on the temp database only: a
+     * deferred BEGIN locks nothing, and only temp is written. */
+    if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK
+        || sqlite3_prepare_v3(s->db, "INSERT INTO temp.sample_stage(seq, "
+                              "row, sid, score, bytes) VALUES (?1, ?2, ?3, "
+                              "?4, ?5)", -1, SQLITE_PREPARE_PERSISTENT,
+                              &w->insert, NULL) != SQLITE_OK) {
+        rc = store_db_error(s, "cannot stage samples for");
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        stage_drop(s);
         free(w);
         return rc;
     }
+    w->staging = 1;
     sha256_init(&w->file);
     canon_samples_start(&w->digest);
     s->batch_open = 1;
@@ -77,25 +102,24 @@ int store_samples_add(struct store_samples *w, int64_t row, const char *sid,
     if (has_score && isnan(score))
         has_score = 0;
     sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, w->entry_id);
-    sqlite3_bind_int64(st, 2, w->sums.pieces);
+    sqlite3_bind_int64(st, 1, w->sums.pieces);
     if (row > 0)
-        sqlite3_bind_int64(st, 3, row);
+        sqlite3_bind_int64(st, 2, row);
+    else
+        sqlite3_bind_null(st, 2);
+    if (sid)
+        sqlite3_bind_text64(st, 3, sid, sid_len, SQLITE_STATIC, SQLITE_UTF8);
     else
         sqlite3_bind_null(st, 3);
-    if (sid)
-        sqlite3_bind_text64(st, 4, sid, sid_len, SQLITE_STATIC, SQLITE_UTF8);
+    if (has_score)
+        sqlite3_bind_double(st, 4, score);
     else
         sqlite3_bind_null(st, 4);
-    if (has_score)
-        sqlite3_bind_double(st, 5, score);
-    else
-        sqlite3_bind_null(st, 5);
-    sqlite3_bind_blob64(st, 6, len ? bytes : "", len, SQLITE_STATIC);
+    sqlite3_bind_blob64(st, 5, len ? bytes : "", len, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
-        return store_db_error(w->s, "cannot write to");
+        return store_db_error(w->s, "cannot stage samples for");
     sha256_update(&w->file, bytes, len);
     canon_sample_piece(&w->digest, bytes, len, row > 0 ? row : 0, sid,
                        sid_len, has_score, score);
@@ -122,18 +146,58 @@ void store_samples_sums(struct store_samples *w, struct samples_sums *out)
     *out = w->sums;
 }
 
+/*
+ * The one write: under the write lock, the staged pieces move into the
+ * log as the reserved entry's, the entry is appended, and it commits. The
+ * lock is held for the copy (a sequential read of the staging file and
+ * the inserts) and the commit, not while the input was read.
+ */
 int store_samples_finish(struct store_samples *w, struct entry *e)
 {
     struct store *s = w->s;
-    int rc;
+    sqlite3_stmt *st = NULL;
+    int64_t id = 0;
+    int rc = 0;
 
+    sqlite3_finalize(w->insert);
+    w->insert = NULL;
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = store_db_error(s, "cannot stage samples for");
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    w->staging = 0;
     s->batch_open = 0;
-    e->kind = ENTRY_SAMPLES;
-    rc = store_append(s, e);
-    if (rc == 0 && e->id != w->entry_id)
+    if (rc == 0)
+        rc = store_begin_write(s);
+    if (rc)
+        goto cleanup;
+    rc = store_reserve_entry(s, &id);
+    if (rc == 0)
+        rc = store_prepare(s, "INSERT INTO main.sample(entry, seq, row, sid, "
+                              "score, bytes) SELECT ?1, seq, row, sid, score, "
+                              "bytes FROM temp.sample_stage ORDER BY seq", &st);
+    if (rc == 0) {
+        sqlite3_bind_int64(st, 1, id);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = store_db_error(s, "cannot write to");
+        else if (sqlite3_changes64(s->db) != w->sums.pieces)
+            rc = ll_error(LL_ERR, "internal: %lld samples staged, %lld moved",
+                          (long long)w->sums.pieces,
+                          (long long)sqlite3_changes64(s->db));
+    }
+    if (rc == 0) {
+        e->kind = ENTRY_SAMPLES;
+        rc = store_append(s, e);
+    }
+    if (rc == 0 && e->id != id)
         rc = ll_error(LL_ERR, "internal: samples entry took id %lld, not the "
-                      "reserved %lld", (long long)e->id,
-                      (long long)w->entry_id);
+                      "reserved %lld", (long long)e->id, (long long)id);
+    sqlite3_finalize(st);
+    if (rc == 0)
+        rc = store_commit(s);
+    else
+        store_rollback(s);
+cleanup:
     store_samples_free(w);
     return rc;
 }
@@ -142,13 +206,15 @@ void store_samples_free(struct store_samples *w)
 {
     if (!w)
         return;
+    sqlite3_finalize(w->insert);
+    if (w->staging)
+        sqlite3_exec(w->s->db, "ROLLBACK", NULL, NULL, NULL);
     w->s->batch_open = 0;
-    w->s->reserved_id = 0;
+    stage_drop(w->s);
     if (!w->summed) {
         sha256_release(&w->file);
         sha256_release(&w->digest);
     }
-    sqlite3_finalize(w->insert);
     free(w);
 }
 

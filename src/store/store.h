@@ -251,12 +251,14 @@ int store_blob_put(struct store *s, const void *data, size_t len,
  * Samples sets (store/samples.c): a file of model outputs, kept as its
  * pieces in order (each row, and the bytes between rows such as a CSV
  * header), so the pieces are the file byte for byte and each row is
- * indexed by row number, id and score. Inside a write transaction:
+ * indexed by row number, id and score. Outside any write transaction:
  * store_samples_begin(), store_samples_add() for every piece in file
- * order, store_samples_sums() for what the entry must record, then
- * store_samples_finish() with the samples entry (kind ENTRY_SAMPLES) whose
- * data holds those sums as "digest", "sha256", "size", "pieces" and
- * "rows" (verify checks them).
+ * order (staged in a temporary table: no lock on the log is taken, other
+ * writers go on), store_samples_sums() for what the entry must record,
+ * then store_samples_finish() with the samples entry (kind ENTRY_SAMPLES)
+ * whose data holds those sums as "digest", "sha256", "size", "pieces" and
+ * "rows" (verify checks them): it takes the write lock, moves the pieces
+ * in, appends the entry and commits, as one transaction.
  */
 struct store_samples;
 
@@ -282,9 +284,10 @@ struct samples_sums {
 };
 
 void store_samples_sums(struct store_samples *w, struct samples_sums *out);
-/* Appends e (its data as described above) and frees w. */
+/* Writes the set with e (its data as described above) in one
+ * transaction, sets e->id, and frees w. On failure nothing is written. */
 int store_samples_finish(struct store_samples *w, struct entry *e);
-/* Frees w without writing (the caller rolls back). NULL is ok. */
+/* Frees w and drops what was staged, writing nothing. NULL is ok. */
 void store_samples_free(struct store_samples *w);
 
 /* ---- reading ----------------------------------------------------------- */

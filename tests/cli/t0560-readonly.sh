@@ -1,7 +1,7 @@
 #!/bin/sh
 # Reading a log without write access: a colleague's log in a shared
-# folder, a read-only mount, an archived copy. verify, log, daily and
-# report work there; a log whose -wal may hold changes an immutable read
+# folder, a read-only mount, an archived copy. verify, log, daily,
+# report, samples show/diff and attach --get work there; a log whose -wal may hold changes an immutable read
 # cannot see says so in one line; writing fails with one clear line.
 #
 # The reader is a user without write access: as root (where chmod stops
@@ -39,7 +39,16 @@ lablog exp new e1 >/dev/null
 lablog metric loss=0.5 --exp e1 --step 1 >/dev/null
 lablog note 'first note' >/dev/null
 lablog note 'second note' >/dev/null
+printf '{"id": "a", "input": "2+2", "output": "4", "score": 1}\n{"id": "b", "input": "3+3", "output": "7", "score": 0}\n' >s.jsonl
+set_id=$(lablog samples add --exp e1 s.jsonl 2>/dev/null)
 cd .. || exit 1
+# The reading verbs of samples and attach open the log read-only.
+reads_samples() {
+    ro "$1" samples show e1 --json && grep -q '"id": "b"' "$TMP/out" &&
+    ro "$1" samples show e1 --worst 1 && grep -q "id b" "$TMP/out" &&
+    ro "$1" samples diff e1 e1 && grep -q "in both" "$TMP/out" &&
+    ro "$1" attach --get "$set_id" && cmp -s "$TMP/out" src/s.jsonl
+}
 
 test_expect 'the test reader really cannot write a read-only folder' '
     mkdir probe && chmod 555 probe &&
@@ -52,6 +61,9 @@ chmod 444 shared/* && chmod 555 shared
 test_expect 'a read-only folder with -wal and -shm: verify, log, daily, report' '
     reads_all shared && ! test -s "$TMP/err"
 '
+test_expect 'samples show, samples diff and attach --get read it too' '
+    reads_samples shared && ! test -s "$TMP/err"
+'
 
 # An archived copy: the db file alone.
 mkdir archive && cp src/lablog.db archive/ && chmod 444 archive/lablog.db &&
@@ -59,6 +71,9 @@ mkdir archive && cp src/lablog.db archive/ && chmod 444 archive/lablog.db &&
 test_expect 'an archived copy alone in a read-only folder reads in full' '
     reads_all archive && ! test -s "$TMP/err" &&
     ro archive verify && grep -q "^ok" "$TMP/out"
+'
+test_expect 'samples show, samples diff and attach --get read the archived copy' '
+    reads_samples archive && ! test -s "$TMP/err"
 '
 odd='odd dir %41?#x'
 mkdir "$odd" && cp src/lablog.db "$odd/" && chmod 444 "$odd/lablog.db" &&
@@ -105,6 +120,9 @@ test_expect 'a copy whose -wal holds changes: reads, and says it may be stale' '
     ro live log &&
     test "$(wc -l <"$TMP/err")" -eq 1 &&
     grep -q "^lablog: warning: reading .*without write access to its folder: changes still in .*lablog.db-wal. are not seen, so the log may be stale" "$TMP/err"
+'
+test_expect 'samples and attach --get read that copy, with the same warning' '
+    reads_samples live && grep -q "may be stale" "$TMP/err"
 '
 test_expect 'the same copy with write access reads the change' '
     mkdir rw && cp live/lablog.db live/lablog.db-wal rw/ &&

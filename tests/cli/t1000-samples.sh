@@ -281,4 +281,50 @@ test_expect 'the sample table is append-only' '
     ! sqlite3 lablog.db "delete from sample" 2>/dev/null &&
     ! sqlite3 lablog.db "insert or replace into sample(entry, seq, bytes) values (4, 0, x)" 2>/dev/null
 '
+# The add reads and stages its input without the write lock: another
+# writer goes on meanwhile. The test holds a FIFO open and writes more than
+# a pipe holds, so the add is surely reading (past opening the log) when
+# the note is written; with the lock held, the note would wait out its
+# busy timeout and fail.
+"$PY" -c '
+import json
+for i in range(2000):
+    print(json.dumps({"id": "f%d" % i, "input": "q" * 500, "output": "a" * 500, "score": i % 7 / 7}))
+' >fifo1.jsonl
+printf '{"id": "last", "input": "q", "output": "a", "score": 1}\n' >fifo2.jsonl
+test_expect 'a note is written while samples add is still reading its input' '
+    lablog exp new piped >/dev/null &&
+    before=$(sqlite3 lablog.db "select count(*) from sample") &&
+    mkfifo in.fifo &&
+    { lablog samples add --exp piped - <in.fifo >add.out 2>add.err & } &&
+    pid=$! &&
+    exec 7>in.fifo &&
+    cat fifo1.jsonl >&7 &&
+    lablog note "written while the add reads" >note.out 2>note.err &&
+    mid=$(sqlite3 lablog.db "select count(*) from sample") &&
+    cat fifo2.jsonl >&7 && exec 7>&- &&
+    wait $pid &&
+    test "$mid" = "$before" &&
+    test "$(cat note.out)" -lt "$(cat add.out)" &&
+    lablog samples show piped --json >piped.json &&
+    test "$(wc -l <piped.json)" -eq 2001 && grep -q "\"last\"" piped.json &&
+    lablog verify >v && grep -q "^ok" v
+'
+test_expect 'an add that fails after staging leaves nothing behind' '
+    before=$(log_state) &&
+    { cat fifo1.jsonl; echo "{not json"; } >bad-late.jsonl &&
+    ! lablog samples add --exp piped bad-late.jsonl 2>e &&
+    grep -q "bad-late.jsonl:2001:" e &&
+    test "$(log_state)" = "$before"
+'
+# Reading verbs open the log read-only: an older log is not migrated by
+# a look at its samples.
+sqlite3 f1.db <"$LABLOG_TOP/tests/fixtures/format1.sql"
+f1sum=$(sha256sum <f1.db)
+test_fails 1 "is a format-1 log; run 'lablog migrate'" lablog --db f1.db samples show base
+test_fails 1 "is a format-1 log; run 'lablog migrate'" lablog --db f1.db samples diff base tuned
+test_fails 1 "is a format-1 log; run 'lablog migrate'" lablog --db f1.db attach --get 1
+test_expect 'the format-1 log is as it was' '
+    test "$(sha256sum <f1.db)" = "$f1sum"
+'
 test_done
