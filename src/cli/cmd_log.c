@@ -12,9 +12,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/timeutil.h"
+#include "util/xalloc.h"
+#include "view/samples.h"
 #include "view/view.h"
 
 struct printer {
@@ -579,6 +582,92 @@ static int export_one_series(void *ctx, const struct series_summary *s)
     return rc;
 }
 
+/* ---- samples sets: every row, streamed ---- */
+
+struct export_ids {
+    int64_t *ids;
+    size_t len, cap;
+};
+
+static int collect_id(void *ctx, const struct entry *e)
+{
+    struct export_ids *x = ctx;
+
+    XGROW(x->ids, x->len + 1, x->cap);
+    x->ids[x->len++] = e->id;
+    return 0;
+}
+
+struct export_rows {
+    struct buf out;
+    int64_t n;
+};
+
+static int export_row(void *ctx, const struct view_sample_row *r)
+{
+    struct export_rows *x = ctx;
+
+    buf_printf(&x->out, "%s\n      {\"row\": %lld, \"id\": ",
+               x->n++ ? "," : "", (long long)r->row);
+    samples_json_string(&x->out, r->sid, r->sid_len);
+    if (!r->has_score)
+        buf_puts(&x->out, ", \"score\": null");
+    else if (r->score > 1.7976931348623157e308
+             || r->score < -1.7976931348623157e308)
+        buf_printf(&x->out, ", \"score\": \"%sinf\"",
+                   r->score < 0 ? "-" : "");
+    else
+        buf_printf(&x->out, ", \"score\": %.17g", r->score);
+    buf_puts(&x->out, ", \"fields\": ");
+    samples_row_json_strict(&x->out, r->fields);
+    buf_putc(&x->out, '}');
+    if (x->out.len > 1 << 16) {
+        fwrite(x->out.ptr, 1, x->out.len, stdout);
+        buf_reset(&x->out);
+    }
+    return 0;
+}
+
+/* Each samples set with its rows (id, score, the fields as given), one
+ * row in memory at a time. */
+static int export_samples(struct app *app)
+{
+    struct entry_filter f = ENTRY_FILTER_ALL;
+    struct view_samples_sel all = { PICK_ALL, 0, 0, NULL, NULL };
+    struct export_ids ids = { NULL, 0, 0 };
+    size_t i;
+    int rc;
+
+    f.kind = ENTRY_SAMPLES;
+    rc = store_entries(app->store, &f, collect_id, &ids);
+    for (i = 0; rc == 0 && i < ids.len; i++) {
+        struct arena a = ARENA_INIT;
+        struct view_samples_set set;
+        struct export_rows x = { BUF_INIT, 0 };
+
+        rc = view_samples_get(app->store, &a, ids.ids[i], &set);
+        if (rc == 0) {
+            buf_printf(&x.out, "%s\n    {\"entry\": %lld, \"uid\": \"%s\", "
+                       "\"exp\": ", i ? "," : "", (long long)set.entry,
+                       set.uid);
+            samples_json_string(&x.out, set.exp_name, strlen(set.exp_name));
+            buf_puts(&x.out, ", \"name\": ");
+            samples_json_string(&x.out, set.name, strlen(set.name));
+            buf_printf(&x.out, ", \"format\": \"%s\", \"attempt\": \"%s\", "
+                       "\"rows\": [", set.format == SAMPLES_CSV ? "csv"
+                                                            : "jsonl",
+                       set.attempt);
+            rc = view_samples_select(app->store, &set, &all, export_row, &x);
+            buf_puts(&x.out, x.n ? "\n    ]}" : "]}");
+            fwrite(x.out.ptr, 1, x.out.len, stdout);
+        }
+        buf_release(&x.out);
+        arena_release(&a);
+    }
+    free(ids.ids);
+    return rc;
+}
+
 static int export_head(void *ctx, const struct store_origin *o)
 {
     int *first = ctx;
@@ -601,7 +690,9 @@ int cmd_export(int argc, char **argv, struct app *app)
         "export --json|--feed",
         "Write the whole log. --json: one JSON document: every entry, every "
         "metric series of every attempt as [step, value, time_ms] points "
-        "(NaN and inf as strings), and each origin's head. --feed: the "
+        "(NaN and inf as strings), every samples set with its rows (row, "
+        "id, score and the fields as given), and each origin's head. "
+        "--feed: the "
         "exchange format, a header line then one line per entry in fold "
         "order, with its hash and chain link and, for a metrics entry, its "
         "points; the same log always gives the same bytes.",
@@ -637,6 +728,9 @@ int cmd_export(int argc, char **argv, struct app *app)
                                       STORE_ATTEMPT_ALL, 0,
                                       export_one_series, &xs);
         }
+        fputs("\n  ],\n  \"samples\": [", stdout);
+        if (rc == 0)
+            rc = export_samples(app);
         fputs("\n  ],\n  \"heads\": [", stdout);
         if (rc == 0)
             rc = store_origins(app->store, export_head, &first);

@@ -400,16 +400,21 @@ static int json_number_text(const char *t, size_t n)
     return i == n;
 }
 
-static void json_value(struct buf *out, const struct sample_field *f)
+/* strict: NaN and infinities as the strings "NaN", "inf", "-inf" (what
+ * export --json writes for points), so any JSON parser reads the line. */
+static void json_value(struct buf *out, const struct sample_field *f,
+                       int strict)
 {
     switch (f->kind) {
     case SAMPLE_NUMBER:
-        if (json_number_text(f->text, f->len))
+        if (json_number_text(f->text, f->len)
+            && !(strict && (isnan(f->num) || isinf(f->num))))
             buf_put(out, f->text, f->len);
         else if (isnan(f->num))
-            buf_puts(out, "NaN");
+            buf_puts(out, strict ? "\"NaN\"" : "NaN");
         else if (isinf(f->num))
-            buf_puts(out, f->num > 0 ? "Infinity" : "-Infinity");
+            buf_puts(out, strict ? (f->num > 0 ? "\"inf\"" : "\"-inf\"")
+                                 : f->num > 0 ? "Infinity" : "-Infinity");
         else
             samples_json_string(out, f->text, f->len); /* "007", "+3" */
         break;
@@ -423,7 +428,8 @@ static void json_value(struct buf *out, const struct sample_field *f)
     }
 }
 
-void samples_row_json(struct buf *out, const struct sample_fields *f)
+static void row_json(struct buf *out, const struct sample_fields *f,
+                     int strict)
 {
     size_t i;
 
@@ -433,9 +439,19 @@ void samples_row_json(struct buf *out, const struct sample_fields *f)
             buf_puts(out, ", ");
         samples_json_string(out, f->items[i].key, f->items[i].key_len);
         buf_puts(out, ": ");
-        json_value(out, &f->items[i]);
+        json_value(out, &f->items[i], strict);
     }
     buf_putc(out, '}');
+}
+
+void samples_row_json(struct buf *out, const struct sample_fields *f)
+{
+    row_json(out, f, 0);
+}
+
+void samples_row_json_strict(struct buf *out, const struct sample_fields *f)
+{
+    row_json(out, f, 1);
 }
 
 /* ---- adding a file ---------------------------------------------------------- */

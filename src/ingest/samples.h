@@ -118,6 +118,10 @@ int samples_reader_parse(struct samples_reader *r, const char *bytes,
  */
 void samples_row_json(struct buf *out, const struct sample_fields *f);
 
+/* The same, but NaN and infinities as the strings "NaN", "inf" and
+ * "-inf" (as export --json writes points): strict JSON for any parser. */
+void samples_row_json_strict(struct buf *out, const struct sample_fields *f);
+
 /* Appends s as a JSON string literal with the escapes above. */
 void samples_json_string(struct buf *out, const char *s, size_t len);
 

@@ -317,6 +317,49 @@ test_expect 'an add that fails after staging leaves nothing behind' '
     grep -q "bad-late.jsonl:2001:" e &&
     test "$(log_state)" = "$before"
 '
+# export --json: every set, every row (row, id, score, the fields as
+# given), strict JSON even for NaN cells; the fields equal show --json's.
+printf 'id,input,output,score,temp\nn1,a,b,nan,inf\nn2,c,d,0.5,-inf\n' >nan.csv
+lablog samples add --exp tuned nan.csv >/dev/null 2>&1
+test_expect 'export --json has every samples set with its rows' '
+    lablog export --json >x.json &&
+    for id in $(sqlite3 lablog.db "select id from entry where kind = '"'"'samples'"'"' order by id"); do
+        exp=$(sqlite3 lablog.db "select x.title from entry e join entry x on x.uid = e.exp_uid where e.id = $id") &&
+        lablog samples show "$exp" --set $id --json >"set$id.json" || exit 1
+    done &&
+    "$PY" -c "
+import json, math, sys
+def strict(c):
+    raise ValueError(\"not strict JSON: \" + c)
+d = json.load(open(\"x.json\"), parse_constant=strict)
+ids = [e[\"id\"] for e in d[\"entries\"] if e[\"kind\"] == \"samples\"]
+assert [s[\"entry\"] for s in d[\"samples\"]] == ids, ids
+assert len(ids) >= 8, ids
+def same(a, b):
+    if isinstance(b, float) and math.isnan(b):
+        return a == \"NaN\"
+    if isinstance(b, float) and math.isinf(b):
+        return a == (\"inf\" if b > 0 else \"-inf\")
+    if isinstance(b, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in b)
+    return a == b
+for s in d[\"samples\"]:
+    shown = [json.loads(l) for l in open(\"set%d.json\" % s[\"entry\"])]
+    assert len(s[\"rows\"]) == len(shown), (s[\"entry\"], len(s[\"rows\"]))
+    for i, (r, want) in enumerate(zip(s[\"rows\"], shown)):
+        assert r[\"row\"] == i + 1, r
+        assert same(r[\"fields\"], want), (r, want)
+nan = [s for s in d[\"samples\"] if s[\"name\"] == \"nan.csv\"][0]
+assert nan[\"format\"] == \"csv\" and nan[\"exp\"] == \"tuned\"
+assert [r[\"id\"] for r in nan[\"rows\"]] == [\"n1\", \"n2\"]
+assert nan[\"rows\"][0][\"score\"] is None and nan[\"rows\"][1][\"score\"] == 0.5
+assert nan[\"rows\"][0][\"fields\"][\"temp\"] == \"inf\", nan[\"rows\"][0]
+assert nan[\"rows\"][1][\"fields\"][\"temp\"] == \"-inf\", nan[\"rows\"][1]
+assert nan[\"rows\"][0][\"fields\"][\"score\"] == \"NaN\", nan[\"rows\"][0]
+piped = [s for s in d[\"samples\"] if s[\"exp\"] == \"piped\"][0]
+assert len(piped[\"rows\"]) == 2001 and piped[\"rows\"][-1][\"id\"] == \"last\"
+"
+'
 # Reading verbs open the log read-only: an older log is not migrated by
 # a look at its samples.
 sqlite3 f1.db <"$LABLOG_TOP/tests/fixtures/format1.sql"
