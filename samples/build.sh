@@ -70,10 +70,16 @@ for n in 1 8 32 100; do
     (cd "$here" && GIT_DIR=/nonexistent LABLOG_EXP=bon-n$n \
         lablog run -- python3 gen_metrics.py eval $n >/dev/null 2>&1)
 done
+# The graded outputs of N = 1 and N = 32 on the same 12 borderline prompts
+# (lablog samples add), read before writing the notes below.
+at 2026-11-13T14:30:00Z
+q samples add --exp bon-n1 --caption "12 borderline prompts, graded by the reference grader" "$here/bon-n1.jsonl" 2>/dev/null
+q samples add --exp bon-n32 --caption "12 borderline prompts, graded by the reference grader" "$here/bon-n32.jsonl" 2>/dev/null
 at 2026-11-13T15:00:00Z
 q note --exp bon-n100 --takeaway "Best-of-100 reaches a win rate of **0.87**, but gains flatten after N = 32 (+0.03 for 3x the compute)."
 q note --exp bon-n8 "Samples at N = 8 already fix most partial-compliance failures."
 q note --exp bon-n32 "Reward hacking? At N = 32 some winners refuse with a long lecture. Need a length penalty."
+q note --sample bon-n32:p03 "The lecture: the right refusal, but 150 words of moralising. The reward model seems to pay for length."
 temp_note=$(lablog note "Tried temperature 1.3 for more diverse samples -- worse everywhere.")
 at 2026-11-13T15:10:00Z
 q retract $temp_note -m "Bug: the temperature flag was not passed through; rerun pending"

@@ -34,6 +34,10 @@ if has plot; then
     lablog --db "$db" plot --exp bon-n1,bon-n8,bon-n32,bon-n100 --metric win_rate \
         --bar last --group-by N -o "$out/plot-bon.png"
 fi
+if has samples; then
+    COLUMNS=100 lablog --db "$db" samples show bon-n32 --worst 3 >"$out/samples-bon-n32.txt"
+    COLUMNS=100 lablog --db "$db" samples diff bon-n1 bon-n32 >"$out/samples-diff.txt"
+fi
 if has slides; then
     lablog --db "$db" slides --since 2026-11-13 -o "$out/deck.pdf"
 fi

@@ -43,21 +43,24 @@ static void safe(struct buf *out, const char *s, size_t len, size_t max,
     wrap_safe(out, s, len, max, chars, shown);
 }
 
-/* A one-line summary of a long text: its start, newlines as spaces. */
-static void short_of(struct buf *out, const char *s, size_t len)
+/* A one-line summary of a long text: its start (at most SHORT_CHARS
+ * characters on SHORT_LINES lines), newlines as spaces. Returns how many
+ * characters of the text it shows. */
+static size_t short_of(struct buf *out, const char *s, size_t len)
 {
-    size_t i, lines = 0, start = out->len;
+    size_t i, lines = 0, n = 0, shown = 0, start = out->len;
 
-    safe(out, s, len, SHORT_CHARS, NULL, NULL);
-    for (i = start; i < out->len; i++) {
-        if (out->ptr[i] == '\n' && ++lines >= SHORT_LINES) {
-            buf_truncate(out, i);
+    for (i = 0; i < len && n < SHORT_CHARS; i++) {
+        if (s[i] == '\n' && ++lines >= SHORT_LINES)
             break;
-        }
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
     }
+    if (n)
+        safe(out, s, len, n, NULL, &shown);
     for (i = start; i < out->len; i++)
         if (out->ptr[i] == '\n' || out->ptr[i] == '\t')
             out->ptr[i] = ' ';
+    return shown;
 }
 
 static size_t count_lines(const char *s, size_t len)
@@ -148,12 +151,14 @@ static json_t *field_json(const char *key, size_t key_len, const char *text,
         json_object_set_new(o, "value_cut", json_string(wrap_thousands(more,
                                                   chars - shown)));
     if (chars > SHORT_CHARS || count_lines(text, len) > SHORT_LINES) {
+        size_t head;
+
         buf_reset(&b);
-        short_of(&b, text, len);
+        head = short_of(&b, text, len);
         json_object_set_new(o, "value_folded", json_true());
         set_text(o, "value_head", &b);
         json_object_set_new(o, "value_more", json_string(wrap_thousands(more,
-                            chars > SHORT_CHARS ? chars - SHORT_CHARS : 0)));
+                            chars > head ? chars - head : 0)));
     }
     buf_release(&b);
     return o;

@@ -606,8 +606,8 @@ static void apply_tags(struct fold *f, const struct entry *e, json_t *data)
 }
 
 /* An entry that records state: the project, an experiment and its
- * statuses, a metrics batch, an update or deck, a metric declaration. An
- * entry of an unknown kind changes nothing. */
+ * statuses, a metrics batch, an update or deck, a metric declaration, a
+ * samples set. An entry of an unknown kind changes nothing. */
 static void apply_record(struct fold *f, const struct entry *e, json_t *data)
 {
     struct view *v = f->v;
@@ -647,6 +647,16 @@ static void apply_record(struct fold *f, const struct entry *e, json_t *data)
                       e->ts);
         }
         break;
+    case ENTRY_SAMPLES: {
+        /* Outputs added in the period are news of their experiment, as
+         * an attached file is (the deck compares a group's samples only
+         * among experiments touched in its period). */
+        struct view_exp *x = exp_by_id(v, e->exp);
+
+        if (x && view_in_period(v, e->ts))
+            x->touched = 1;
+        break;
+    }
     case ENTRY_HEARTBEAT: {
         struct view_exp *x = exp_by_id(v, e->exp);
 

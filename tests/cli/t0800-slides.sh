@@ -89,7 +89,8 @@ test_expect 'DejaVu Sans is embedded, regular and bold' '
 test_expect 'the slides come in the order of the issue' '
     slide_titles deck.pdf >titles.txt &&
     printf "%s\n" refusal-calibration Agenda "TL;DR" \
-        "ft-sweep: lr sweep, 3 seeds" "bon: N sweep" "Next steps" \
+        "ft-sweep: lr sweep, 3 seeds" "bon: N sweep" \
+        "Samples: bon-n32 vs bon-n1" "Samples: bon-n32" "Next steps" \
         "Questions for the meeting" Blockers >expect &&
     test_cmp expect titles.txt
 '
@@ -144,7 +145,8 @@ test_expect 'the agenda minutes add up to 30, most relevant first' '
 test_expect 'every section and result has a bookmark' '
     bookmarks deck.pdf >marks.txt &&
     printf "%s\n" refusal-calibration Agenda "TL;DR" Results \
-        "ft-sweep: lr sweep, 3 seeds" "bon: N sweep" "Next steps" \
+        "ft-sweep: lr sweep, 3 seeds" "bon: N sweep" \
+        "Samples: bon-n32 vs bon-n1" "Samples: bon-n32" "Next steps" \
         "Questions for the meeting" Blockers >expect &&
     test_cmp expect marks.txt
 '

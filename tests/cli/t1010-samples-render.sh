@@ -151,4 +151,14 @@ test_expect 'Slack mentions and Markdown in samples stay literal in Markdown' '
     lablog exp new slack >/dev/null && lablog samples add --exp slack slack.jsonl >/dev/null 2>&1 &&
     lablog report -o s.md && grep -q "^> \*output:\* \\\\<!channel\\\\> \\\\\*bold\\\\\* \\\\\[x\\\\\](javascript:alert(1))" s.md
 '
+# A field folded by its lines, not its length, says how much is left.
+test_expect 'a field folded at its fourth line counts the characters after it' '
+    unset LABLOG_DB && mkdir lines && cd lines &&
+    lablog init --name lines >/dev/null 2>&1 &&
+    lablog exp new many-lines >/dev/null &&
+    printf "%s\n" "{\"id\": \"x\", \"input\": \"q\", \"output\": \"l1\\nl2\\nl3\\nl4\\nl5\\nl6\", \"score\": 1}" >l.jsonl &&
+    lablog samples add --exp many-lines l.jsonl >/dev/null 2>&1 &&
+    lablog report -o l.html &&
+    grep -q "<details><summary>l1 l2 l3 l4 … (6 more characters)</summary>" l.html
+'
 test_done
