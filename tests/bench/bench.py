@@ -158,8 +158,8 @@ def write_samples(d):
     path = os.path.join(d, "samples.jsonl")
     with open(path, "w") as f:
         for i in range(SAMPLES):
-            prompt = " ".join(rng.choice(words) for _ in range(120))
-            response = " ".join(rng.choice(words) for _ in range(190))
+            prompt = " ".join(rng.choice(words) for _ in range(140))
+            response = " ".join(rng.choice(words) for _ in range(220))
             f.write('{"id": "ex-%d", "prompt": "%s", "response": "%s", '
                     '"score": %.4f, "temperature": 0.7}\n'
                     % (i, prompt, response, rng.random()))
@@ -193,6 +193,30 @@ def cpu_time(args, repeat=5):
     return statistics.median(cpus)
 
 
+def spread(xs, fmt="%.2f"):
+    """ "median (min-max)" of a list of numbers."""
+    return (fmt + " (" + fmt + "-" + fmt + ")") % (statistics.median(xs), min(xs), max(xs))
+
+
+def notes_during_add(d, path):
+    """Writes a note every 50 ms while a samples add runs: the add holds the
+    write lock only to move its staged rows in, so the slowest note is
+    about that long, not the whole add."""
+    db = fresh_log(d, "c.db")
+    lat = []
+    add = subprocess.Popen([LABLOG, "--db", db, "samples", "add", "--exp",
+                            "e", path], env=ENV, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    t0 = time.perf_counter()
+    while add.poll() is None:
+        lat.append(timed([LABLOG, "--db", db, "note", "meanwhile"]))
+        time.sleep(0.05)
+    total = time.perf_counter() - t0
+    if add.wait() != 0:
+        raise SystemExit("bench: samples add failed")
+    return total, lat
+
+
 def bench_samples(d):
     path = write_samples(d)
     size = os.path.getsize(path)
@@ -201,7 +225,9 @@ def bench_samples(d):
         for s in range(SAMPLES):
             f.write('{"step": %d, "loss": %r}\n' % (s, 1.0 / (s + 1)))
     have_time = os.path.exists("/usr/bin/time")
-    adds, rss = [], []
+    adds, rss, ings = [], [], []
+    # Interleaved: each add is followed by an ingest of as many points, so
+    # both see the same load on this shared machine.
     for _ in range(REPEAT):
         db = fresh_log(d, "s.db")
         if have_time:
@@ -212,29 +238,35 @@ def bench_samples(d):
             secs = timed([LABLOG, "--db", db, "samples", "add", "--exp", "e",
                           path])
         adds.append(secs)
-    add = statistics.median(adds)
-    ing = median_time(lambda _: [LABLOG, "--db", os.path.join(d, "i.db"),
-                                 "ingest", "--exp", "e", points],
-                      setup=lambda: fresh_log(d, "i.db"))
+        fresh_log(d, "i.db")
+        ings.append(timed([LABLOG, "--db", os.path.join(d, "i.db"), "ingest",
+                           "--exp", "e", points]))
     db = os.path.join(d, "s.db")
-    worst = median_time(lambda _: [LABLOG, "--db", db, "samples", "show", "e",
-                                   "--worst", "10"], repeat=5)
-    rand = median_time(lambda _: [LABLOG, "--db", db, "samples", "show", "e",
-                                  "--random", "10", "--seed", "1"], repeat=5)
-    worst_cpu = cpu_time([LABLOG, "--db", db, "samples", "show", "e",
-                          "--worst", "10"])
-    ver = median_time(lambda _: [LABLOG, "--db", db, "verify"], repeat=REPEAT)
-    print("samples add of %d rows (%.0f MB, ~%d B a row), median of %d"
-          % (SAMPLES, size / 1e6, size // SAMPLES, REPEAT))
-    print("  lablog samples add              %9.0f rows/s  (%.2f s, %.0f MB/s%s)"
-          % (SAMPLES / add, add, size / 1e6 / add,
+    show = lambda *a: [LABLOG, "--db", db, "samples", "show", "e"] + list(a)
+    worst = [timed(show("--worst", "10")) for _ in range(5)]
+    rand = [timed(show("--random", "10", "--seed", "1")) for _ in range(5)]
+    worst_cpu = cpu_time(show("--worst", "10"))
+    ver = [timed([LABLOG, "--db", db, "verify"]) for _ in range(REPEAT)]
+    during, lat = notes_during_add(d, path)
+    plain = [timed([LABLOG, "--db", os.path.join(d, "c.db"), "note", "after"])
+             for _ in range(10)]
+    rates = [SAMPLES / t for t in adds]
+    prates = [SAMPLES / t for t in ings]
+    print("samples add of %d rows (%.0f MB, ~%d B a row), %d runs interleaved "
+          "with ingest; median (min-max)" % (SAMPLES, size / 1e6,
+                                             size // SAMPLES, REPEAT))
+    print("  lablog samples add              %s rows/s  (%s s, %.0f MB/s%s)"
+          % (spread(rates, "%.0f"), spread(adds), size / 1e6 / statistics.median(adds),
              ", peak RSS %.0f MB" % max(rss) if rss else ""))
-    print("  lablog ingest, %d points     %9.0f points/s  (%.2f s), same run"
-          % (SAMPLES, SAMPLES / ing, ing))
-    print("  samples show --worst 10         %.3f s wall, %.3f s CPU  (goal < 0.2 s)"
-          % (worst, worst_cpu))
-    print("  samples show --random 10        %.3f s" % rand)
-    print("  verify (every sample re-hashed) %.2f s" % ver)
+    print("  lablog ingest, %d points     %s points/s  (%s s)"
+          % (SAMPLES, spread(prates, "%.0f"), spread(ings)))
+    print("  samples show --worst 10         %s s wall, %.3f s CPU  (goal < 0.2 s)"
+          % (spread(worst, "%.3f"), worst_cpu))
+    print("  samples show --random 10        %s s" % spread(rand, "%.3f"))
+    print("  verify (every sample re-hashed) %s s" % spread(ver))
+    print("  notes written during one add (%.1f s): %d, latency %s s "
+          "(a note alone: %s s)" % (during, len(lat), spread(lat, "%.3f"),
+                                    spread(plain, "%.3f")))
 
 
 def write_output(path, lines, metric_every):
