@@ -265,7 +265,8 @@ def bench_samples(d):
     print("  samples show --random 10        %s s" % spread(rand, "%.3f"))
     print("  verify (every sample re-hashed) %s s" % spread(ver))
     print("  notes written during one add (%.1f s): %d, latency %s s "
-          "(a note alone: %s s)" % (during, len(lat), spread(lat, "%.3f"),
+          "(a note alone: %s s)" % (during, len(lat),
+                                    spread(lat, "%.3f") if lat else "-",
                                     spread(plain, "%.3f")))
 
 
