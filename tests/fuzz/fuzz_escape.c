@@ -5,7 +5,7 @@
  *  - escape_html: no < > " ' left, every & starts an entity it wrote;
  *  - escape_slack: no < > left, every & starts &amp; &lt; or &gt;;
  *  - mrkdwn_from_markdown: every < starts a link lablog wrote (<http:,
- *    <https:, <mailto:), so no <!channel>, <@user> or <#chan>;
+ *    <https:, <mailto:, any case), so no <!channel>, <@user> or <#chan>;
  *  - html_from_markdown: only the elements and attributes Markdown makes,
  *    no on* handler, no unsafe href/src;
  *  - html_safe_markdown_item, placed in a list item between template text
@@ -15,6 +15,7 @@
  */
 #include <cmark.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fuzz.h"
 #include "render/escape.h"
@@ -73,9 +74,9 @@ static void check_mrkdwn(const char *s, size_t len)
     mrkdwn_from_markdown(&b, s, len);
     for (i = 0; i < b.len; i++)
         if (b.ptr[i] == '<')
-            FUZZ_CHECK(strncmp(b.ptr + i, "<http:", 6) == 0
-                       || strncmp(b.ptr + i, "<https:", 7) == 0
-                       || strncmp(b.ptr + i, "<mailto:", 8) == 0);
+            FUZZ_CHECK(strncasecmp(b.ptr + i, "<http:", 6) == 0
+                       || strncasecmp(b.ptr + i, "<https:", 7) == 0
+                       || strncasecmp(b.ptr + i, "<mailto:", 8) == 0);
     buf_reset(&b);
     plain_from_markdown(&b, s, len);
     buf_release(&b);
