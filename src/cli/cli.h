@@ -28,6 +28,7 @@
 #ifndef LABLOG_CLI_CLI_H
 #define LABLOG_CLI_CLI_H
 
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -130,6 +131,9 @@ int cli_open_log(struct app *app, int writes);
 /* An entry of kind with ts and author from app, everything else empty. */
 void cli_entry_init(struct entry *e, const struct app *app,
                     enum entry_kind kind);
+
+/* Prints j, indented, and a newline on stdout (j stays the caller's). */
+int cli_print_json(const json_t *j);
 
 /* Appends e in its own transaction and prints its id on stdout. */
 int cli_append_print(struct app *app, struct entry *e);

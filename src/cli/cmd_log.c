@@ -205,12 +205,8 @@ static int printer_init(struct printer *p, struct app *app, int json)
 
 static void printer_finish(struct printer *p, int ok)
 {
-    if (ok && p->json) {
-        char *text = json_dumps(p->list, JSON_INDENT(2));
-
-        puts(text);
-        free(text);
-    }
+    if (ok && p->json)
+        cli_print_json(p->list);
     json_decref(p->list);
     view_free(p->view);
 }

@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "util/err.h"
+#include "util/timeutil.h"
 
 int cmd_migrate(int argc, char **argv, struct app *app)
 {
@@ -48,10 +49,16 @@ int cmd_migrate(int argc, char **argv, struct app *app)
 
 static int print_origin(void *ctx, const struct store_origin *o)
 {
+    char when[TIME_SHORT_SIZE];
+
     (void)ctx;
-    printf("%s  %-12s %6lld entries  head %lld:%.16s", o->id,
+    printf("%s  %-12s %6lld entries  head %lld:%.16s  %s, last %s", o->id,
            *o->host ? o->host : "?", (long long)o->entries,
-           (long long)o->head_seq, o->head);
+           (long long)o->head_seq, o->head, *o->author ? o->author : "?",
+           time_format_short(when, o->last_write));
+    if (o->seen_seq > o->head_seq)
+        printf("  BEHIND: entry %lld was seen (see 'lablog verify')",
+               (long long)o->seen_seq);
     if (*o->parent)
         printf("  copy of %.8s at %lld", o->parent, (long long)o->parent_seq);
     if (o->forks)
@@ -62,21 +69,66 @@ static int print_origin(void *ctx, const struct store_origin *o)
     return 0;
 }
 
+static json_t *time_json(int64_t ms)
+{
+    char iso[TIME_ISO_SIZE];
+
+    return ms ? json_string(time_format_iso(iso, ms)) : json_null();
+}
+
+static int origin_json(void *ctx, const struct store_origin *o)
+{
+    json_t *list = ctx;
+    json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:o, s:o, s:I, "
+                          "s:b}",
+                          "origin", o->id, "host", o->host, "author",
+                          o->author, "entries", (json_int_t)o->entries,
+                          "head_seq", (json_int_t)o->head_seq, "head",
+                          o->head, "last_write", time_json(o->last_write),
+                          "last_arrival", time_json(o->last_arrival),
+                          "forks", (json_int_t)o->forks, "self", o->self);
+
+    if (!j)
+        return ll_error(LL_ERR, "out of memory");
+    json_object_set_new(j, "parent", *o->parent ? json_string(o->parent)
+                                                : json_null());
+    if (*o->parent)
+        json_object_set_new(j, "parent_seq", json_integer(o->parent_seq));
+    json_object_set_new(j, "seen_seq", json_integer(o->seen_seq));
+    json_object_set_new(j, "behind", json_boolean(o->seen_seq > o->head_seq));
+    json_array_append_new(list, j);
+    return 0;
+}
+
 int cmd_origins(int argc, char **argv, struct app *app)
 {
-    const struct opt opts[] = { { OPT_END, 0, NULL, NULL, NULL, NULL } };
+    int as_json = 0;
+    const struct opt opts[] = {
+        { OPT_FLAG, 0, "json", &as_json, NULL, "print JSON" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
     const struct opt_command cmd = {
-        "origins",
+        "origins [--json]",
         "List the origins (replicas that wrote) this log holds: host, "
-        "entries, head, the origin a copy came from, forks kept as evidence.",
+        "entries, head, author, when it last wrote, the origin a copy came "
+        "from, forks kept as evidence, and whether a merge or pull saw "
+        "entries of it that this log no longer holds (BEHIND).",
         opts, NULL, 0,
     };
+    json_t *list = NULL;
     char **ops = NULL;
     int nops;
     int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 0, 0);
 
-    if (rc == 0)
+    if (rc == 0 && as_json) {
+        list = json_array();
+        rc = store_origins(app->store, origin_json, list);
+        if (rc == 0)
+            rc = cli_print_json(list);
+    } else if (rc == 0) {
         rc = store_origins(app->store, print_origin, NULL);
+    }
+    json_decref(list);
     free(ops);
     return rc == OPT_HELP ? 0 : rc;
 }
@@ -153,7 +205,7 @@ static int debug_union(int argc, char **argv, struct app *app)
                       strerror(errno));
         goto cleanup;
     }
-    rc = store_feed_import(app->store, f, ops[0], &st);
+    rc = store_feed_import(app->store, f, ops[0], NULL, &st);
     if (rc == 0)
         fprintf(stderr, "union: %zu entries added (%zu points), %zu already "
                 "held, %zu forks kept\n", st.entries, st.points, st.held,

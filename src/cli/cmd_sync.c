@@ -42,6 +42,15 @@ static int is_sqlite_file(const char *path, int *yes)
     return 0;
 }
 
+/* Where a merge came from, as remembered with the heads it held: the
+ * absolute path, so "../b.db" and "/home/x/b.db" are one place. */
+static char *source_of(const char *path)
+{
+    char *abs = realpath(path, NULL);
+
+    return abs ? abs : xstrdup(path);
+}
+
 /* Imports another log (opened read-only) through its feed. */
 static int merge_log(struct app *app, const char *path,
                      struct store_import_stats *st)
@@ -59,8 +68,12 @@ static int merge_log(struct app *app, const char *path,
         rc = store_feed_write(other, tmp);
     if (rc == 0 && fseek(tmp, 0, SEEK_SET) != 0)
         rc = ll_error(LL_EIO, "cannot read a temporary file");
-    if (rc == 0)
-        rc = store_feed_import(app->store, tmp, path, st);
+    if (rc == 0) {
+        char *source = source_of(path);
+
+        rc = store_feed_import(app->store, tmp, path, source, st);
+        free(source);
+    }
     if (tmp)
         fclose(tmp);
     store_close(other);
@@ -95,7 +108,10 @@ int cmd_merge(int argc, char **argv, struct app *app)
         if (!f) {
             rc = ll_error(LL_ENOTFOUND, "cannot open '%s'", ops[0]);
         } else {
-            rc = store_feed_import(app->store, f, ops[0], &st);
+            char *source = source_of(ops[0]);
+
+            rc = store_feed_import(app->store, f, ops[0], source, &st);
+            free(source);
             fclose(f);
         }
     }

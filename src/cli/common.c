@@ -165,6 +165,17 @@ int cli_entry_ref(struct app *app, const char *arg, int reply,
     return 0;
 }
 
+int cli_print_json(const json_t *j)
+{
+    char *text = json_dumps(j, JSON_INDENT(2));
+
+    if (!text)
+        return ll_error(LL_ERR, "out of memory");
+    puts(text);
+    free(text);
+    return 0;
+}
+
 int cli_check_text(const char *s, const char *what)
 {
     size_t len = strlen(s);

@@ -16,16 +16,6 @@
 /* Lines of a failed run's output shown by exp show. */
 #define SHOW_TAIL_LINES 20
 
-static int print_json(json_t *j)
-{
-    char *text = json_dumps(j, JSON_INDENT(2));
-
-    json_decref(j);
-    puts(text);
-    free(text);
-    return 0;
-}
-
 int exp_print_list(struct app *app, const char *status, const char *tag,
                    int json)
 {
@@ -77,9 +67,8 @@ int exp_print_list(struct app *app, const char *status, const char *tag,
         putchar('\n');
     }
     if (json)
-        print_json(list);
-    else
-        json_decref(list);
+        cli_print_json(list);
+    json_decref(list);
     view_free(v);
     return 0;
 }
@@ -326,7 +315,8 @@ int exp_print_show(struct app *app, const char *name, int json, int attempt)
     if (json) {
         j = context_exp(v, x);
         json_object_set_new(j, "attempts", attempts_json(&at));
-        print_json(j);
+        cli_print_json(j);
+        json_decref(j);
     } else if (attempt == STORE_ATTEMPT_ALL) {
         cli_pager_start();
         x->nmetrics = 0; /* the tables follow, one per attempt */

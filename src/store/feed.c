@@ -485,7 +485,31 @@ struct feed_reader {
     const char *name;
     size_t lineno;
     struct store_import_stats *st;
+    struct store_seen_head *heads; /* each origin's newest line, by arrival */
+    size_t nheads, cap_heads;
 };
+
+/* Keeps the newest entry of each origin the feed holds. */
+static void note_head(struct feed_reader *r, const char *origin, int64_t seq,
+                      const unsigned char hash[SHA256_LEN])
+{
+    struct store_seen_head *h = NULL;
+    size_t i;
+
+    for (i = 0; i < r->nheads && !h; i++)
+        if (strcmp(r->heads[i].origin, origin) == 0)
+            h = &r->heads[i];
+    if (!h) {
+        XGROW(r->heads, r->nheads + 1, r->cap_heads);
+        h = &r->heads[r->nheads++];
+        memset(h, 0, sizeof(*h));
+        snprintf(h->origin, sizeof(h->origin), "%s", origin);
+    }
+    if (seq > h->seq) {
+        h->seq = seq;
+        memcpy(h->hash, hash, SHA256_LEN);
+    }
+}
 
 static int bad(const struct feed_reader *r, const char *what)
 {
@@ -929,12 +953,13 @@ static int import_line(struct feed_reader *r, const char *text, size_t len)
         rc = held_at(r->s, origin, e.seq, hash, &held, have);
     if (rc)
         goto cleanup;
-    if (held == 1) {
-        r->st->held++;
-        goto cleanup;
-    }
     if (held == 2) {
         rc = keep_fork(r, origin, e.seq, hash, text, len);
+        goto cleanup;
+    }
+    note_head(r, origin, e.seq, hash);
+    if (held == 1) {
+        r->st->held++;
         goto cleanup;
     }
     /* A new entry must continue its origin's chain as held here. */
@@ -1011,9 +1036,9 @@ static int check_header(struct feed_reader *r, const char *text, size_t len)
 }
 
 int store_feed_import(struct store *s, FILE *in, const char *name,
-                      struct store_import_stats *stats)
+                      const char *source, struct store_import_stats *stats)
 {
-    struct feed_reader r = { s, name, 0, stats };
+    struct feed_reader r = { s, name, 0, stats, NULL, 0, 0 };
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
@@ -1035,6 +1060,9 @@ int store_feed_import(struct store *s, FILE *in, const char *name,
     if (rc == 0 && r.lineno == 0)
         rc = ll_error(LL_EINPUT, "%s: empty: not a lablog feed", name);
     free(line);
+    if (rc == 0 && source)
+        rc = store_seen_heads_record(s, source, r.heads, r.nheads);
+    free(r.heads);
     if (rc == 0)
         rc = store_commit(s);
     if (rc)

@@ -638,7 +638,12 @@ int store_origins(struct store *s, store_origin_fn *fn, void *ctx)
         " (SELECT p.data FROM entry p WHERE p.origin = o.origin"
         "  AND p.kind = 'origin' ORDER BY p.seq LIMIT 1),"
         " o.origin = (SELECT r.origin FROM replica r ORDER BY r.id DESC"
-        "  LIMIT 1)"
+        "  LIMIT 1),"
+        " (SELECT a.author FROM entry a WHERE a.origin = o.origin"
+        "  ORDER BY a.seq LIMIT 1),"
+        " (SELECT t.ts FROM entry t WHERE t.origin = o.origin"
+        "  ORDER BY t.seq DESC LIMIT 1),"
+        " max(o.received)"
         " FROM entry o GROUP BY o.origin ORDER BY o.origin", &st);
 
     if (rc)
@@ -659,7 +664,12 @@ int store_origins(struct store *s, store_origin_fn *fn, void *ctx)
         o.self = sqlite3_column_int(st, 6);
         o.parent = json_is_string(parent) ? json_string_value(parent) : "";
         o.parent_seq = json_integer_value(json_object_get(d, "parent_seq"));
+        o.author = store_column_text(st, 7);
+        o.last_write = sqlite3_column_int64(st, 8);
+        o.last_arrival = sqlite3_column_int64(st, 9);
         rc = store_origin_host(s, o.id, host, sizeof(host));
+        if (rc == 0)
+            rc = store_seen_max(s, o.id, &o.seen_seq);
         o.host = host;
         if (rc == 0)
             rc = fn(ctx, &o);

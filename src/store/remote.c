@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "util/err.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 
 static const char remote_table_sql[] =
@@ -49,27 +50,29 @@ int store_remote_set(struct store *s, const char *name, const char *url)
     return rc;
 }
 
-/* Is there a remote table yet? (Reading must not create it.) */
-static int has_remotes(struct store *s, int *yes)
+/* Is there a table of that name yet? (Reading must not create it.) */
+static int has_table(struct store *s, const char *name, int *yes)
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s, "SELECT 1 FROM sqlite_master WHERE type = "
-                              "'table' AND name = 'remote'", &st);
+                              "'table' AND name = ?1", &st);
 
     *yes = 0;
     if (rc)
         return rc;
+    store_bind_text(st, 1, name);
     rc = sqlite3_step(st);
     *yes = rc == SQLITE_ROW;
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-                                                 : store_db_error(s, "cannot read");
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? 0
+               : store_db_error(s, "cannot read");
 }
 
 int store_remote_get(struct store *s, const char *name, char **url_out)
 {
     sqlite3_stmt *st = NULL;
-    int yes, rc = has_remotes(s, &yes);
+    int yes, rc = has_table(s, "remote", &yes);
 
     *url_out = NULL;
     if (rc || !yes)
@@ -90,7 +93,7 @@ int store_remote_get(struct store *s, const char *name, char **url_out)
 int store_remotes(struct store *s, store_remote_fn *fn, void *ctx)
 {
     sqlite3_stmt *st = NULL;
-    int yes, rc = has_remotes(s, &yes);
+    int yes, rc = has_table(s, "remote", &yes);
 
     if (rc || !yes)
         return rc;
@@ -164,19 +167,12 @@ static const char cursor_table_sql[] =
 int store_hub_cursor_get(struct store *s, const char *hub, int64_t *seq_out)
 {
     sqlite3_stmt *st = NULL;
-    int rc;
+    int yes, rc;
 
     *seq_out = 0;
-    rc = store_prepare(s, "SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                          "AND name = 'hub_cursor'", &st);
-    if (rc)
+    rc = has_table(s, "hub_cursor", &yes);
+    if (rc || !yes)
         return rc;
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc == SQLITE_DONE)
-        return 0;
-    if (rc != SQLITE_ROW)
-        return store_db_error(s, "cannot read");
     rc = store_prepare(s, "SELECT seq FROM hub_cursor WHERE hub = ?1", &st);
     if (rc)
         return rc;
@@ -213,4 +209,167 @@ int store_hub_cursor_set(struct store *s, const char *hub, int64_t seq)
         return store_commit(s);
     store_rollback(s);
     return rc;
+}
+
+/*
+ * Heads seen elsewhere: for each place this replica merged or pulled from,
+ * the newest entry of each origin that place held. A place whose origin
+ * later ends earlier went back (a restored backup, deleted rows); a head
+ * this replica no longer holds means this file went back. Both are
+ * invisible from inside one file, so the heads are kept here (local, never
+ * synced) and checked by the import and by verify.
+ */
+static const char seen_table_sql[] =
+    "CREATE TABLE IF NOT EXISTS seen_head(\n"
+    "  source TEXT NOT NULL,     -- a file, a feed or a hub (no password)\n"
+    "  origin TEXT NOT NULL,\n"
+    "  seq    INTEGER NOT NULL,  -- the highest seq the source held\n"
+    "  hash   BLOB NOT NULL,\n"
+    "  seen   INTEGER NOT NULL,  -- UTC ms\n"
+    "  PRIMARY KEY(source, origin)\n"
+    ")";
+
+
+static int went_back(const char *source, const char *origin, int64_t was,
+                     int64_t seen, int64_t now_seq)
+{
+    char when[TIME_SHORT_SIZE];
+
+    time_format_short(when, seen);
+    if (now_seq == 0)
+        return ll_error(LL_ECONFLICT, "%s: origin %s went back: it held "
+                        "entry %lld when last seen (%s) and now holds none "
+                        "(restored from a backup, or rows removed)", source,
+                        origin, (long long)was, when);
+    return ll_error(LL_ECONFLICT, "%s: origin %s went back: it held entry "
+                    "%lld when last seen (%s) and now ends at %lld (restored "
+                    "from a backup, or rows removed)", source, origin,
+                    (long long)was, when, (long long)now_seq);
+}
+
+/* The seq of origin among heads[0..n), 0 when it is not there. */
+static int64_t seq_in(const struct store_seen_head *heads, size_t n,
+                      const char *origin)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (strcmp(heads[i].origin, origin) == 0)
+            return heads[i].seq;
+    return 0;
+}
+
+/* Every origin source held before must be there again, as far or further. */
+static int check_not_back(struct store *s, const char *source,
+                          const struct store_seen_head *heads, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    int step = SQLITE_DONE;
+    int rc = store_prepare(s, "SELECT origin, seq, seen FROM seen_head"
+                                    " WHERE source = ?1 ORDER BY origin", &st);
+
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, source);
+    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *origin = store_column_text(st, 0);
+        int64_t was = sqlite3_column_int64(st, 1);
+        int64_t now_seq = seq_in(heads, n, origin);
+
+        if (now_seq < was)
+            rc = went_back(source, origin, was, sqlite3_column_int64(st, 2),
+                           now_seq);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = store_db_error(s, "cannot read");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_seen_heads_record(struct store *s, const char *source,
+                            const struct store_seen_head *heads, size_t n)
+{
+    sqlite3_stmt *put = NULL;
+    int own = sqlite3_get_autocommit(s->db);
+    int64_t now = store_wall_ms();
+    size_t i;
+    int yes, rc = has_table(s, "seen_head", &yes);
+
+    if (rc || (n == 0 && !yes))
+        return rc;
+    if (own && (rc = store_begin_write(s)) != 0)
+        return rc;
+    if (sqlite3_exec(s->db, seen_table_sql, NULL, NULL, NULL) != SQLITE_OK)
+        rc = store_db_error(s, "cannot write to");
+    if (rc == 0)
+        rc = check_not_back(s, source, heads, n);
+    if (rc == 0)
+        rc = store_prepare(s, "INSERT OR REPLACE INTO seen_head(source, "
+                              "origin, seq, hash, seen) VALUES (?1, ?2, ?3, "
+                              "?4, ?5)", &put);
+    for (i = 0; rc == 0 && i < n; i++) {
+        store_bind_text(put, 1, source);
+        store_bind_text(put, 2, heads[i].origin);
+        sqlite3_bind_int64(put, 3, heads[i].seq);
+        sqlite3_bind_blob(put, 4, heads[i].hash, SHA256_LEN, SQLITE_STATIC);
+        sqlite3_bind_int64(put, 5, now);
+        rc = sqlite3_step(put) == SQLITE_DONE
+                 ? 0
+                 : store_db_error(s, "cannot write to");
+        sqlite3_reset(put);
+    }
+    sqlite3_finalize(put);
+    if (own && rc == 0)
+        return store_commit(s);
+    if (own)
+        store_rollback(s);
+    return rc;
+}
+
+int store_seen_heads(struct store *s, store_seen_fn *fn, void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    int yes, step = SQLITE_DONE, rc = has_table(s, "seen_head", &yes);
+
+    if (rc || !yes)
+        return rc;
+    rc = store_prepare(s, "SELECT source, origin, seq, hash, seen FROM "
+                          "seen_head ORDER BY origin, seq DESC, source", &st);
+    if (rc)
+        return rc;
+    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_seen_head h;
+
+        memset(&h, 0, sizeof(h));
+        snprintf(h.origin, sizeof(h.origin), "%s", store_column_text(st, 1));
+        h.seq = sqlite3_column_int64(st, 2);
+        if (sqlite3_column_bytes(st, 3) == SHA256_LEN)
+            memcpy(h.hash, sqlite3_column_blob(st, 3), SHA256_LEN);
+        h.seen = sqlite3_column_int64(st, 4);
+        rc = fn(ctx, store_column_text(st, 0), &h);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = store_db_error(s, "cannot read");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_seen_max(struct store *s, const char *origin, int64_t *seq_out)
+{
+    sqlite3_stmt *st = NULL;
+    int yes, rc = has_table(s, "seen_head", &yes);
+
+    *seq_out = 0;
+    if (rc || !yes)
+        return rc;
+    rc = store_prepare(s, "SELECT max(seq) FROM seen_head WHERE origin = ?1",
+                       &st);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, origin);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *seq_out = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : store_db_error(s, "cannot read");
 }

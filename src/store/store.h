@@ -515,6 +515,10 @@ struct store_origin {
     char head[65];         /* that entry's hash, hex */
     int64_t forks;         /* second entries for a seq, kept as evidence */
     int self;              /* this replica writes as it */
+    const char *author;    /* who wrote its first entry ("" when none) */
+    int64_t last_write;    /* ts of its newest entry held, UTC ms */
+    int64_t last_arrival;  /* when an entry of it last arrived here, UTC ms */
+    int64_t seen_seq;      /* the highest seq seen elsewhere (0: never) */
 };
 
 typedef int store_origin_fn(void *ctx, const struct store_origin *o);
@@ -579,11 +583,15 @@ struct store_import_stats {
  * Reads a feed (name is for messages) and adds, in one transaction, every
  * entry this log lacks: each line's hash, chain link and digest are checked
  * first, and a bad line refuses the whole feed (LL_EINPUT, "NAME:LINE:
- * ..."). Local ids are assigned on arrival. Used by `lablog debug union`
- * until merge exists.
+ * ..."). Local ids are assigned on arrival. Used by merge and pull.
+ *
+ * source, when not NULL, names the place the feed came from (a file path,
+ * a feed file of a directory): the newest entry of each origin in the feed
+ * is remembered for it (store_seen_heads_record), and a feed in which an
+ * origin ends earlier than it did there before is refused (LL_ECONFLICT).
  */
 int store_feed_import(struct store *s, FILE *in, const char *name,
-                      struct store_import_stats *stats);
+                      const char *source, struct store_import_stats *stats);
 
 /* ---- local configuration (not part of the log; store/remote.c) ------- */
 
@@ -601,6 +609,30 @@ int store_remotes(struct store *s, store_remote_fn *fn, void *ctx);
  * counter: 0 before the first pull. */
 int store_hub_cursor_get(struct store *s, const char *hub, int64_t *seq_out);
 int store_hub_cursor_set(struct store *s, const char *hub, int64_t seq);
+
+/* The newest entry of one origin that some place held. */
+struct store_seen_head {
+    char origin[27];
+    int64_t seq;
+    unsigned char hash[32];
+    int64_t seen; /* UTC ms; set on read */
+};
+
+/*
+ * Remembers heads[0..n) as seen at source (a path or a hub, never a URL
+ * with a password), in the caller's write transaction or in one of its
+ * own. A head behind
+ * the one seen there before is LL_ECONFLICT, with a line naming the origin
+ * and both seqs: the place went back.
+ */
+int store_seen_heads_record(struct store *s, const char *source,
+                            const struct store_seen_head *heads, size_t n);
+typedef int store_seen_fn(void *ctx, const char *source,
+                          const struct store_seen_head *h);
+/* Calls fn for each head remembered, by origin then newest first. */
+int store_seen_heads(struct store *s, store_seen_fn *fn, void *ctx);
+/* The highest seq of origin seen anywhere into *seq_out (0: never). */
+int store_seen_max(struct store *s, const char *origin, int64_t *seq_out);
 
 /* Writes a consistent copy of the log to the new file dst (VACUUM INTO). */
 int store_copy_to(struct store *s, const char *dst);

@@ -23,6 +23,7 @@
 
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 
 struct batch_check {
@@ -566,6 +567,29 @@ static int check_head(struct verify *v, const struct store_head *k)
     return 0;
 }
 
+/* A head remembered from a merge or pull (store_seen_heads) is checked as
+ * a kept head, with the place it was seen named. */
+static int check_seen(void *ctx, const char *source,
+                      const struct store_seen_head *h)
+{
+    struct verify *v = ctx;
+    struct store_head k;
+    char when[TIME_SHORT_SIZE], why[512];
+    int rc;
+
+    memset(&k, 0, sizeof(k));
+    memcpy(k.origin, h->origin, sizeof(k.origin));
+    k.seq = h->seq;
+    sha256_hex(k.hash, h->hash);
+    rc = check_head(v, &k);
+    if (rc) {
+        snprintf(why, sizeof(why), "%s", ll_error_message());
+        rc = ll_error(rc, "%s (seen in %s on %s)", why, source,
+                      time_format_short(when, h->seen));
+    }
+    return rc;
+}
+
 /* Second entries for a held (origin, seq): listed, never folded. */
 static int list_forks(struct verify *v, struct buf *out)
 {
@@ -615,6 +639,8 @@ int store_verify(struct store *s, const struct store_head *heads,
         rc = samples_verify(s, &sets, &rows);
     for (i = 0; rc == 0 && i < nheads; i++)
         rc = check_head(&v, &heads[i]);
+    if (rc == 0)
+        rc = store_seen_heads(s, check_seen, &v);
     if (rc == 0) {
         buf_printf(summary, "ok: %lld entries, %lld points in %zu batches, "
                    "%lld attachments", (long long)v.entries,

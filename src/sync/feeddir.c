@@ -245,6 +245,7 @@ int feeddir_pull(struct store *s, const char *dir,
     qsort(names, n, sizeof(*names), by_name);
     for (i = 0; i < n && rc == 0; i++) {
         struct store_import_stats one;
+        char *source;
         FILE *f;
 
         buf_reset(&path);
@@ -255,7 +256,10 @@ int feeddir_pull(struct store *s, const char *dir,
                           strerror(errno));
             break;
         }
-        rc = store_feed_import(s, f, path.ptr, &one);
+        source = realpath(path.ptr, NULL);
+        rc = store_feed_import(s, f, path.ptr, source ? source : path.ptr,
+                               &one);
+        free(source);
         fclose(f);
         if (rc == 0) {
             out->entries += one.entries;

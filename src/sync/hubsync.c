@@ -13,6 +13,7 @@
 #include "sync/pq.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/sha256.h"
 #include "util/xalloc.h"
 
 /* One key for every push: hub_seq values then commit in order (SYNC.md). */
@@ -335,14 +336,47 @@ static int pull_page(struct pq *c, int64_t *cursor, struct buf *feed,
     return rc;
 }
 
+/*
+ * The hub's head of every origin, read before a pull pages through its
+ * entries (heads move in the transaction that inserts the entries, so
+ * everything up to these heads is in the pages that follow).
+ */
+static int hub_heads(struct pq *c, struct store_seen_head **out, size_t *n)
+{
+    struct pq_result *r = NULL;
+    size_t i;
+    int rc = pq_query(c, &r, "SELECT DISTINCT ON (origin) origin, seq, "
+                      "encode(hash, 'hex') FROM lablog.head ORDER BY origin, "
+                      "seq DESC", 0, NULL, "cannot read the hub");
+
+    *out = NULL;
+    *n = 0;
+    if (rc)
+        return rc;
+    *out = xcalloc(pq_rows(r) + 1, sizeof(**out));
+    for (i = 0; i < pq_rows(r); i++) {
+        struct store_seen_head *h = &(*out)[*n];
+
+        snprintf(h->origin, sizeof(h->origin), "%s", pq_value(r, i, 0));
+        h->seq = pq_int(r, i, 1);
+        if (sha256_from_hex(h->hash, pq_value(r, i, 2)) == 0)
+            (*n)++;
+    }
+    pq_result_free(r);
+    return 0;
+}
+
 static int pull_all(struct pq *c, struct store *s, int64_t cursor,
                     int keep_cursor, struct store_import_stats *out)
 {
+    struct store_seen_head *heads = NULL;
     struct buf feed = BUF_INIT;
-    size_t rows = 1;
+    size_t rows = 1, nheads = 0;
     int rc = hub_check(c);
 
     memset(out, 0, sizeof(*out));
+    if (rc == 0 && keep_cursor)
+        rc = hub_heads(c, &heads, &nheads);
     while (rc == 0 && rows > 0) {
         struct store_import_stats one;
         FILE *f;
@@ -355,7 +389,7 @@ static int pull_all(struct pq *c, struct store *s, int64_t cursor,
             rc = ll_error(LL_EIO, "cannot read what the hub sent");
             break;
         }
-        rc = store_feed_import(s, f, pq_where(c), &one);
+        rc = store_feed_import(s, f, pq_where(c), NULL, &one);
         fclose(f);
         if (rc == 0 && keep_cursor)
             rc = store_hub_cursor_set(s, pq_where(c), cursor);
@@ -366,6 +400,11 @@ static int pull_all(struct pq *c, struct store *s, int64_t cursor,
             out->points += one.points;
         }
     }
+    /* A hub whose head of an origin went back is named (after the pull:
+     * what it still had to give was taken). */
+    if (rc == 0 && keep_cursor)
+        rc = store_seen_heads_record(s, pq_where(c), heads, nheads);
+    free(heads);
     buf_release(&feed);
     return rc;
 }

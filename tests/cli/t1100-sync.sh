@@ -114,6 +114,44 @@ test_expect 'a replica restored from a backup does not push over its feed' '
     rm -f node22.db-wal node22.db-shm &&
     ! M push dir:spool 2>e && grep -q "this replica went back" e
 '
+# Heads seen in merges and pulls are remembered: a place that went back is
+# named when it is met again, and so is this log losing what it was given.
+P() { LABLOG_HOST=node30 lablog --db p.db "$@"; }
+Q() { LABLOG_HOST=laptop lablog --db q.db "$@"; }
+P init --name p >/dev/null 2>&1 && P note one >/dev/null
+cp p.db p-old.db && P note two >/dev/null
+p_origin=$(P origins | grep "this replica" | cut -c1-26)
+test_expect 'a log merged before that went back is named, and adds nothing' '
+    cp laptop.db q.db && Q merge p.db 2>/dev/null &&
+    cp p-old.db p.db && rm -f p.db-wal p.db-shm && state=$(log_state q.db) &&
+    ! Q merge p.db 2>e &&
+    grep -q "^lablog: error: .*/p.db: origin $p_origin went back: it held entry 3 when last seen (20[0-9-]* [0-9:]*) and now ends at 2 (restored from a backup, or rows removed)$" e &&
+    test "$(log_state q.db)" = "$state"
+'
+R() { LABLOG_HOST=node31 lablog --db r.db "$@"; }
+R init --name r >/dev/null 2>&1 && R note one >/dev/null
+r_origin=$(R origins | grep "this replica" | cut -c1-26)
+test_expect 'a feed file that lost lines is named by a replica that read it' '
+    mkdir rf && R push dir:rf 2>/dev/null && Q pull dir:rf 2>/dev/null &&
+    R note two >/dev/null && R push dir:rf 2>/dev/null && Q pull dir:rf 2>/dev/null &&
+    head -n -1 rf/$r_origin.feed >cut && cp cut rf/$r_origin.feed &&
+    ! Q pull dir:rf 2>e && grep -q "rf/$r_origin.feed: origin $r_origin went back: it held entry 3 when" e
+'
+test_expect 'this log losing entries it was given is named by verify and origins' '
+    sqlite3 q.db "DROP TRIGGER entry_no_delete;
+                  DELETE FROM entry WHERE origin = '"'$p_origin'"' AND seq = 3" &&
+    ! lablog --db q.db verify 2>e &&
+    grep -q "^lablog: error: origin $p_origin went backwards: this log ends at $p_origin:2:.* (seen in .*p.db on 20" e &&
+    lablog --db q.db origins | grep "^$p_origin " | grep -q "BEHIND: entry 3 was seen" &&
+    lablog --db q.db origins --json | python3 -c "
+import json, sys
+o = {x[\"origin\"]: x for x in json.load(sys.stdin)}
+p = o[\"$p_origin\"]
+assert p[\"behind\"] and p[\"seen_seq\"] == 3 and p[\"head_seq\"] == 2, p
+assert p[\"host\"] == \"node30\" and p[\"last_write\"].endswith(\"Z\"), p
+assert sum(1 for x in o.values() if x[\"self\"]) == 1
+"
+'
 test_fails 2 "no remote 'nowhere'" env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db push nowhere
 test_fails 1 "cannot connect to the hub" env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db push "postgresql:///db?host=$TMP/nowhere"
 test_fails 2 "a target is dir:PATH or a postgresql:// URL" env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db push ftp://x/y

@@ -58,6 +58,26 @@ test_expect 'a named remote (no password stored)' '
 test_fails 2 "give the URL without its password" \
     env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db remote add bad "$HUB"
 
+# A head moved back on the hub (by its owner, triggers off) is named by a
+# replica that pulled the newer head before; the head is put back after.
+m_origin=$(lablog --db node22.db origins | grep "this replica" | cut -c1-26)
+m_seq=$(pg_psql "SELECT max(seq) FROM lablog.head WHERE origin = '$m_origin'")
+m_hash=$(pg_psql "SELECT encode(hash, 'hex') FROM lablog.head
+                   WHERE origin = '$m_origin' AND seq = $m_seq")
+pg_psql "ALTER TABLE lablog.head DISABLE TRIGGER head_no_change;
+         DELETE FROM lablog.head WHERE origin = '$m_origin' AND
+          seq = $m_seq"
+test_expect 'a hub whose head went back is named by a replica that pulled it' '
+    ! L pull "$HUB" 2>e &&
+    grep -q "^lablog: error: .*: origin $m_origin went back: it held entry $m_seq when last seen (.*) and now holds none" e
+'
+pg_psql "INSERT INTO lablog.head(origin, seq, hash) VALUES ('$m_origin',
+          $m_seq, decode('$m_hash', 'hex'));
+         ALTER TABLE lablog.head ENABLE TRIGGER head_no_change"
+test_expect 'with the head back, the pull goes through' '
+    L pull "$HUB" 2>e && grep -q "^pull: 0 entries added" e
+'
+
 # A row changed on the hub (by its owner, triggers off) is named by hub
 # verify and refused by a replica that pulls it.
 pg_psql "ALTER TABLE lablog.entry DISABLE TRIGGER entry_no_change;

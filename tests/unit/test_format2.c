@@ -321,7 +321,7 @@ static struct store *arrive(const char *name, const struct buf *header,
     for (i = 0; i < l->n; i++)
         fwrite(l->ptr[order[i]], 1, l->len[order[i]], f);
     rewind(f);
-    INT_EQ(store_feed_import(s, f, name, &st), 0);
+    INT_EQ(store_feed_import(s, f, name, NULL, &st), 0);
     INT_EQ(st.entries, l->n);
     fclose(f);
     return s;
