@@ -266,7 +266,7 @@ static int check_not_back(struct store *s, const char *source,
     sqlite3_stmt *st = NULL;
     int step = SQLITE_DONE;
     int rc = store_prepare(s, "SELECT origin, seq, seen FROM seen_head"
-                                    " WHERE source = ?1 ORDER BY origin", &st);
+                              " WHERE source = ?1 ORDER BY origin", &st);
 
     if (rc)
         return rc;
