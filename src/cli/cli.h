@@ -132,6 +132,16 @@ int cli_open_log(struct app *app, int writes);
 void cli_entry_init(struct entry *e, const struct app *app,
                     enum entry_kind kind);
 
+/*
+ * Before daily, report or slides render (cmd_sync.c): with --offline
+ * (offline) nothing; by default the hubs among the remotes; with --pull
+ * (pull) every remote; within 2 seconds in all. A remote that cannot be
+ * reached (or a log that cannot be written) is one line on stderr, "hub
+ * 'lab' unreachable; local data as of ...", and the render goes on: only
+ * --pull with --offline is an error (LL_EUSAGE).
+ */
+int cli_pull_for_render(struct app *app, int pull, int offline);
+
 /* Prints j, indented, and a newline on stdout (j stays the caller's). */
 int cli_print_json(const json_t *j);
 

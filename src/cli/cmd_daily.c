@@ -117,7 +117,7 @@ static int print_context(const struct render_plugin *rp,
 int cmd_daily(int argc, char **argv, struct app *app)
 {
     const char *since_arg = NULL, *format_arg = "slack", *template = NULL;
-    int post = 0, record = 0, json = 0;
+    int post = 0, record = 0, json = 0, pull = 0, offline = 0;
     const struct opt opts[] = {
         { OPT_STRING, 0, "since", &since_arg, "DATE", "start of the period (default: the last recorded update, else the previous working day)" },
         { OPT_STRING, 0, "format", &format_arg, "FMT", "slack (default), text or markdown" },
@@ -125,11 +125,13 @@ int cmd_daily(int argc, char **argv, struct app *app)
         { OPT_FLAG, 0, "post", &post, NULL, "post to Slack ($LABLOG_SLACK_WEBHOOK or slack_webhook in ~/.config/lablog/config) and record it" },
         { OPT_FLAG, 0, "record", &record, NULL, "record it as posted, without posting" },
         { OPT_FLAG, 0, "json", &json, NULL, "print the template context as JSON" },
+        { OPT_FLAG, 0, "pull", &pull, NULL, "pull every remote first (default: the hub remotes; 2 s at most)" },
+        { OPT_FLAG, 0, "offline", &offline, NULL, "pull nothing first: local data only" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
         "daily [--since DATE] [--format slack|text|markdown] "
-        "[--template FILE] [--post] [--record] [--json]",
+        "[--template FILE] [--post] [--record] [--json] [--pull|--offline]",
         "Print the Last / Next / Blockers update for Slack.",
         opts,
         "The update is always printed on stdout. --post and --record log it,\n"
@@ -171,6 +173,8 @@ int cmd_daily(int argc, char **argv, struct app *app)
         rc = store_check_writable(app->store);
     if (rc == 0)
         rc = cli_render(&rp, "daily");
+    if (rc == 0)
+        rc = cli_pull_for_render(app, pull, offline);
     if (rc == 0)
         rc = view_build(&v, app->store, &vo);
     if (rc)

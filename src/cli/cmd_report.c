@@ -110,7 +110,7 @@ int cmd_report(int argc, char **argv, struct app *app)
 {
     const char *since_arg = NULL, *until_arg = NULL, *output = NULL;
     const char *format_arg = NULL, *template = NULL, *title = NULL;
-    int self_contained = 0, json = 0;
+    int self_contained = 0, json = 0, pull = 0, offline = 0;
     const struct opt opts[] = {
         { OPT_STRING, 0, "since", &since_arg, "DATE", "start of the period (default: the beginning)" },
         { OPT_STRING, 0, "until", &until_arg, "DATE", "end of the period, exclusive (default: now)" },
@@ -120,11 +120,14 @@ int cmd_report(int argc, char **argv, struct app *app)
         { OPT_STRING, 0, "title", &title, "TEXT", "the document title (default: the project name)" },
         { OPT_FLAG, 0, "self-contained", &self_contained, NULL, "embed images as data: URIs" },
         { OPT_FLAG, 0, "json", &json, NULL, "print the template context as JSON" },
+        { OPT_FLAG, 0, "pull", &pull, NULL, "pull every remote first (default: the hub remotes; 2 s at most)" },
+        { OPT_FLAG, 0, "offline", &offline, NULL, "pull nothing first: local data only" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
         "report [--since DATE] [--until DATE] [-o FILE] [--format md|html] "
-        "[--template FILE] [--title TEXT] [--self-contained] [--json]",
+        "[--template FILE] [--title TEXT] [--self-contained] [--json] "
+        "[--pull|--offline]",
         "Render the research log (or a period of it) as Markdown or HTML.",
         opts,
         "Without -o the document goes to stdout, and images are only named\n"
@@ -164,6 +167,8 @@ int cmd_report(int argc, char **argv, struct app *app)
     }
     if (rc == 0)
         rc = cli_render(&rp, "report");
+    if (rc == 0)
+        rc = cli_pull_for_render(app, pull, offline);
     if (rc == 0)
         rc = view_build(&v, app->store, &vo);
     if (rc)

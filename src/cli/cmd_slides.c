@@ -162,7 +162,7 @@ int cmd_slides(int argc, char **argv, struct app *app)
     const char *since_arg = NULL, *until_arg = NULL, *output = NULL;
     const char *title = NULL;
     int64_t minutes = DECK_DEFAULT_MINUTES, samples = 3;
-    int record = 0, no_samples = 0;
+    int record = 0, no_samples = 0, pull = 0, offline = 0;
     const struct opt opts[] = {
         { OPT_STRING, 0, "since", &since_arg, "DATE", "start of the period (default: where the last deck recorded on an earlier day ended, else 7 days ago)" },
         { OPT_STRING, 0, "until", &until_arg, "DATE", "end of the period, exclusive (default: now)" },
@@ -172,11 +172,14 @@ int cmd_slides(int argc, char **argv, struct app *app)
         { OPT_FLAG, 0, "record", &record, NULL, "log the deck as presented: the next deck starts where it ends" },
         { OPT_INT, 0, "samples", &samples, "N", "examples side by side on the samples slides (1-4, default 3)" },
         { OPT_FLAG, 0, "no-samples", &no_samples, NULL, "no samples slides" },
+        { OPT_FLAG, 0, "pull", &pull, NULL, "pull every remote first (default: the hub remotes; 2 s at most)" },
+        { OPT_FLAG, 0, "offline", &offline, NULL, "pull nothing first: local data only" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
         "slides [--since DATE] [--until DATE] [-o FILE] [--minutes N] "
-        "[--title TEXT] [--record] [--samples N | --no-samples]",
+        "[--title TEXT] [--record] [--samples N | --no-samples] "
+        "[--pull|--offline]",
         "Build the weekly meeting deck: a 16:9 PDF with an agenda, TL;DR, "
         "results with plots, next steps, questions and blockers.",
         opts,
@@ -208,6 +211,8 @@ int cmd_slides(int argc, char **argv, struct app *app)
         rc = project_name(app, &name);
     if (rc == 0)
         rc = cli_render(&rp, "slides");
+    if (rc == 0)
+        rc = cli_pull_for_render(app, pull, offline);
     if (rc == 0)
         rc = view_build(&v, app->store, &vo);
     if (rc)

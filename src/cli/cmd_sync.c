@@ -14,6 +14,7 @@
 #include "sync/hubsync.h"
 #include "sync/pq.h"
 #include "util/err.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 
 static void print_import(const char *what, const struct store_import_stats *st)
@@ -233,7 +234,9 @@ static int hub_push_pull(struct app *app, const char *url, int what)
     int rc = pq_connect(&c, url, HUB_TIMEOUT);
 
     if (rc == 0 && (what & DO_PULL)) {
-        rc = hub_pull(c, app->store, &pulled);
+        int complete;
+
+        rc = hub_pull(c, app->store, 0, &pulled, &complete);
         if (rc == 0)
             print_import("pull", &pulled);
     }
@@ -254,18 +257,123 @@ static int push_pull(int argc, char **argv, struct app *app, int what,
                      const struct opt_command *cmd)
 {
     char **ops = NULL;
-    char *where = NULL;
+    char *where = NULL, *named = NULL;
     int nops, hub = 0;
     int rc = cli_parse(cmd, argc, argv, &ops, &nops, 1, 1);
 
     if (rc == 0)
         rc = resolve_target(app, ops[0], &where, &hub);
+    /* A named remote's URL holds no password: its pull time is kept. */
+    if (rc == 0 && store_remote_get(app->store, ops[0], &named) != 0)
+        ll_error_clear();
     if (rc == 0)
         rc = hub ? hub_push_pull(app, where, what)
                  : dir_push_pull(app, where, what);
+    if (rc == 0 && (what & DO_PULL) && named)
+        rc = store_pull_time_set(app->store, named, app->now);
+    free(named);
     free(where);
     free(ops);
     return rc == OPT_HELP ? 0 : rc;
+}
+
+/* ---- pulling before a render ------------------------------------------ */
+
+/* The whole budget of a render's pull: a daily must not wait on a hub. */
+#define RENDER_PULL_MS 2000
+
+struct render_pull {
+    struct app *app;
+    struct store *w;   /* a handle of our own that writes */
+    int every;         /* --pull: dir: remotes too, not only hubs */
+    int64_t deadline;  /* time_mono_ms() */
+};
+
+/* "hub 'lab' unreachable; local data as of 2026-12-02 09:10": one line,
+ * with why when the remote answered but the pull failed. */
+static void say_local(struct render_pull *p, const char *name,
+                      const char *url, int reached)
+{
+    char when[TIME_SHORT_SIZE], why[512] = "";
+    int64_t at = 0;
+
+    if (reached)
+        snprintf(why, sizeof(why), " (%s)", ll_error_message());
+    ll_error_clear();
+    if (store_pull_time_get(p->app->store, url, &at) != 0)
+        ll_error_clear();
+    fprintf(stderr, "lablog: %s '%s' %s%s; local data ",
+            pq_is_url(url) ? "hub" : "feed directory", name,
+            reached ? "could not be pulled" : "unreachable", why);
+    if (at)
+        fprintf(stderr, "as of %s\n", time_format_short(when, at));
+    else
+        fputs("only (never pulled from it)\n", stderr);
+}
+
+static int pull_remote(void *ctx, const char *name, const char *url)
+{
+    struct render_pull *p = ctx;
+    struct store_import_stats st;
+    int64_t left = p->deadline - time_mono_ms();
+    int hub = pq_is_url(url), complete = 0, reached, rc;
+
+    if (!p->every && !hub)
+        return 0;
+    if (left <= 0) {
+        fprintf(stderr, "lablog: no time left to pull '%s'; local data\n",
+                name);
+        return 0;
+    }
+    if (!p->w && (store_open(&p->w, store_file(p->app->store), STORE_WRITE)
+                  || store_check_writable(p->w))) {
+        ll_error_clear();
+        fputs("lablog: cannot pull first (the log cannot be written here); "
+              "local data\n", stderr);
+        return 1; /* stop: no remote can be pulled */
+    }
+    if (hub) {
+        struct pq *c = NULL;
+
+        /* libpq's connect_timeout counts in whole seconds, at least 2. */
+        rc = pq_connect(&c, url, (int)((left + 999) / 1000));
+        reached = rc == 0;
+        if (rc == 0)
+            rc = hub_pull(c, p->w, p->deadline, &st, &complete);
+        pq_close(c);
+    } else {
+        size_t feeds;
+
+        rc = feeddir_pull(p->w, url + 4, &st, &feeds);
+        reached = rc != LL_ENOTFOUND;
+        complete = 1;
+    }
+    if (rc) {
+        say_local(p, name, url, reached);
+        return 0;
+    }
+    if (!complete)
+        fprintf(stderr, "lablog: pulled %zu entr%s from '%s' in the time "
+                "there was; the rest comes with the next pull\n", st.entries,
+                st.entries == 1 ? "y" : "ies", name);
+    else if (store_pull_time_set(p->w, url, p->app->now) != 0)
+        ll_error_clear();
+    return 0;
+}
+
+int cli_pull_for_render(struct app *app, int pull, int offline)
+{
+    struct render_pull p = { app, NULL, pull, 0 };
+
+    if (pull && offline)
+        return ll_error(LL_EUSAGE, "--pull and --offline exclude each other");
+    if (offline)
+        return 0;
+    p.deadline = time_mono_ms() + RENDER_PULL_MS;
+    if (store_remotes(app->store, pull_remote, &p) < 0)
+        ll_error_clear();
+    store_close(p.w);
+    return 0;
 }
 
 static const char target_help[] =

@@ -393,6 +393,11 @@ void store_run_tail_path(const struct store *s, const char *attempt,
     buf_printf(out, "%s-tails/%s", s->path, attempt);
 }
 
+const char *store_file(const struct store *s)
+{
+    return s->path;
+}
+
 /* ---- transactions ---------------------------------------------------- */
 
 void store_set_busy_timeout(struct store *s, int ms)

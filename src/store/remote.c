@@ -373,3 +373,57 @@ int store_seen_max(struct store *s, const char *origin, int64_t *seq_out)
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : store_db_error(s, "cannot read");
 }
+
+/* When a remote (by its URL, which never holds a password) was last pulled
+ * completely: what "local data as of" says when it cannot be reached. */
+static const char pull_time_sql[] =
+    "CREATE TABLE IF NOT EXISTS pull_time(\n"
+    "  url TEXT PRIMARY KEY,\n"
+    "  at  INTEGER NOT NULL  -- UTC ms\n"
+    ")";
+
+int store_pull_time_set(struct store *s, const char *url, int64_t ms)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_begin_write(s);
+
+    if (rc)
+        return rc;
+    if (sqlite3_exec(s->db, pull_time_sql, NULL, NULL, NULL) != SQLITE_OK)
+        rc = store_db_error(s, "cannot write to");
+    if (rc == 0)
+        rc = store_prepare(s, "INSERT OR REPLACE INTO pull_time(url, at) "
+                              "VALUES (?1, ?2)", &st);
+    if (rc == 0) {
+        store_bind_text(st, 1, url);
+        sqlite3_bind_int64(st, 2, ms);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = store_db_error(s, "cannot write to");
+    }
+    sqlite3_finalize(st);
+    if (rc == 0)
+        return store_commit(s);
+    store_rollback(s);
+    return rc;
+}
+
+int store_pull_time_get(struct store *s, const char *url, int64_t *ms_out)
+{
+    sqlite3_stmt *st = NULL;
+    int yes, rc = has_table(s, "pull_time", &yes);
+
+    *ms_out = 0;
+    if (rc || !yes)
+        return rc;
+    rc = store_prepare(s, "SELECT at FROM pull_time WHERE url = ?1", &st);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, url);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *ms_out = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? 0
+               : store_db_error(s, "cannot read");
+}

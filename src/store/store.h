@@ -99,6 +99,9 @@ int store_find(char **path_out, const char *explicit_path);
  */
 int store_open(struct store **out, const char *path, enum store_mode mode);
 
+/* The path the log was opened from (borrowed). */
+const char *store_file(const struct store *s);
+
 /* Closes the log; rolls back an open transaction. NULL is allowed. */
 void store_close(struct store *s);
 
@@ -633,6 +636,10 @@ typedef int store_seen_fn(void *ctx, const char *source,
 int store_seen_heads(struct store *s, store_seen_fn *fn, void *ctx);
 /* The highest seq of origin seen anywhere into *seq_out (0: never). */
 int store_seen_max(struct store *s, const char *origin, int64_t *seq_out);
+
+/* When the remote url was last pulled completely (0: never). */
+int store_pull_time_set(struct store *s, const char *url, int64_t ms);
+int store_pull_time_get(struct store *s, const char *url, int64_t *ms_out);
 
 /* Writes a consistent copy of the log to the new file dst (VACUUM INTO). */
 int store_copy_to(struct store *s, const char *dst);

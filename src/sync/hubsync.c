@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/sha256.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 
 /* One key for every push: hub_seq values then commit in order (SYNC.md). */
@@ -366,8 +367,11 @@ static int hub_heads(struct pq *c, struct store_seen_head **out, size_t *n)
     return 0;
 }
 
+/* Pages after cursor until none is left, or until deadline (a
+ * time_mono_ms(); 0: none) has passed, when *complete is left 0. */
 static int pull_all(struct pq *c, struct store *s, int64_t cursor,
-                    int keep_cursor, struct store_import_stats *out)
+                    int keep_cursor, int64_t deadline,
+                    struct store_import_stats *out, int *complete)
 {
     struct store_seen_head *heads = NULL;
     struct buf feed = BUF_INIT;
@@ -377,10 +381,13 @@ static int pull_all(struct pq *c, struct store *s, int64_t cursor,
     memset(out, 0, sizeof(*out));
     if (rc == 0 && keep_cursor)
         rc = hub_heads(c, &heads, &nheads);
+    *complete = 0;
     while (rc == 0 && rows > 0) {
         struct store_import_stats one;
         FILE *f;
 
+        if (deadline && time_mono_ms() > deadline)
+            break;
         rc = pull_page(c, &cursor, &feed, &rows);
         if (rc || rows == 0)
             break;
@@ -402,29 +409,34 @@ static int pull_all(struct pq *c, struct store *s, int64_t cursor,
     }
     /* A hub whose head of an origin went back is named (after the pull:
      * what it still had to give was taken). */
-    if (rc == 0 && keep_cursor)
-        rc = store_seen_heads_record(s, pq_where(c), heads, nheads);
+    if (rc == 0 && rows == 0) {
+        *complete = 1;
+        if (keep_cursor)
+            rc = store_seen_heads_record(s, pq_where(c), heads, nheads);
+    }
     free(heads);
     buf_release(&feed);
     return rc;
 }
 
-int hub_pull(struct pq *c, struct store *s, struct store_import_stats *out)
+int hub_pull(struct pq *c, struct store *s, int64_t deadline,
+             struct store_import_stats *out, int *complete)
 {
     int64_t cursor = 0;
     int rc = store_hub_cursor_get(s, pq_where(c), &cursor);
 
-    return rc ? rc : pull_all(c, s, cursor, 1, out);
+    return rc ? rc : pull_all(c, s, cursor, 1, deadline, out, complete);
 }
 
 int hub_verify(struct pq *c, const char *scratch_path, struct buf *summary)
 {
     struct store_import_stats st;
     struct store *s = NULL;
+    int complete;
     int rc = store_open(&s, scratch_path, STORE_CREATE);
 
     if (rc == 0)
-        rc = pull_all(c, s, 0, 0, &st);
+        rc = pull_all(c, s, 0, 0, 0, &st, &complete);
     if (rc == 0)
         rc = store_verify(s, NULL, 0, summary);
     store_close(s);

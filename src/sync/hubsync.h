@@ -34,8 +34,14 @@ struct hub_push_stats {
 
 int hub_push(struct pq *c, struct store *s, struct hub_push_stats *out);
 
-/* Pulls what arrived since the last pull; *out sums the pages. */
-int hub_pull(struct pq *c, struct store *s, struct store_import_stats *out);
+/*
+ * Pulls what arrived since the last pull, page by page (each page its own
+ * transaction, the cursor kept after it); *out sums the pages. With a
+ * deadline (time_mono_ms(); 0: none) it stops between pages once that has
+ * passed: *complete says whether everything was taken.
+ */
+int hub_pull(struct pq *c, struct store *s, int64_t deadline,
+             struct store_import_stats *out, int *complete);
 
 /*
  * Re-checks everything the hub holds by pulling it into a new, empty log

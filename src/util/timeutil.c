@@ -471,3 +471,11 @@ char *time_format_date(char out[TIME_DATE_SIZE], int64_t ms)
              tm.tm_mon + 1, tm.tm_mday);
     return out;
 }
+
+int64_t time_mono_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}

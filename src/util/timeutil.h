@@ -114,6 +114,9 @@ char *time_format_iso(char out[TIME_ISO_SIZE], int64_t ms);
  * and returns out. */
 char *time_format_short(char out[TIME_SHORT_SIZE], int64_t ms);
 
+/* A monotonic clock in milliseconds, for budgets and deadlines. */
+int64_t time_mono_ms(void);
+
 /* Formats the local date of ms, "2026-11-20", into out and returns out. */
 char *time_format_date(char out[TIME_DATE_SIZE], int64_t ms);
 

@@ -58,8 +58,29 @@ test_expect 'a named remote (no password stored)' '
 test_fails 2 "give the URL without its password" \
     env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db remote add bad "$HUB"
 
+# The renderers pull the hub remote first (2 s at most), unless --offline.
+test_expect 'daily, report and slides pull the hub remote first' '
+    M note "node22 result for the daily" >/dev/null && M push "$HUB" 2>/dev/null &&
+    PGPASSWORD=Al1ce-pw9 L daily --format text >d 2>e && test -s d && ! test -s e &&
+    lablog --db laptop.db log | grep -q "node22 result for the daily" &&
+    M note "node22 result for the report" >/dev/null && M push "$HUB" 2>/dev/null &&
+    PGPASSWORD=Al1ce-pw9 L report >r 2>e && ! test -s e &&
+    grep -q "node22 result for the report" r &&
+    M note "node22 result for the deck" >/dev/null && M push "$HUB" 2>/dev/null &&
+    PGPASSWORD=Al1ce-pw9 L slides -o deck.pdf 2>e && ! grep -q unreachable e &&
+    lablog --db laptop.db log | grep -q "node22 result for the deck"
+'
+test_expect 'with --offline nothing is pulled' '
+    M note "not pulled yet" >/dev/null && M push "$HUB" 2>/dev/null &&
+    PGPASSWORD=Al1ce-pw9 L report --offline >r 2>e && ! test -s e &&
+    ! grep -q "not pulled yet" r && ! lablog --db laptop.db log | grep -q "not pulled yet"
+'
+test_fails 2 "--pull and --offline exclude each other" \
+    env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db daily --pull --offline
+
 # A head moved back on the hub (by its owner, triggers off) is named by a
 # replica that pulled the newer head before; the head is put back after.
+L pull "$HUB" 2>/dev/null
 m_origin=$(lablog --db node22.db origins | grep "this replica" | cut -c1-26)
 m_seq=$(pg_psql "SELECT max(seq) FROM lablog.head WHERE origin = '$m_origin'")
 m_hash=$(pg_psql "SELECT encode(hash, 'hex') FROM lablog.head
@@ -69,7 +90,7 @@ pg_psql "ALTER TABLE lablog.head DISABLE TRIGGER head_no_change;
           seq = $m_seq"
 test_expect 'a hub whose head went back is named by a replica that pulled it' '
     ! L pull "$HUB" 2>e &&
-    grep -q "^lablog: error: .*: origin $m_origin went back: it held entry $m_seq when last seen (.*) and now holds none" e
+    grep -q "^lablog: error: .*: origin $m_origin went back: it held entry $m_seq when last seen (.*) and now \(ends at\|holds none\)" e
 '
 pg_psql "INSERT INTO lablog.head(origin, seq, hash) VALUES ('$m_origin',
           $m_seq, decode('$m_hash', 'hex'));
@@ -97,6 +118,11 @@ test_expect 'run and note work with the hub down' '
     L note "hub is down" >/dev/null && L run --exp base -- true 2>/dev/null
 '
 test_fails 1 "cannot connect to the hub" env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db push "$HUB"
+test_expect 'daily with the hub down: one line, then the local update' '
+    L daily --format text >d 2>e && test -s d && test "$(wc -l <e)" = 1 &&
+    grep -q "^lablog: hub .lab. unreachable; local data as of 20[0-9-]* [0-9:]*$" e &&
+    L daily --offline --format text >d2 2>e2 && ! test -s e2 && cmp d d2
+'
 test_expect 'the password is in no output, no log and no message' '
     L push "$HUB" 2>err >out; L pull "$HUB" 2>>err >>out;
     ! grep -q "Al1ce-pw9" err out && ! grep -q "Al1ce-pw9" laptop.db desk.db &&
