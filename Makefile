@@ -180,6 +180,13 @@ fuzz: deps
 
 fuzz-build: $(FUZZ)
 
+# Longer runs of the randomised tests than `make test` affords: the merge
+# property over STRESS_SEEDS seeds (make test runs 200).
+STRESS_SEEDS ?= 5000
+stress: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/tests/unit/test_merge
+	LABLOG_MERGE_SEEDS=$(STRESS_SEEDS) $(BUILD)/tests/unit/test_merge
+
 # Layer rule: which library headers each folder may include (DESIGN.md).
 check-layers:
 	@sh tests/check-layers.sh
@@ -232,6 +239,6 @@ clean:
 FORCE:
 .SECONDARY:
 .PHONY: all test demo bench deps check check-all check-layers golden fuzz \
-        fuzz-build \
+        fuzz-build stress \
         demo-run bench-run install install-python clean FORCE
 .DELETE_ON_ERROR:
