@@ -943,14 +943,16 @@ static int import_line(struct feed_reader *r, const char *text, size_t len)
         rc = bad(r, "the entry does not match its hash");
         goto cleanup;
     }
-    if (strcmp(kind, "metrics") == 0)
-        rc = line_points(r, line, (int)format, e.data, 0);
-    if (rc == 0 && strcmp(kind, "attach") == 0)
+    if (strcmp(kind, "attach") == 0)
         rc = line_blob(r, line, e.data);
-    if (rc == 0 && strcmp(kind, "samples") == 0)
-        rc = line_pieces(r, line, e.data, 0);
     if (rc == 0)
         rc = held_at(r->s, origin, e.seq, hash, &held, have);
+    /* A line held already (or a fork) is checked here; a new one's points
+     * are checked as they are inserted (a bad one rolls the feed back). */
+    if (rc == 0 && held && strcmp(kind, "metrics") == 0)
+        rc = line_points(r, line, (int)format, e.data, 0);
+    if (rc == 0 && held && strcmp(kind, "samples") == 0)
+        rc = line_pieces(r, line, e.data, 0);
     if (rc)
         goto cleanup;
     if (held == 2) {

@@ -104,6 +104,17 @@ test_fails 1 ":3: the entry does not match its hash" \
 test_expect 'a tampered feed adds nothing' '
     test "$(log_state u.db)" = "$state_before"
 '
+lablog --db node17.db export --feed >pts.feed
+sed 's/"steps":\[\[0,2,/"steps":[[0,2.5,/' pts.feed >badpts.feed
+LABLOG_HOST=node40 lablog --db v.db init --name v >/dev/null 2>&1
+v_before=$(log_state v.db)
+test_fails 1 "a metrics entry whose points do not match its digest" \
+    env LABLOG_HOST=node40 "$LABLOG_BIN" --db v.db merge badpts.feed
+test_expect 'a changed point of a new entry adds nothing' '
+    ! cmp -s pts.feed badpts.feed && test "$(log_state v.db)" = "$v_before"
+'
+test_fails 1 "a metrics entry whose points do not match its digest" \
+    env LABLOG_HOST=laptop "$LABLOG_BIN" --db u.db merge badpts.feed
 rm -f bad/*
 sed '1s/"lablog-feed":1/"lablog-feed":99/' "$f" >bad/$(basename "$f")
 test_fails 1 "a feed of format 99 (this lablog reads 1): upgrade lablog" \
