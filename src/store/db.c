@@ -44,6 +44,10 @@ static const char *const stmt_sql[STMT_COUNT] = {
                            "VALUES (?1, ?2, ?3)",
     [STMT_POINT_INSERT] = "INSERT INTO point(series, step, batch, value, ts) "
                           "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [STMT_SPAN_INSERT] = "INSERT INTO batch_span(batch, series, lo, hi) "
+                         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE SET "
+                         "lo = min(lo, excluded.lo), hi = max(hi, "
+                         "excluded.hi)",
     /* The value a step shows now: the current batch's first, then the
      * newest batch in fold order (a batch not held sorts oldest). */
     [STMT_POINT_PROBE] =

@@ -118,6 +118,10 @@ struct feed_writer {
     FILE *out;
     struct buf line;
     sqlite3_stmt *points_v2, *points_v1, *blob, *pieces;
+    sqlite3_stmt *spans_v2, *spans_v1; /* NULL: the file has no spans */
+    const char *origin;  /* the scope: NULL (all) or one origin ... */
+    int64_t after_seq;   /* ... after this seq */
+    int scanned;         /* temp.feed_point holds the scope's points */
 };
 
 /* Appends ,"samples":[[bytes, row, id, score], ...] for a samples entry:
@@ -183,18 +187,21 @@ static int put_blob(struct feed_writer *w, const char *data)
 }
 
 /* Appends ,"points":[...] for metrics entry id. */
-static int put_points(struct feed_writer *w, int64_t id, int format)
+static int scan_points(struct feed_writer *w);
+
+/* The groups of points of batch id, read through st (its spans, or the
+ * scan); *rows_out counts them. */
+static int put_groups(struct feed_writer *w, sqlite3_stmt *st, int64_t id,
+                      int format, size_t *rows_out)
 {
-    sqlite3_stmt *st = format == 1 ? w->points_v1 : w->points_v2;
     struct buf *b = &w->line;
     char exp[27] = "", name[256] = "", attempt[27] = "";
     int64_t f1 = -1;
     int groups = 0, rc, open = 0;
 
+    *rows_out = 0;
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, id);
-    put_key(b, "points", 0);
-    buf_putc(b, '[');
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *e = store_column_text(st, 0);
         const char *n = store_column_text(st, 1);
@@ -234,11 +241,32 @@ static int put_points(struct feed_writer *w, int64_t id, int format)
         buf_printf(b, "[%lld,", (long long)sqlite3_column_int64(st, 4));
         put_value(b, v);
         buf_printf(b, ",%lld]", (long long)sqlite3_column_int64(st, 6));
+        (*rows_out)++;
     }
     if (open)
         buf_puts(b, "]}");
-    buf_putc(b, ']');
     return rc == SQLITE_DONE ? 0 : store_db_error(w->s, "cannot read");
+}
+
+/* ,"points":[...] of batch id: by its spans when it has them, else from
+ * one scan of the scope's points (made on first need). */
+static int put_points(struct feed_writer *w, int64_t id, int format)
+{
+    sqlite3_stmt *spans = format == 1 ? w->spans_v1 : w->spans_v2;
+    size_t rows = 0;
+    int rc = 0;
+
+    put_key(&w->line, "points", 0);
+    buf_putc(&w->line, '[');
+    if (spans)
+        rc = put_groups(w, spans, id, format, &rows);
+    if (rc == 0 && rows == 0)
+        rc = scan_points(w);
+    if (rc == 0 && rows == 0)
+        rc = put_groups(w, format == 1 ? w->points_v1 : w->points_v2, id,
+                        format, &rows);
+    buf_putc(&w->line, ']');
+    return rc;
 }
 
 /* Entry columns, in key order of the line where possible. */
@@ -416,6 +444,53 @@ static int exec_scoped(struct store *s, const char *sql, const char *origin,
     return rc;
 }
 
+/* Points of batches without spans: one pass over the scope's points into
+ * a temporary table keyed by batch (the point table is keyed by series). */
+static int scan_points(struct feed_writer *w)
+{
+    int rc = 0;
+
+    if (w->scanned)
+        return 0;
+    w->scanned = 1;
+    rc = exec_scoped(w->s, feed_temp_sql, w->origin, w->after_seq);
+    if (rc == 0)
+        rc = exec_scoped(w->s, feed_temp_index_sql, NULL, 0);
+    if (rc == 0)
+        rc = store_prepare(w->s, "SELECT exp_uid, name, attempt, NULL, "
+                                 "step, value, ts FROM temp.feed_point WHERE "
+                                 "batch = ?1 ORDER BY exp_uid, name, attempt, "
+                                 "step", &w->points_v2);
+    if (rc == 0)
+        rc = store_prepare(w->s, "SELECT exp_uid, name, attempt, f1, step, "
+                                 "value, ts FROM temp.feed_point WHERE "
+                                 "batch = ?1 ORDER BY f1, step",
+                           &w->points_v1);
+    return rc;
+}
+
+/* The span statements, when the file has spans (a read-only older file
+ * may not): NULL otherwise, and every batch is read by the scan. */
+static void prepare_spans(struct feed_writer *w)
+{
+    static const char head[] =
+        "SELECT s.exp_uid, s.name, s.attempt, s.f1, p.step, p.value, p.ts "
+        "FROM batch_span b JOIN series s ON s.id = b.series "
+        "JOIN point p ON p.series = b.series AND p.step BETWEEN b.lo AND "
+        "b.hi AND p.batch = b.batch WHERE b.batch = ?1 ";
+    char sql[512];
+
+    snprintf(sql, sizeof(sql), "%sORDER BY s.exp_uid, s.name, s.attempt, "
+             "p.step", head);
+    if (sqlite3_prepare_v2(w->s->db, sql, -1, &w->spans_v2, NULL)
+        != SQLITE_OK)
+        w->spans_v2 = NULL;
+    snprintf(sql, sizeof(sql), "%sORDER BY s.f1, p.step", head);
+    if (sqlite3_prepare_v2(w->s->db, sql, -1, &w->spans_v1, NULL)
+        != SQLITE_OK)
+        w->spans_v1 = NULL;
+}
+
 int store_feed_write(struct store *s, FILE *out)
 {
     return store_feed_write_origin(s, NULL, 0, 1, out);
@@ -435,19 +510,9 @@ int store_feed_write_origin(struct store *s, const char *origin,
         return store_db_error(s, "cannot read");
     if (header)
         rc = put_header(&w);
-    if (rc == 0)
-        rc = exec_scoped(s, feed_temp_sql, origin, after_seq);
-    if (rc == 0)
-        rc = exec_scoped(s, feed_temp_index_sql, NULL, 0);
-    if (rc == 0)
-        rc = store_prepare(s, "SELECT exp_uid, name, attempt, NULL, step, "
-                              "value, ts FROM temp.feed_point WHERE batch = ?1 "
-                              "ORDER BY exp_uid, name, attempt, step",
-                           &w.points_v2);
-    if (rc == 0)
-        rc = store_prepare(s, "SELECT exp_uid, name, attempt, f1, step, "
-                              "value, ts FROM temp.feed_point WHERE batch = ?1 "
-                              "ORDER BY f1, step", &w.points_v1);
+    w.origin = origin;
+    w.after_seq = after_seq;
+    prepare_spans(&w);
     if (rc == 0)
         rc = store_prepare(s, "SELECT data FROM blob WHERE sha256 = ?1",
                            &w.blob);
@@ -469,6 +534,8 @@ int store_feed_write_origin(struct store *s, const char *origin,
     sqlite3_finalize(st);
     sqlite3_finalize(w.points_v1);
     sqlite3_finalize(w.points_v2);
+    sqlite3_finalize(w.spans_v1);
+    sqlite3_finalize(w.spans_v2);
     sqlite3_finalize(w.blob);
     sqlite3_finalize(w.pieces);
     sqlite3_exec(s->db, "DROP TABLE IF EXISTS temp.feed_point", NULL, NULL,
@@ -643,6 +710,17 @@ static int line_points(struct feed_reader *r, json_t *line, int format,
             if (sqlite3_step(st) == SQLITE_ROW)
                 series = sqlite3_column_int64(st, 0);
             sqlite3_reset(st);
+        }
+        if (insert_batch && series && json_array_size(steps) > 0) {
+            /* Steps come in increasing order (checked below). */
+            json_t *first = json_array_get(json_array_get(steps, 0), 0);
+            json_t *last = json_array_get(
+                json_array_get(steps, json_array_size(steps) - 1), 0);
+
+            if (json_is_integer(first) && json_is_integer(last))
+                rc = store_span_add(r->s, insert_batch, series,
+                                    json_integer_value(first),
+                                    json_integer_value(last));
         }
         for (j = 0; rc == 0 && j < json_array_size(steps); j++) {
             json_t *p = json_array_get(steps, j);

@@ -35,6 +35,7 @@ enum stmt_id {
     STMT_EXP_NAME_TAKEN,
     STMT_ATTEMPT_LATEST,
     STMT_FOLD_KEY,      /* hlc, origin, seq of a local id */
+    STMT_SPAN_INSERT,   /* a batch's step range in one series */
     STMT_COUNT
 };
 
@@ -59,6 +60,16 @@ struct store {
     char reserved_uid[27];
     sqlite3_stmt *insert_rows;      /* metric.c: POINT_ROWS points at once */
 };
+
+/*
+ * Batch spans (span.c): where each metrics batch's points lie, one row per
+ * (batch, series) with its lowest and highest step, so a feed can read one
+ * batch's points by key instead of scanning the point table. Local and
+ * derived: written with the points in their transaction, never synced or
+ * hashed; a batch without spans (older files) is read by a scan.
+ */
+int store_span_add(struct store *s, int64_t batch, int64_t series,
+                   int64_t lo, int64_t hi);
 
 /* Returns the cached statement id, reset and with bindings cleared; NULL
  * (with the error recorded) when it cannot be prepared. */

@@ -831,6 +831,14 @@ int store_batch_finish(struct store_batch *b, struct entry *e)
         rc = ll_error(LL_ERR, "internal: metrics entry took id %lld, not "
                       "the reserved %lld", (long long)e->id,
                       (long long)b->entry_id);
+    /* batch_digest() sorted each series' rows by step. */
+    for (i = 0; rc == 0 && i < b->ntouched; i++) {
+        struct series_item *it = &b->s->series->items[b->touched[i]];
+
+        if (it->nrows)
+            rc = store_span_add(b->s, e->id, it->id, it->rows[0].step,
+                                it->rows[it->nrows - 1].step);
+    }
 cleanup:
     buf_release(&data);
     store_batch_free(b);
