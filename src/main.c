@@ -52,6 +52,7 @@ const struct cmd lablog_commands[] = {
     { "pull", cmd_pull, CMD_NEEDS_DB | CMD_WRITES, "Bring in other replicas' feeds" },
     { "sync", cmd_sync, CMD_NEEDS_DB | CMD_WRITES, "Pull, then push" },
     { "remote", cmd_remote, CMD_NEEDS_DB | CMD_WRITES, "Name sync targets" },
+    { "env", cmd_env, CMD_NEEDS_DB | CMD_WRITES, "Variables for a cluster job" },
     { "migrate", cmd_migrate, CMD_NEEDS_DB | CMD_WRITES, "Bring an older log to the current format" },
     { "debug", cmd_debug, CMD_NEEDS_DB | CMD_WRITES | CMD_HIDDEN, "Test helpers" },
     { "daily", cmd_daily, CMD_NEEDS_DB | CMD_WRITES | CMD_RENDER, "Last / Next / Blockers daily update" },

@@ -82,10 +82,13 @@ int cli_append_print(struct app *app, struct entry *e)
 int cli_exp(struct app *app, const char *name, int required, int64_t *exp_out)
 {
     const char *env = getenv("LABLOG_EXP");
+    const char *uid = getenv("LABLOG_EXP_UID"); /* a job's (lablog env) */
 
     *exp_out = 0;
     if (!name && env && *env)
         name = env;
+    if (!name && uid && *uid)
+        name = uid;
     if (!name) {
         if (required)
             return ll_error(LL_EUSAGE, "no experiment given (use --exp NAME "

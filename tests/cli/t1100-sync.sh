@@ -184,8 +184,27 @@ test_expect 'the same host on a network filesystem is warned once' '
 test_expect 'a local filesystem is not refused' '
     LABLOG_TEST_FSTYPE=ext4 LABLOG_HOST=node17 lablog --db nfs.db note "copy here" >/dev/null 2>&1
 '
+# A cluster job: lablog env names the experiment by uid and the spool; a
+# replica on the node logs to it by uid and its feed comes home by pull.
+test_expect 'env prints the job variables and pushes this replica to the spool' '
+    L env --exp base --spool jobs >v && uid=$(sed -n "s/^LABLOG_EXP_UID=\([0-9A-Z]*\),LABLOG_SPOOL=.*/\1/p" v) &&
+    test ${#uid} = 26 && grep -q ",LABLOG_SPOOL=$PWD/jobs$" v &&
+    test -s jobs/$(L origins | grep "this replica" | cut -c1-26).feed &&
+    L env --exp base --spool jobs --sh >sh && grep -q "^export LABLOG_EXP_UID=$uid$" sh &&
+    grep -q "^export LABLOG_SPOOL=.$PWD/jobs.$" sh
+'
+test_expect 'a job replica logs to the experiment by uid; pull brings it home' '
+    eval "$(L env --exp base --spool jobs --sh)" &&
+    LABLOG_HOST=node50 lablog --db job.db init --name job >/dev/null 2>&1 &&
+    LABLOG_HOST=node50 lablog --db job.db pull "dir:$LABLOG_SPOOL" 2>/dev/null &&
+    LABLOG_HOST=node50 lablog --db job.db metric --step 7 loss=0.25 >/dev/null &&
+    LABLOG_HOST=node50 lablog --db job.db push "dir:$LABLOG_SPOOL" 2>/dev/null &&
+    unset LABLOG_EXP_UID LABLOG_SPOOL &&
+    L pull dir:jobs 2>/dev/null && L exp show base --all-attempts >x && grep -q "0.25 (7)" x
+'
+test_fails 2 "env needs --exp NAME" env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db env
 test_expect 'every command has --help' '
-    for c in merge clone push pull sync remote; do
+    for c in merge clone push pull sync remote env; do
         lablog --db laptop.db $c --help | grep -q "^usage: lablog $c" || exit 1
     done
 '
