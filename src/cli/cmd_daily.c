@@ -114,10 +114,39 @@ static int print_context(const struct render_plugin *rp,
     return 0;
 }
 
+/*
+ * Whose update: --author NAME, --team (everyone), else the user's own when
+ * others write to this log too -- unless the user wrote nothing here (a
+ * teammate's log, a log built by a script), when it is everyone's.
+ */
+static int whose_update(struct app *app, const char *author, int team,
+                        const char **out)
+{
+    int mine = 0, others = 0;
+    int rc;
+
+    *out = NULL;
+    if (author && team)
+        return ll_error(LL_EUSAGE, "--author and --team exclude each other");
+    if (author) {
+        rc = cli_check_text(author, "--author");
+        if (rc == 0)
+            *out = author;
+        return rc;
+    }
+    if (team)
+        return 0;
+    rc = store_authors(app->store, app->author, &mine, &others);
+    if (rc == 0 && mine && others)
+        *out = app->author;
+    return rc;
+}
+
 int cmd_daily(int argc, char **argv, struct app *app)
 {
     const char *since_arg = NULL, *format_arg = "slack", *template = NULL;
-    int post = 0, record = 0, json = 0, pull = 0, offline = 0;
+    const char *author = NULL;
+    int post = 0, record = 0, json = 0, pull = 0, offline = 0, team = 0;
     const struct opt opts[] = {
         { OPT_STRING, 0, "since", &since_arg, "DATE", "start of the period (default: the last recorded update, else the previous working day)" },
         { OPT_STRING, 0, "format", &format_arg, "FMT", "slack (default), text or markdown" },
@@ -125,13 +154,16 @@ int cmd_daily(int argc, char **argv, struct app *app)
         { OPT_FLAG, 0, "post", &post, NULL, "post to Slack ($LABLOG_SLACK_WEBHOOK or slack_webhook in ~/.config/lablog/config) and record it" },
         { OPT_FLAG, 0, "record", &record, NULL, "record it as posted, without posting" },
         { OPT_FLAG, 0, "json", &json, NULL, "print the template context as JSON" },
+        { OPT_STRING, 0, "author", &author, "NAME", "the update of NAME (default: yours, when others write to this log too)" },
+        { OPT_FLAG, 0, "team", &team, NULL, "the update of everyone who writes to this log" },
         { OPT_FLAG, 0, "pull", &pull, NULL, "pull every remote first (default: the hub remotes; 2 s at most)" },
         { OPT_FLAG, 0, "offline", &offline, NULL, "pull nothing first: local data only" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
         "daily [--since DATE] [--format slack|text|markdown] "
-        "[--template FILE] [--post] [--record] [--json] [--pull|--offline]",
+        "[--template FILE] [--post] [--record] [--json] [--author NAME|--team] "
+        "[--pull|--offline]",
         "Print the Last / Next / Blockers update for Slack.",
         opts,
         "The update is always printed on stdout. --post and --record log it,\n"
@@ -176,12 +208,15 @@ int cmd_daily(int argc, char **argv, struct app *app)
     if (rc == 0)
         rc = cli_pull_for_render(app, pull, offline);
     if (rc == 0)
+        rc = whose_update(app, author, team, &vo.author);
+    if (rc == 0)
         rc = view_build(&v, app->store, &vo);
     if (rc)
         goto cleanup;
     o.template_file = template;
     o.now = app->now;
-    o.author = app->author;
+    /* Whose update it is, for its first line. */
+    o.author = vo.author ? vo.author : team ? "team" : app->author;
     if (json) {
         rc = print_context(rp, v, &o);
         goto cleanup;

@@ -110,6 +110,7 @@ int cmd_report(int argc, char **argv, struct app *app)
 {
     const char *since_arg = NULL, *until_arg = NULL, *output = NULL;
     const char *format_arg = NULL, *template = NULL, *title = NULL;
+    const char *author = NULL;
     int self_contained = 0, json = 0, pull = 0, offline = 0;
     const struct opt opts[] = {
         { OPT_STRING, 0, "since", &since_arg, "DATE", "start of the period (default: the beginning)" },
@@ -120,6 +121,7 @@ int cmd_report(int argc, char **argv, struct app *app)
         { OPT_STRING, 0, "title", &title, "TEXT", "the document title (default: the project name)" },
         { OPT_FLAG, 0, "self-contained", &self_contained, NULL, "embed images as data: URIs" },
         { OPT_FLAG, 0, "json", &json, NULL, "print the template context as JSON" },
+        { OPT_STRING, 0, "author", &author, "NAME", "only NAME's entries (and the experiments their notes name)" },
         { OPT_FLAG, 0, "pull", &pull, NULL, "pull every remote first (default: the hub remotes; 2 s at most)" },
         { OPT_FLAG, 0, "offline", &offline, NULL, "pull nothing first: local data only" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
@@ -127,7 +129,7 @@ int cmd_report(int argc, char **argv, struct app *app)
     const struct opt_command cmd = {
         "report [--since DATE] [--until DATE] [-o FILE] [--format md|html] "
         "[--template FILE] [--title TEXT] [--self-contained] [--json] "
-        "[--pull|--offline]",
+        "[--author NAME] [--pull|--offline]",
         "Render the research log (or a period of it) as Markdown or HTML.",
         opts,
         "Without -o the document goes to stdout, and images are only named\n"
@@ -161,6 +163,9 @@ int cmd_report(int argc, char **argv, struct app *app)
         rc = period_check(vo.since, vo.until);
     if (rc == 0 && title)
         rc = cli_check_text(title, "--title");
+    if (rc == 0 && author)
+        rc = cli_check_text(author, "--author");
+    vo.author = author;
     if (rc == 0 && output) {
         split_output(output, &dir, &files_dir);
         rc = check_dir(dir.ptr, output);

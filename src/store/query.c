@@ -713,3 +713,30 @@ bad:
     return ll_error(LL_EUSAGE, "'%s' is not a head (ORIGIN:SEQ:HASH, as "
                     "'lablog verify' prints them)", text);
 }
+
+int store_authors(struct store *s, const char *author, int *mine,
+                  int *others)
+{
+    static const char *const sql[2] = {
+        "SELECT 1 FROM entry WHERE author = ?1 LIMIT 1",
+        "SELECT 1 FROM entry WHERE author <> ?1 LIMIT 1",
+    };
+    int *out[2] = { mine, others };
+    int i, rc = 0;
+
+    for (i = 0; rc == 0 && i < 2; i++) {
+        sqlite3_stmt *st = NULL;
+
+        rc = store_prepare(s, sql[i], &st);
+        if (rc)
+            break;
+        store_bind_text(st, 1, author);
+        rc = sqlite3_step(st);
+        *out[i] = rc == SQLITE_ROW;
+        rc = rc == SQLITE_ROW || rc == SQLITE_DONE
+                 ? 0
+                 : store_db_error(s, "cannot read");
+        sqlite3_finalize(st);
+    }
+    return rc;
+}

@@ -333,6 +333,11 @@ struct entry_filter {
 int store_entries(struct store *s, const struct entry_filter *f,
                   store_entry_fn *fn, void *ctx);
 
+/* Whether the log holds entries by author (*mine) and by anyone else
+ * (*others): which update `daily` gives by default. */
+int store_authors(struct store *s, const char *author, int *mine,
+                  int *others);
+
 /* The ts of the newest entry of kind before until (0: no bound); 0 in
  * *ts_out when there is none. Used for "since the last update/deck". */
 int store_last_ts(struct store *s, enum entry_kind kind, int64_t until,

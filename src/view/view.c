@@ -62,6 +62,14 @@ int view_in_period(const struct view *v, int64_t ts)
     return ts >= v->since && (v->until == 0 || ts < v->until);
 }
 
+/* In the period, and by the person the view is about (when it is about
+ * one): what makes an experiment news. */
+static int news(const struct fold *f, const struct entry *e)
+{
+    return view_in_period(f->v, e->ts)
+           && (!f->v->author || strcmp(e->author, f->v->author) == 0);
+}
+
 /* Position of id in a sorted index of n (where it is or would go). */
 static size_t index_find(const struct id_index *ix, size_t n, int64_t id)
 {
@@ -257,7 +265,7 @@ static void add_exp(struct fold *f, const struct entry *e, json_t *data)
         if (json_is_string(json_array_get(seeds, i)))
             x->seed_params[x->nseed_params++] =
                 arena_strdup(a, json_string_value(json_array_get(seeds, i)));
-    if (view_in_period(v, e->ts))
+    if (news(f, e))
         x->touched = x->changed = 1;
 }
 
@@ -319,7 +327,7 @@ static void apply_status(struct fold *f, const struct entry *e, json_t *data)
     /* Durations are per attempt: a re-run starts the clock again. */
     x->started = x->state.attempt;
     x->finished = x->state.finished;
-    if (model_status_ends(h->status) && view_in_period(f->v, e->ts))
+    if (model_status_ends(h->status) && news(f, e))
         x->ended_in_period = 1;
     if (strcmp(h->status, EXP_RUNNING) == 0) {
         start_attempt(f, x, e, data);
@@ -340,7 +348,7 @@ static void apply_status(struct fold *f, const struct entry *e, json_t *data)
         x->exit_code = (int)json_integer_value(json_object_get(data, "exit"));
         x->signal = (int)json_integer_value(json_object_get(data, "signal"));
     }
-    if (view_in_period(f->v, e->ts))
+    if (news(f, e))
         x->touched = x->changed = 1;
 }
 
@@ -601,7 +609,7 @@ static void apply_tags(struct fold *f, const struct entry *e, json_t *data)
     }
     x->tags = tags;
     x->ntags = n;
-    if (view_in_period(f->v, e->ts))
+    if (news(f, e))
         x->touched = 1;
 }
 
@@ -633,7 +641,7 @@ static void apply_record(struct fold *f, const struct entry *e, json_t *data)
         v->last_deck = e->ts;
         break;
     case ENTRY_METRICS:
-        if (view_in_period(v, e->ts))
+        if (news(f, e))
             touch_measured(v, e, data);
         heartbeat(exp_by_id(v, e->exp), e->ts);
         for (size_t i = 0; i < json_array_size(json_object_get(data, "exps"));
@@ -736,6 +744,10 @@ static void classify(struct view *v, struct arena *a, struct view_item *it,
     int closed_in = it->closed_id && view_in_period(v, it->closed_ts);
     int open = !it->closed_id && !it->retracted;
 
+    /* The update of one person: their items only (the experiments their
+     * notes are about are touched below, whoever ran them). */
+    if (v->author && strcmp(it->author, v->author) != 0)
+        return;
     if (it->retracted) {
         if (view_in_period(v, it->retract_ts))
             push(a, &v->retracted, it, cap);
@@ -1214,6 +1226,7 @@ int view_build(struct view **out, struct store *s, const struct view_opts *o)
     v->store = s;
     v->since = o->since;
     v->until = o->until;
+    v->author = o->author;
     v->attempt = o->attempt;
     v->project = v->goal = "";
     filter.until = o->until;

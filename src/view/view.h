@@ -190,12 +190,17 @@ struct view_opts {
                                   (for commands that list them) */
     int attempt;               /* metrics of STORE_ATTEMPT_LATEST (0) or of
                                   attempt number N */
+    const char *author;        /* the update of one person: only their
+                                  entries are news in the period (and the
+                                  experiments their notes name); NULL:
+                                  everyone's (borrowed, must outlive it) */
 };
 
 struct view {
     const char *project;  /* project name */
     const char *goal;     /* "" when none */
     int64_t since, until; /* the period, as given */
+    const char *author;   /* whose update this is; NULL: everyone's */
     int64_t first_ts;     /* ts of the first entry (project start) */
     struct view_exp *exps; /* every experiment that exists at until, by id */
     size_t nexps;
