@@ -21,13 +21,19 @@
 #define PUSH_LOCK "7405189"
 #define PULL_PAGE "2000"
 
+/*
+ * Entries go through a staging table (one INSERT ... SELECT in seq order
+ * gives them their hub_seq); points, nearly all of the bytes, are copied
+ * straight into lablog.point once their batch's hub_seq and their series'
+ * ids are known, so the hub does for them what a plain COPY does.
+ */
 static const char staging_sql[] =
     "CREATE TEMP TABLE st_entry(origin text, seq bigint, uid text,"
     " hlc bigint, ts bigint, author text, kind text, exp_uid text,"
     " ref_uid text, title text, body text, data text, format smallint,"
     " prev bytea, hash bytea, line text) ON COMMIT DROP;"
-    "CREATE TEMP TABLE st_point(uid text, exp_uid text, name text,"
-    " attempt text, step bigint, value float8, ts bigint) ON COMMIT DROP";
+    "CREATE TEMP TABLE st_series(k bigint, exp_uid text, name text,"
+    " attempt text) ON COMMIT DROP";
 
 static const char insert_sql[] =
     "INSERT INTO lablog.entry(origin, seq, uid, hlc, ts, author, kind,"
@@ -36,14 +42,29 @@ static const char insert_sql[] =
     " title, body, data, format, prev, hash, line FROM st_entry ORDER BY seq"
     " ON CONFLICT DO NOTHING;"
     "INSERT INTO lablog.series(exp_uid, name, attempt)"
-    " SELECT DISTINCT exp_uid, name, attempt FROM st_point"
-    " ON CONFLICT DO NOTHING;"
-    "INSERT INTO lablog.point(batch, series, step, value, ts)"
-    " SELECT e.hub_seq, s.id, p.step, p.value, p.ts FROM st_point p"
-    " JOIN lablog.entry e ON e.uid = p.uid"
-    " JOIN lablog.series s ON s.exp_uid = p.exp_uid AND s.name = p.name"
-    "  AND s.attempt = p.attempt"
+    " SELECT exp_uid, name, attempt FROM st_series"
     " ON CONFLICT DO NOTHING";
+
+/* The points of one push, waiting for their batch's and series' ids. */
+struct staged_point {
+    size_t batch;  /* index into the push's metrics entries */
+    size_t series; /* index into its series */
+    int64_t step, ts;
+    double value;
+};
+
+struct series_key {
+    char *exp_uid, *name, *attempt; /* owned */
+};
+
+struct push_points {
+    struct staged_point *items;
+    size_t len, cap;
+    char (*batch_uids)[27]; /* the metrics entries, by index */
+    size_t nbatches, cap_batches;
+    struct series_key *series;
+    size_t nseries, cap_series;
+};
 
 /* A COPY text-format field: \ and control characters escaped. */
 static void copy_text(struct buf *b, const char *s)
@@ -71,14 +92,62 @@ static long long int_of(json_t *o, const char *key)
     return (long long)json_integer_value(json_object_get(o, key));
 }
 
-/* The staging row of one feed line, and st_point rows for its points. */
-static void stage_line(struct buf *entry, struct buf *points, json_t *j,
-                       const char *line, size_t *npoints)
+/* The index of (exp_uid, name, attempt) among the push's series. */
+static size_t series_index(struct push_points *pp, const char *exp_uid,
+                           const char *name, const char *attempt)
+{
+    size_t i;
+
+    /* A push holds a handful of series: the last one matches nearly
+     * always, so search from the end. */
+    for (i = pp->nseries; i-- > 0;)
+        if (strcmp(pp->series[i].name, name) == 0
+            && strcmp(pp->series[i].exp_uid, exp_uid) == 0
+            && strcmp(pp->series[i].attempt, attempt) == 0)
+            return i;
+    XGROW(pp->series, pp->nseries + 1, pp->cap_series);
+    pp->series[pp->nseries].exp_uid = xstrdup(exp_uid);
+    pp->series[pp->nseries].name = xstrdup(name);
+    pp->series[pp->nseries].attempt = xstrdup(attempt);
+    return pp->nseries++;
+}
+
+static void push_points_free(struct push_points *pp)
+{
+    size_t i;
+
+    for (i = 0; i < pp->nseries; i++) {
+        free(pp->series[i].exp_uid);
+        free(pp->series[i].name);
+        free(pp->series[i].attempt);
+    }
+    free(pp->series);
+    free(pp->items);
+    free(pp->batch_uids);
+}
+
+/* A feed point's value: a number, or "nan", "inf", "-inf". */
+static double point_value(json_t *v)
+{
+    const char *t = json_string_value(v);
+
+    if (json_is_number(v))
+        return json_number_value(v);
+    if (t && strcmp(t, "inf") == 0)
+        return INFINITY;
+    if (t && strcmp(t, "-inf") == 0)
+        return -INFINITY;
+    return NAN;
+}
+
+/* The staging row of one feed line; its points into pp. */
+static void stage_line(struct buf *entry, struct push_points *pp, json_t *j,
+                       const char *line)
 {
     static const char *const texts[] = { "author", "kind", "exp", "ref",
                                          "title", "body", "data" };
     json_t *groups = json_object_get(j, "points");
-    size_t i, k;
+    size_t i, k, batch = pp->nbatches;
 
     buf_printf(entry, "%s\t%lld\t%s\t%lld\t%lld", str_of(j, "origin"),
                int_of(j, "seq"), str_of(j, "uid"), int_of(j, "hlc"),
@@ -91,36 +160,137 @@ static void stage_line(struct buf *entry, struct buf *points, json_t *j,
                str_of(j, "prev"), str_of(j, "hash"));
     copy_text(entry, line);
     buf_putc(entry, '\n');
-    for (i = 0; json_is_array(groups) && i < json_array_size(groups); i++) {
+    if (!json_is_array(groups))
+        return;
+    XGROW(pp->batch_uids, pp->nbatches + 1, pp->cap_batches);
+    snprintf(pp->batch_uids[pp->nbatches++], 27, "%s", str_of(j, "uid"));
+    for (i = 0; i < json_array_size(groups); i++) {
         json_t *g = json_array_get(groups, i);
         json_t *steps = json_object_get(g, "steps");
+        size_t series = series_index(pp, str_of(g, "exp"),
+                                     str_of(g, "metric"),
+                                     str_of(g, "attempt"));
 
         for (k = 0; json_is_array(steps) && k < json_array_size(steps); k++) {
             json_t *p = json_array_get(steps, k);
             json_t *v = json_array_get(p, 1);
+            struct staged_point *sp;
 
-            copy_text(points, str_of(j, "uid"));
-            buf_putc(points, '\t');
-            copy_text(points, str_of(g, "exp"));
-            buf_putc(points, '\t');
-            copy_text(points, str_of(g, "metric"));
-            buf_putc(points, '\t');
-            copy_text(points, str_of(g, "attempt"));
-            buf_printf(points, "\t%lld\t",
-                       (long long)json_integer_value(json_array_get(p, 0)));
-            if (json_is_number(v))
-                buf_printf(points, "%.17g", json_number_value(v));
-            else if (strcmp(json_string_value(v), "inf") == 0)
-                buf_puts(points, "Infinity");
-            else if (strcmp(json_string_value(v), "-inf") == 0)
-                buf_puts(points, "-Infinity");
-            else
-                buf_puts(points, "NaN");
-            buf_printf(points, "\t%lld\n",
-                       (long long)json_integer_value(json_array_get(p, 2)));
-            (*npoints)++;
+            XGROW(pp->items, pp->len + 1, pp->cap);
+            sp = &pp->items[pp->len++];
+            sp->batch = batch;
+            sp->series = series;
+            sp->step = json_integer_value(json_array_get(p, 0));
+            sp->ts = json_integer_value(json_array_get(p, 2));
+            sp->value = point_value(v);
         }
     }
+}
+
+/* Looks up ids for keys[0..n) (uids of entries, or series) with sql,
+ * which returns (key index, id) rows. */
+static int fetch_ids(struct pq *c, const char *sql, int nparams,
+                     const char *const *params, int64_t *ids, size_t n,
+                     const char *what)
+{
+    struct pq_result *r = NULL;
+    size_t i;
+    int rc = pq_query(c, &r, sql, nparams, params, what);
+
+    for (i = 0; rc == 0 && i < pq_rows(r); i++) {
+        int64_t k = pq_int(r, i, 0);
+
+        if (k >= 0 && (size_t)k < n)
+            ids[k] = pq_int(r, i, 1);
+    }
+    pq_result_free(r);
+    for (i = 0; rc == 0 && i < n; i++)
+        if (ids[i] == 0)
+            rc = ll_error(LL_ERR, "%s: the hub did not give every id", what);
+    return rc;
+}
+
+/* A COPY text-format float8: PostgreSQL's spellings of the non-finite. */
+static void copy_float(struct buf *b, double v)
+{
+    if (isnan(v))
+        buf_puts(b, "NaN");
+    else if (isinf(v))
+        buf_puts(b, v > 0 ? "Infinity" : "-Infinity");
+    else
+        buf_printf(b, "%.17g", v);
+}
+
+/*
+ * After the entries are in (st_entry inserted), their points: the series
+ * are inserted (st_series) and looked up, the batches' hub_seq looked up,
+ * then every point copied into lablog.point, 1 MB of COPY data at a time.
+ */
+static int copy_points(struct pq *c, struct push_points *pp)
+{
+    struct buf b = BUF_INIT;
+    int64_t *batch_ids = xcalloc(pp->nbatches + 1, sizeof(*batch_ids));
+    int64_t *series_ids = xcalloc(pp->nseries + 1, sizeof(*series_ids));
+    size_t i;
+    int rc;
+
+    /* A batch's index is its rank among the staged metrics entries, in
+     * seq order: what stage_line numbered. */
+    rc = fetch_ids(c, "SELECT row_number() OVER (ORDER BY s.seq) - 1, "
+                   "e.hub_seq FROM st_entry s JOIN lablog.entry e ON "
+                   "e.uid = s.uid WHERE s.kind = 'metrics'", 0, NULL,
+                   batch_ids, pp->nbatches, "cannot read the batches back");
+    if (rc == 0)
+        rc = fetch_ids(c, "SELECT k, s.id FROM st_series t JOIN "
+                       "lablog.series s ON s.exp_uid = t.exp_uid AND "
+                       "s.name = t.name AND s.attempt = t.attempt", 0, NULL,
+                       series_ids, pp->nseries, "cannot read the series back");
+    if (rc == 0)
+        rc = pq_copy_begin(c, "COPY lablog.point(batch, series, step, value, "
+                           "ts) FROM STDIN", "cannot send points to the hub");
+    for (i = 0; rc == 0 && i < pp->len; i++) {
+        const struct staged_point *p = &pp->items[i];
+
+        buf_printf(&b, "%lld\t%lld\t%lld\t", (long long)batch_ids[p->batch],
+                   (long long)series_ids[p->series], (long long)p->step);
+        copy_float(&b, p->value);
+        buf_printf(&b, "\t%lld\n", (long long)p->ts);
+        if (b.len >= (1 << 20) || i + 1 == pp->len) {
+            rc = pq_copy_put(c, b.ptr, b.len);
+            buf_reset(&b);
+        }
+    }
+    if (rc == 0)
+        rc = pq_copy_end(c);
+    buf_release(&b);
+    free(batch_ids);
+    free(series_ids);
+    return rc;
+}
+
+/* The push's series, into st_series (k = their index). */
+static int copy_series(struct pq *c, const struct push_points *pp)
+{
+    struct buf b = BUF_INIT;
+    size_t i;
+    int rc = pq_copy_begin(c, "COPY st_series FROM STDIN",
+                           "cannot send series to the hub");
+
+    for (i = 0; rc == 0 && i < pp->nseries; i++) {
+        buf_printf(&b, "%zu\t", i);
+        copy_text(&b, pp->series[i].exp_uid);
+        buf_putc(&b, '\t');
+        copy_text(&b, pp->series[i].name);
+        buf_putc(&b, '\t');
+        copy_text(&b, pp->series[i].attempt);
+        buf_putc(&b, '\n');
+    }
+    if (rc == 0)
+        rc = pq_copy_put(c, b.ptr, b.len);
+    if (rc == 0)
+        rc = pq_copy_end(c);
+    buf_release(&b);
+    return rc;
 }
 
 struct origin_list {
@@ -172,10 +342,11 @@ static int push_origin(struct pq *c, struct store *s,
                        const struct store_origin *o,
                        struct hub_push_stats *out)
 {
-    struct buf entries = BUF_INIT, points = BUF_INIT;
+    struct buf entries = BUF_INIT;
+    struct push_points pp;
     char hub_hash[65], mine[65], seqtext[24], host[256];
     char *line = NULL;
-    size_t cap = 0, npoints = 0, nentries = 0;
+    size_t cap = 0, nentries = 0;
     int64_t hub_seq;
     json_t *last = NULL;
     FILE *tmp = NULL;
@@ -195,6 +366,7 @@ static int push_origin(struct pq *c, struct store *s,
     }
     if (hub_seq == o->head_seq)
         return 0;
+    memset(&pp, 0, sizeof(pp));
     tmp = tmpfile();
     if (!tmp)
         return ll_error(LL_EIO, "cannot create a temporary file");
@@ -210,7 +382,7 @@ static int push_origin(struct pq *c, struct store *s,
             rc = ll_error(LL_ERR, "cannot read back a feed line");
             break;
         }
-        stage_line(&entries, &points, j, line, &npoints);
+        stage_line(&entries, &pp, j, line);
         json_decref(last);
         last = j;
         nentries++;
@@ -231,16 +403,12 @@ static int push_origin(struct pq *c, struct store *s,
         rc = pq_copy_put(c, entries.ptr, entries.len);
     if (rc == 0)
         rc = pq_copy_end(c);
-    if (rc == 0 && points.len) {
-        rc = pq_copy_begin(c, "COPY st_point FROM STDIN",
-                           "cannot send points to the hub");
-        if (rc == 0)
-            rc = pq_copy_put(c, points.ptr, points.len);
-        if (rc == 0)
-            rc = pq_copy_end(c);
-    }
+    if (rc == 0 && pp.nseries)
+        rc = copy_series(c, &pp);
     if (rc == 0)
         rc = pq_exec(c, insert_sql, "the hub refused the entries");
+    if (rc == 0 && pp.len)
+        rc = copy_points(c, &pp);
     if (rc == 0) {
         const char *params[] = { o->id, seqtext, str_of(last, "hash") };
 
@@ -249,19 +417,19 @@ static int push_origin(struct pq *c, struct store *s,
                            "decode($3, 'hex'))", 3, params,
                            "the hub refused to move the head");
     }
-    if (rc == 0 && pq_exec(c, "TRUNCATE st_entry, st_point",
+    if (rc == 0 && pq_exec(c, "TRUNCATE st_entry, st_series",
                            "cannot clear the staging tables") != 0)
         rc = LL_EDB;
     if (rc == 0) {
         out->origins++;
         out->entries += nentries;
-        out->points += npoints;
+        out->points += pp.len;
     }
     json_decref(last);
     free(line);
     fclose(tmp);
     buf_release(&entries);
-    buf_release(&points);
+    push_points_free(&pp);
     return rc;
 }
 
