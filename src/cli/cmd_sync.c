@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -28,13 +29,20 @@ static void print_import(const char *what, const struct store_import_stats *st)
     fputc('\n', stderr);
 }
 
-/* Is path an SQLite file (a lablog.db) rather than a feed? */
+/* Is path an SQLite file (a lablog.db) rather than a feed? A pipe or a
+ * terminal is a feed: reading its first bytes would lose them. */
 static int is_sqlite_file(const char *path, int *yes)
 {
     char magic[16];
-    FILE *f = fopen(path, "rb");
+    struct stat st;
+    FILE *f;
 
     *yes = 0;
+    if (stat(path, &st) != 0)
+        return ll_error(LL_ENOTFOUND, "cannot open '%s'", path);
+    if (!S_ISREG(st.st_mode))
+        return 0;
+    f = fopen(path, "rb");
     if (!f)
         return ll_error(LL_ENOTFOUND, "cannot open '%s'", path);
     *yes = fread(magic, 1, sizeof(magic), f) == sizeof(magic) &&
@@ -88,10 +96,13 @@ int cmd_merge(int argc, char **argv, struct app *app)
         "merge OTHER",
         "Bring in every entry, metric point and attachment that OTHER holds "
         "and this log lacks. OTHER is another lablog.db (opened read-only) "
-        "or a feed (lablog export --feed). Every entry is checked (hash, "
-        "chain, digest) before anything is added; a bad one refuses the "
-        "whole merge. Merging is idempotent and may happen in any order, "
-        "any number of times.",
+        "or a feed (lablog export --feed; - reads one from stdin). Every "
+        "entry is checked (hash, chain, digest) before it is added; at a "
+        "bad one the merge stops with FILE:LINE, and nothing from that line "
+        "on is added. The log is locked only while checked entries are "
+        "added, in chunks, so runs logging meanwhile are not held up. "
+        "Merging is idempotent and may happen in any order, any number of "
+        "times.",
         opts, NULL, 0,
     };
     struct store_import_stats st;
@@ -99,9 +110,13 @@ int cmd_merge(int argc, char **argv, struct app *app)
     int nops, sqlite = 0;
     int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 1, 1);
 
-    if (rc == 0)
+    if (rc == 0 && strcmp(ops[0], "-") == 0)
+        rc = store_feed_import(app->store, stdin, "stdin", NULL, &st);
+    else if (rc == 0)
         rc = is_sqlite_file(ops[0], &sqlite);
-    if (rc == 0 && sqlite) {
+    if (rc == 0 && strcmp(ops[0], "-") == 0) {
+        /* done above */
+    } else if (rc == 0 && sqlite) {
         rc = merge_log(app, ops[0], &st);
     } else if (rc == 0) {
         FILE *f = fopen(ops[0], "r");

@@ -641,12 +641,14 @@ static int group_cmp(const char *e0, const char *m0, const char *a0,
 }
 
 /*
- * Checks a metrics line's points against its digest and count, and that
- * they come in the digest's order (so the stored points verify later);
- * with insert_batch set, also stores them under that batch id.
+ * With checked_out set: checks a metrics line's points against its digest
+ * and count, and that they come in the digest's order (so the stored
+ * points verify later), and counts them. With insert_batch set: stores
+ * them under that batch id (a line check_line() has checked).
  */
 static int line_points(struct feed_reader *r, json_t *line, int format,
-                       const char *data, int64_t insert_batch)
+                       const char *data, int64_t insert_batch,
+                       size_t *checked_out)
 {
     json_t *groups = json_object_get(line, "points");
     struct sha256 h;
@@ -741,7 +743,9 @@ static int line_points(struct feed_reader *r, json_t *line, int format,
                 break;
             }
             prev_step = step;
-            if (format == 2) {
+            if (!checked_out) {
+                /* checked before: only stored */
+            } else if (format == 2) {
                 canon_point(&h, e, m, a, step, v, ts);
             } else {
                 sqlite3_stmt *st = NULL;
@@ -783,6 +787,11 @@ static int line_points(struct feed_reader *r, json_t *line, int format,
     sha256_final(&h, d);
     if (rc)
         return rc;
+    if (insert_batch)
+        r->st->points += (size_t)count;
+    if (!checked_out)
+        return 0;
+    *checked_out = (size_t)count;
     sha256_hex(hex, d);
     dg = strstr(data, "\"digest\":\"");
     want = strstr(data, "\"points\":") ? strtoll(strstr(data, "\"points\":")
@@ -790,14 +799,13 @@ static int line_points(struct feed_reader *r, json_t *line, int format,
                                        : -1;
     if (!dg || strncmp(dg + 10, hex, SHA256_HEX_LEN) != 0 || want != count)
         return bad(r, "a metrics entry whose points do not match its digest");
-    if (insert_batch)
-        r->st->points += (size_t)count;
     return 0;
 }
 
 /* An attachment line's bytes: they must be the file its data names (its
- * hash and size); stored once, like every blob. */
-static int line_blob(struct feed_reader *r, json_t *line, const char *data)
+ * hash and size); with store, stored (once, like every blob). */
+static int line_blob(struct feed_reader *r, json_t *line, const char *data,
+                     int store)
 {
     const char *text = str_field(line, "blob");
     const char *h = strstr(data, "\"sha256\":\"");
@@ -820,7 +828,7 @@ static int line_blob(struct feed_reader *r, json_t *line, const char *data)
             rc = bad(r, "an attachment whose bytes are not the file its "
                      "entry names");
     }
-    if (rc == 0)
+    if (rc == 0 && store)
         rc = store_blob_put(r->s, bytes.ptr, bytes.len, hex);
     buf_release(&bytes);
     return rc;
@@ -971,122 +979,162 @@ static int keep_fork(struct feed_reader *r, const char *origin, int64_t seq,
     return rc;
 }
 
-static int import_line(struct feed_reader *r, const char *text, size_t len)
-{
-    unsigned char prev[SHA256_LEN], hash[SHA256_LEN], want[SHA256_LEN];
-    unsigned char have[SHA256_LEN];
-    static const unsigned char zero[SHA256_LEN];
-    json_error_t jerr;
-    json_t *line = json_loadb(text, len, 0, &jerr);
-    struct entry e;
-    int64_t format = 0, f1_exp = 0, f1_ref = 0, id = 0;
-    const char *origin, *kind, *uid;
-    int held = 0, rc = 0;
+/*
+ * One feed line, read and checked: everything that can be checked without
+ * the write lock (fields, hash, digest, attachment bytes) is, by
+ * check_line(); apply_line() then adds it under the lock.
+ */
+struct pending_line {
+    json_t *line;       /* owned */
+    char *text;         /* the line as received (forks keep it), owned */
+    size_t len, lineno;
+    struct entry e;     /* strings borrowed from line */
+    const char *kind;
+    int64_t format, f1_exp, f1_ref;
+    unsigned char prev[SHA256_LEN], hash[SHA256_LEN];
+    size_t points;      /* metrics entries: how many */
+};
 
-    memset(&e, 0, sizeof(e));
-    if (!json_is_object(line)) {
-        json_decref(line);
+static void pending_release(struct pending_line *pl)
+{
+    json_decref(pl->line);
+    free(pl->text);
+    memset(pl, 0, sizeof(*pl));
+}
+
+static int check_line(struct feed_reader *r, const char *text, size_t len,
+                      struct pending_line *pl)
+{
+    unsigned char want[SHA256_LEN];
+    json_error_t jerr;
+    struct entry *e = &pl->e;
+    const char *origin, *uid;
+    int rc = 0;
+
+    memset(pl, 0, sizeof(*pl));
+    pl->line = json_loadb(text, len, 0, &jerr);
+    pl->lineno = r->lineno;
+    if (!json_is_object(pl->line)) {
+        pending_release(pl);
         return bad(r, "not a JSON object");
     }
-    origin = str_field(line, "origin");
-    kind = str_field(line, "kind");
-    e.author = str_field(line, "author");
-    e.title = str_field(line, "title");
-    e.body = str_field(line, "body");
-    e.data = str_field(line, "data");
-    e.exp_uid = str_field(line, "exp");
-    e.ref_uid = str_field(line, "ref");
-    e.kind_name = kind;
-    uid = str_field(line, "uid");
-    if (!origin || strlen(origin) != 26 || !kind || !e.author || !e.title
-        || !e.body || !e.data || !e.exp_uid || !e.ref_uid
+    origin = str_field(pl->line, "origin");
+    pl->kind = str_field(pl->line, "kind");
+    e->author = str_field(pl->line, "author");
+    e->title = str_field(pl->line, "title");
+    e->body = str_field(pl->line, "body");
+    e->data = str_field(pl->line, "data");
+    e->exp_uid = str_field(pl->line, "exp");
+    e->ref_uid = str_field(pl->line, "ref");
+    e->kind_name = pl->kind;
+    uid = str_field(pl->line, "uid");
+    if (!origin || strlen(origin) != 26 || !pl->kind || !e->author
+        || !e->title || !e->body || !e->data || !e->exp_uid || !e->ref_uid
         || !uid || strlen(uid) != 26
-        || int_field(line, "seq", &e.seq) || e.seq < 1
-        || int_field(line, "hlc", &e.hlc) || int_field(line, "ts", &e.ts)
-        || int_field(line, "format", &format) || (format != 1 && format != 2)
-        || hex_field(line, "prev", prev) || hex_field(line, "hash", hash)
-        || (format == 1 && (int_field(line, "f1_exp", &f1_exp)
-                            || int_field(line, "f1_ref", &f1_ref)))) {
-        json_decref(line);
+        || int_field(pl->line, "seq", &e->seq) || e->seq < 1
+        || int_field(pl->line, "hlc", &e->hlc)
+        || int_field(pl->line, "ts", &e->ts)
+        || int_field(pl->line, "format", &pl->format)
+        || (pl->format != 1 && pl->format != 2)
+        || hex_field(pl->line, "prev", pl->prev)
+        || hex_field(pl->line, "hash", pl->hash)
+        || (pl->format == 1 && (int_field(pl->line, "f1_exp", &pl->f1_exp)
+                                || int_field(pl->line, "f1_ref",
+                                             &pl->f1_ref)))) {
+        pending_release(pl);
         return bad(r, "an entry line without its fields");
     }
-    snprintf(e.origin, sizeof(e.origin), "%s", origin);
-    memcpy(e.uid, uid, sizeof(e.uid));
-    e.format = (int)format;
-    if (format == 1)
-        canon_entry_hash_v1(want, prev, &e, f1_exp, f1_ref);
+    snprintf(e->origin, sizeof(e->origin), "%s", origin);
+    memcpy(e->uid, uid, sizeof(e->uid));
+    e->format = (int)pl->format;
+    if (pl->format == 1)
+        canon_entry_hash_v1(want, pl->prev, e, pl->f1_exp, pl->f1_ref);
     else
-        canon_entry_hash(want, prev, &e);
-    if (memcmp(want, hash, SHA256_LEN) != 0) {
+        canon_entry_hash(want, pl->prev, e);
+    if (memcmp(want, pl->hash, SHA256_LEN) != 0)
         rc = bad(r, "the entry does not match its hash");
-        goto cleanup;
+    if (rc == 0 && strcmp(pl->kind, "attach") == 0)
+        rc = line_blob(r, pl->line, e->data, 0);
+    if (rc == 0 && strcmp(pl->kind, "metrics") == 0)
+        rc = line_points(r, pl->line, (int)pl->format, e->data, 0,
+                         &pl->points);
+    if (rc == 0 && strcmp(pl->kind, "samples") == 0)
+        rc = line_pieces(r, pl->line, e->data, 0);
+    if (rc) {
+        pending_release(pl);
+        return rc;
     }
-    if (strcmp(kind, "attach") == 0)
-        rc = line_blob(r, line, e.data);
-    if (rc == 0)
-        rc = held_at(r->s, origin, e.seq, hash, &held, have);
-    /* A line held already (or a fork) is checked here; a new one's points
-     * are checked as they are inserted (a bad one rolls the feed back). */
-    if (rc == 0 && held && strcmp(kind, "metrics") == 0)
-        rc = line_points(r, line, (int)format, e.data, 0);
-    if (rc == 0 && held && strcmp(kind, "samples") == 0)
-        rc = line_pieces(r, line, e.data, 0);
+    pl->text = xmalloc(len + 1);
+    memcpy(pl->text, text, len);
+    pl->text[len] = '\0';
+    pl->len = len;
+    return 0;
+}
+
+/* Adds a checked line, in the caller's write transaction: held already,
+ * a fork (kept as evidence), or the next of its origin's chain. */
+static int apply_line(struct feed_reader *r, struct pending_line *pl)
+{
+    static const unsigned char zero[SHA256_LEN];
+    unsigned char have[SHA256_LEN];
+    struct entry *e = &pl->e;
+    const char *origin = e->origin;
+    int64_t id = 0;
+    int held = 0;
+    int rc = held_at(r->s, origin, e->seq, pl->hash, &held, have);
+
+    r->lineno = pl->lineno;
     if (rc)
-        goto cleanup;
-    if (held == 2) {
-        rc = keep_fork(r, origin, e.seq, hash, text, len);
-        goto cleanup;
-    }
-    note_head(r, origin, e.seq, hash);
+        return rc;
+    if (held == 2)
+        return keep_fork(r, origin, e->seq, pl->hash, pl->text, pl->len);
+    note_head(r, origin, e->seq, pl->hash);
     if (held == 1) {
         r->st->held++;
-        goto cleanup;
+        return 0;
     }
     /* A new entry must continue its origin's chain as held here. */
-    if (e.seq == 1 ? memcmp(prev, zero, SHA256_LEN) != 0 : 0) {
-        rc = bad(r, "the first entry of an origin names a predecessor");
-        goto cleanup;
-    }
-    if (e.seq > 1) {
-        rc = held_at(r->s, origin, e.seq - 1, prev, &held, have);
-        if (rc == 0 && held != 1) {
+    if (e->seq == 1 && memcmp(pl->prev, zero, SHA256_LEN) != 0)
+        return bad(r, "the first entry of an origin names a predecessor");
+    if (e->seq > 1) {
+        rc = held_at(r->s, origin, e->seq - 1, pl->prev, &held, have);
+        if (rc == 0 && held != 1)
             rc = ll_error(LL_EINPUT, "%s:%zu: entry %s:%lld does not follow "
                           "this log's %s:%lld (%s)", r->name, r->lineno,
-                          origin, (long long)e.seq, origin,
-                          (long long)e.seq - 1,
+                          origin, (long long)e->seq, origin,
+                          (long long)e->seq - 1,
                           held ? "another hash: a fork" : "not held");
-        }
         if (rc)
-            goto cleanup;
+            return rc;
     }
     rc = store_next_id(r->s, &id);
-    if (rc == 0 && strcmp(kind, "metrics") == 0)
-        rc = line_points(r, line, (int)format, e.data, id);
-    if (rc == 0 && strcmp(kind, "samples") == 0)
-        rc = line_pieces(r, line, e.data, id);
+    if (rc == 0 && strcmp(pl->kind, "attach") == 0)
+        rc = line_blob(r, pl->line, e->data, 1);
+    if (rc == 0 && strcmp(pl->kind, "metrics") == 0)
+        rc = line_points(r, pl->line, (int)pl->format, e->data, id, NULL);
+    if (rc == 0 && strcmp(pl->kind, "samples") == 0)
+        rc = line_pieces(r, pl->line, e->data, id);
     if (rc == 0) {
         sqlite3_stmt *st = store_stmt(r->s, STMT_INSERT_ENTRY);
 
-        if (!st) {
-            rc = LL_EDB;
-            goto cleanup;
-        }
+        if (!st)
+            return LL_EDB;
         sqlite3_bind_int64(st, 1, id);
-        store_bind_text(st, 2, e.uid);
-        store_bind_text(st, 3, e.origin);
-        sqlite3_bind_int64(st, 4, e.seq);
-        sqlite3_bind_blob(st, 5, prev, SHA256_LEN, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 6, e.hlc);
-        sqlite3_bind_int64(st, 7, e.ts);
-        store_bind_text(st, 8, e.author);
-        store_bind_text(st, 9, kind);
-        store_bind_text(st, 10, e.exp_uid);
-        store_bind_text(st, 11, e.ref_uid);
-        store_bind_text(st, 12, e.title);
-        store_bind_text(st, 13, e.body);
-        store_bind_text(st, 14, e.data);
-        sqlite3_bind_int(st, 15, (int)format);
-        sqlite3_bind_blob(st, 16, hash, SHA256_LEN, SQLITE_STATIC);
+        store_bind_text(st, 2, e->uid);
+        store_bind_text(st, 3, e->origin);
+        sqlite3_bind_int64(st, 4, e->seq);
+        sqlite3_bind_blob(st, 5, pl->prev, SHA256_LEN, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 6, e->hlc);
+        sqlite3_bind_int64(st, 7, e->ts);
+        store_bind_text(st, 8, e->author);
+        store_bind_text(st, 9, pl->kind);
+        store_bind_text(st, 10, e->exp_uid);
+        store_bind_text(st, 11, e->ref_uid);
+        store_bind_text(st, 12, e->title);
+        store_bind_text(st, 13, e->body);
+        store_bind_text(st, 14, e->data);
+        sqlite3_bind_int(st, 15, (int)pl->format);
+        sqlite3_bind_blob(st, 16, pl->hash, SHA256_LEN, SQLITE_STATIC);
         sqlite3_bind_int64(st, 17, store_wall_ms());
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = store_db_error(r->s, "cannot write to");
@@ -1094,8 +1142,6 @@ static int import_line(struct feed_reader *r, const char *text, size_t len)
     }
     if (rc == 0)
         r->st->entries++;
-cleanup:
-    json_decref(line);
     return rc;
 }
 
@@ -1115,37 +1161,83 @@ static int check_header(struct feed_reader *r, const char *text, size_t len)
     return rc;
 }
 
+/* A chunk of checked lines waits for one transaction: the write lock is
+ * held to add them, never while a feed is read or checked. */
+#define CHUNK_LINES 1000
+#define CHUNK_POINTS 50000
+
+struct chunk {
+    struct pending_line *lines;
+    size_t len, cap, points;
+};
+
+/* Adds the chunk's lines in one transaction and empties it. */
+static int apply_chunk(struct feed_reader *r, struct chunk *c)
+{
+    size_t lineno = r->lineno, i;
+    int rc = c->len ? store_begin_write(r->s) : 0;
+
+    for (i = 0; rc == 0 && i < c->len; i++)
+        rc = apply_line(r, &c->lines[i]);
+    if (c->len && rc == 0)
+        rc = store_commit(r->s);
+    else if (c->len)
+        store_rollback(r->s);
+    for (i = 0; i < c->len; i++)
+        pending_release(&c->lines[i]);
+    c->len = c->points = 0;
+    if (rc == 0)
+        r->lineno = lineno;
+    return rc;
+}
+
 int store_feed_import(struct store *s, FILE *in, const char *name,
                       const char *source, struct store_import_stats *stats)
 {
     struct feed_reader r = { s, name, 0, stats, NULL, 0, 0 };
+    struct chunk c = { NULL, 0, 0, 0 };
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    int rc = store_begin_write(s);
+    int rc = 0, bad_rc = 0;
 
     memset(stats, 0, sizeof(*stats));
-    if (rc)
-        return rc;
     while (rc == 0 && (n = getline(&line, &cap, in)) >= 0) {
         r.lineno++;
         if (n == 0 || line[n - 1] != '\n')
             break; /* an unterminated last line is a write in progress */
         n--;
-        if (r.lineno == 1)
+        if (r.lineno == 1) {
             rc = check_header(&r, line, (size_t)n);
-        else if (n > 0)
-            rc = import_line(&r, line, (size_t)n);
+            continue;
+        }
+        if (n == 0)
+            continue;
+        XGROW(c.lines, c.len + 1, c.cap);
+        bad_rc = check_line(&r, line, (size_t)n, &c.lines[c.len]);
+        if (bad_rc)
+            break;
+        c.points += c.lines[c.len++].points;
+        if (c.len >= CHUNK_LINES || c.points >= CHUNK_POINTS)
+            rc = apply_chunk(&r, &c);
+    }
+    /* What came before a bad line is added; nothing from it on. */
+    if (rc == 0) {
+        char why[1024];
+
+        snprintf(why, sizeof(why), "%s", bad_rc ? ll_error_message() : "");
+        rc = apply_chunk(&r, &c);
+        if (rc == 0 && bad_rc)
+            rc = ll_error(bad_rc, "%s", why);
     }
     if (rc == 0 && r.lineno == 0)
         rc = ll_error(LL_EINPUT, "%s: empty: not a lablog feed", name);
     free(line);
     if (rc == 0 && source)
         rc = store_seen_heads_record(s, source, r.heads, r.nheads);
+    for (size_t i = 0; i < c.len; i++)
+        pending_release(&c.lines[i]);
+    free(c.lines);
     free(r.heads);
-    if (rc == 0)
-        rc = store_commit(s);
-    if (rc)
-        store_rollback(s);
     return rc;
 }
