@@ -156,51 +156,81 @@ int store_entry_hash_at(struct store *s, const char *origin, int64_t seq,
     return store_db_error(s, "cannot read");
 }
 
-/* How far pulls from a hub have read: its arrival counter, per hub (named
- * by host and database, never by a URL that may hold a password). */
-static const char cursor_table_sql[] =
+/*
+ * Two small local maps from a name to a number: how far pulls from a hub
+ * have read its arrival counter (per hub, named by host and database,
+ * never by a URL that may hold a password), and when a remote (by its
+ * URL, which never holds a password) was last pulled completely -- what
+ * "local data as of" says when it cannot be reached.
+ */
+struct local_map {
+    const char *table;  /* constants of this file, never user text */
+    const char *key;    /* its key column (the number is the other) */
+    const char *create; /* its CREATE TABLE IF NOT EXISTS */
+};
+
+static const struct local_map hub_cursors = {
+    "hub_cursor", "hub",
     "CREATE TABLE IF NOT EXISTS hub_cursor(\n"
     "  hub TEXT PRIMARY KEY,\n"
     "  seq INTEGER NOT NULL\n"
-    ")";
+    ")",
+};
 
-int store_hub_cursor_get(struct store *s, const char *hub, int64_t *seq_out)
+static const struct local_map pull_times = {
+    "pull_time", "url",
+    "CREATE TABLE IF NOT EXISTS pull_time(\n"
+    "  url TEXT PRIMARY KEY,\n"
+    "  at  INTEGER NOT NULL  -- UTC ms\n"
+    ")",
+};
+
+/* The number kept for key; 0 when there is none (or no table yet). */
+static int map_get(struct store *s, const struct local_map *m,
+                   const char *key, int64_t *out)
 {
     sqlite3_stmt *st = NULL;
-    int yes, rc;
+    char sql[128];
+    int yes, rc = has_table(s, m->table, &yes);
 
-    *seq_out = 0;
-    rc = has_table(s, "hub_cursor", &yes);
+    *out = 0;
     if (rc || !yes)
         return rc;
-    rc = store_prepare(s, "SELECT seq FROM hub_cursor WHERE hub = ?1", &st);
+    /* Two columns: the key, then the number. */
+    snprintf(sql, sizeof(sql), "SELECT * FROM %s WHERE %s = ?1", m->table,
+             m->key);
+    rc = store_prepare(s, sql, &st);
     if (rc)
         return rc;
-    store_bind_text(st, 1, hub);
+    store_bind_text(st, 1, key);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        *seq_out = sqlite3_column_int64(st, 0);
+        *out = sqlite3_column_int64(st, 1);
     sqlite3_finalize(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE
                ? 0
                : store_db_error(s, "cannot read");
 }
 
-int store_hub_cursor_set(struct store *s, const char *hub, int64_t seq)
+/* Keeps number for key (replacing the one before), in its own commit. */
+static int map_set(struct store *s, const struct local_map *m,
+                   const char *key, int64_t number)
 {
     sqlite3_stmt *st = NULL;
+    char sql[128];
     int rc = store_begin_write(s);
 
     if (rc)
         return rc;
-    if (sqlite3_exec(s->db, cursor_table_sql, NULL, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_exec(s->db, m->create, NULL, NULL, NULL) != SQLITE_OK)
         rc = store_db_error(s, "cannot write to");
+    snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO %s VALUES (?1, ?2)",
+             m->table);
     if (rc == 0)
-        rc = store_prepare(s, "INSERT OR REPLACE INTO hub_cursor(hub, seq) "
-                              "VALUES (?1, ?2)", &st);
+        rc = store_prepare(s, sql, &st);
     if (rc == 0) {
-        store_bind_text(st, 1, hub);
-        sqlite3_bind_int64(st, 2, seq);
+        store_bind_text(st, 1, key);
+        sqlite3_bind_int64(st, 2, number);
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = store_db_error(s, "cannot write to");
     }
@@ -209,6 +239,26 @@ int store_hub_cursor_set(struct store *s, const char *hub, int64_t seq)
         return store_commit(s);
     store_rollback(s);
     return rc;
+}
+
+int store_hub_cursor_get(struct store *s, const char *hub, int64_t *seq_out)
+{
+    return map_get(s, &hub_cursors, hub, seq_out);
+}
+
+int store_hub_cursor_set(struct store *s, const char *hub, int64_t seq)
+{
+    return map_set(s, &hub_cursors, hub, seq);
+}
+
+int store_pull_time_get(struct store *s, const char *url, int64_t *ms_out)
+{
+    return map_get(s, &pull_times, url, ms_out);
+}
+
+int store_pull_time_set(struct store *s, const char *url, int64_t ms)
+{
+    return map_set(s, &pull_times, url, ms);
 }
 
 /*
@@ -374,56 +424,3 @@ int store_seen_max(struct store *s, const char *origin, int64_t *seq_out)
     return rc == SQLITE_ROW ? 0 : store_db_error(s, "cannot read");
 }
 
-/* When a remote (by its URL, which never holds a password) was last pulled
- * completely: what "local data as of" says when it cannot be reached. */
-static const char pull_time_sql[] =
-    "CREATE TABLE IF NOT EXISTS pull_time(\n"
-    "  url TEXT PRIMARY KEY,\n"
-    "  at  INTEGER NOT NULL  -- UTC ms\n"
-    ")";
-
-int store_pull_time_set(struct store *s, const char *url, int64_t ms)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = store_begin_write(s);
-
-    if (rc)
-        return rc;
-    if (sqlite3_exec(s->db, pull_time_sql, NULL, NULL, NULL) != SQLITE_OK)
-        rc = store_db_error(s, "cannot write to");
-    if (rc == 0)
-        rc = store_prepare(s, "INSERT OR REPLACE INTO pull_time(url, at) "
-                              "VALUES (?1, ?2)", &st);
-    if (rc == 0) {
-        store_bind_text(st, 1, url);
-        sqlite3_bind_int64(st, 2, ms);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = store_db_error(s, "cannot write to");
-    }
-    sqlite3_finalize(st);
-    if (rc == 0)
-        return store_commit(s);
-    store_rollback(s);
-    return rc;
-}
-
-int store_pull_time_get(struct store *s, const char *url, int64_t *ms_out)
-{
-    sqlite3_stmt *st = NULL;
-    int yes, rc = has_table(s, "pull_time", &yes);
-
-    *ms_out = 0;
-    if (rc || !yes)
-        return rc;
-    rc = store_prepare(s, "SELECT at FROM pull_time WHERE url = ?1", &st);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, url);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *ms_out = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? 0
-               : store_db_error(s, "cannot read");
-}
