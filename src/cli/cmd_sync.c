@@ -4,9 +4,12 @@
  * `lablog push|pull|sync TARGET` for feed directories, and `lablog remote`
  * to name targets once.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +17,7 @@
 #include "sync/feeddir.h"
 #include "sync/hubsync.h"
 #include "sync/pq.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
@@ -211,6 +215,31 @@ static int resolve_target(struct app *app, const char *target,
 
 enum { DO_PUSH = 1, DO_PULL = 2 };
 
+/*
+ * One feed file, one writer: processes writing one replica (runs sharing a
+ * node's log, a push by hand meanwhile) push in turn, through a lock on
+ * local disk beside the log -- never in the feed directory: no lock files
+ * on NFS.
+ */
+static int locked_push(struct app *app, const char *dir,
+                       struct feeddir_push_stats *pushed)
+{
+    struct buf lock = BUF_INIT;
+    int fd, rc;
+
+    buf_printf(&lock, "%s.push-lock", store_file(app->store));
+    fd = open(lock.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || flock(fd, LOCK_EX) != 0)
+        rc = ll_error(LL_EIO, "cannot lock '%s': %s", lock.ptr,
+                      strerror(errno));
+    else
+        rc = feeddir_push(app->store, dir, pushed);
+    if (fd >= 0)
+        close(fd);
+    buf_release(&lock);
+    return rc;
+}
+
 /* Seconds a push or pull waits for a hub before giving up. */
 #define HUB_TIMEOUT 10
 
@@ -232,7 +261,7 @@ static int dir_push_pull(struct app *app, const char *dir, int what)
         }
     }
     if (rc == 0 && (what & DO_PUSH)) {
-        rc = feeddir_push(app->store, dir, &pushed);
+        rc = locked_push(app, dir, &pushed);
         if (rc == 0)
             fprintf(stderr, "push: %lld entr%s appended to %s\n",
                     (long long)(pushed.to_seq - pushed.from_seq),
@@ -443,6 +472,32 @@ static int print_remote(void *ctx, const char *name, const char *url)
     return 0;
 }
 
+/* ---- a cluster job's spool (LABLOG_SPOOL) ---------------------------- */
+
+int cli_spool_pull(struct app *app)
+{
+    const char *spool = getenv("LABLOG_SPOOL");
+    struct store_import_stats st;
+    size_t feeds;
+    int rc;
+
+    if (!spool || !*spool)
+        return 0;
+    rc = feeddir_pull(app->store, spool, &st, &feeds);
+    if (rc == 0 && st.entries)
+        fprintf(stderr, "lablog: %zu entr%s from the spool %s\n", st.entries,
+                st.entries == 1 ? "y" : "ies", spool);
+    return rc;
+}
+
+int cli_spool_push(struct app *app)
+{
+    const char *spool = getenv("LABLOG_SPOOL");
+    struct feeddir_push_stats pushed;
+
+    return spool && *spool ? locked_push(app, spool, &pushed) : 0;
+}
+
 /* A value as the shell reads it back: in single quotes. */
 static void put_shell_word(const char *v)
 {
@@ -507,7 +562,7 @@ int cmd_env(int argc, char **argv, struct app *app)
     if (rc == 0)
         rc = store_entry_get(app->store, exp, copy_uid, uid);
     if (rc == 0 && spool)
-        rc = feeddir_push(app->store, spool, &pushed);
+        rc = locked_push(app, spool, &pushed);
     if (rc == 0 && spool && !(abs = realpath(spool, NULL)))
         rc = ll_error(LL_EIO, "cannot find '%s'", spool);
     if (rc)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -20,6 +21,24 @@
  * and keeps a runaway pipe from filling the log. */
 #define MAX_TEXT (1 << 20)
 
+/*
+ * A job on a cluster node (LABLOG_SPOOL set, see `lablog env`) writes a
+ * replica of its own, usually in the node's $TMPDIR: a writing command
+ * that names a log that does not exist yet (--db or $LABLOG_DB) starts it.
+ * LL_ENOTFOUND (no message) when this is not such a job.
+ */
+static int open_job_replica(struct app *app)
+{
+    const char *spool = getenv("LABLOG_SPOOL");
+    const char *named = app->db_path ? app->db_path : getenv("LABLOG_DB");
+    struct stat st;
+
+    if (!spool || !*spool || !named || !*named || stat(named, &st) == 0)
+        return LL_ENOTFOUND;
+    ll_error_clear();
+    return store_open(&app->store, named, STORE_CREATE);
+}
+
 int cli_open_log(struct app *app, int writes)
 {
     char *path = NULL;
@@ -28,8 +47,14 @@ int cli_open_log(struct app *app, int writes)
     if (app->store || app->help)
         return 0;
     rc = store_find(&path, app->db_path);
-    if (rc == 0)
+    if (rc == LL_ENOTFOUND && writes) {
+        int job = open_job_replica(app);
+
+        if (job != LL_ENOTFOUND)
+            rc = job;
+    } else if (rc == 0) {
         rc = store_open(&app->store, path, writes ? STORE_WRITE : STORE_READ);
+    }
     free(path);
     return rc;
 }
@@ -83,6 +108,8 @@ int cli_exp(struct app *app, const char *name, int required, int64_t *exp_out)
 {
     const char *env = getenv("LABLOG_EXP");
     const char *uid = getenv("LABLOG_EXP_UID"); /* a job's (lablog env) */
+    const char *spool = getenv("LABLOG_SPOOL");
+    int rc;
 
     *exp_out = 0;
     if (!name && env && *env)
@@ -95,7 +122,15 @@ int cli_exp(struct app *app, const char *name, int required, int64_t *exp_out)
                             "or set $LABLOG_EXP)");
         return 0;
     }
-    return store_exp_find(app->store, name, exp_out);
+    rc = store_exp_find(app->store, name, exp_out);
+    /* A job's replica starts empty: its experiment is in the spool. */
+    if (rc == LL_ENOTFOUND && spool && *spool) {
+        ll_error_clear();
+        rc = cli_spool_pull(app);
+        if (rc == 0)
+            rc = store_exp_find(app->store, name, exp_out);
+    }
+    return rc;
 }
 
 int cli_join_attempt(struct app *app, int64_t exp)
