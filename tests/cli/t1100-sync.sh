@@ -227,6 +227,15 @@ test_expect 'a job replica logs to the experiment by uid; pull brings it home' '
     unset LABLOG_EXP_UID LABLOG_SPOOL &&
     L pull dir:jobs 2>/dev/null && L exp show base --all-attempts >x && grep -q "0.25 (7)" x
 '
+test_expect 'a job writes a replica of its own: started when missing, the experiment pulled from the spool' '
+    eval "$(L env --exp base --spool jobs --sh)" && mkdir node51 &&
+    LABLOG_HOST=node51 LABLOG_DB=$PWD/node51/ll.db lablog metric --step 8 loss=0.125 >/dev/null 2>e &&
+    grep -q "^lablog: [0-9]* entries from the spool " e &&
+    LABLOG_HOST=node51 LABLOG_DB=$PWD/node51/ll.db lablog push "dir:$LABLOG_SPOOL" 2>/dev/null &&
+    unset LABLOG_EXP_UID LABLOG_SPOOL &&
+    L pull dir:jobs 2>/dev/null && L exp show base --all-attempts >x && grep -q "0.125 (8)" x
+'
+test_fails 1 "no lablog log at" env LABLOG_DB="$PWD/node52/ll.db" "$LABLOG_BIN" metric --step 1 loss=1
 test_fails 2 "env needs --exp NAME" env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db env
 test_expect 'every command has --help' '
     for c in merge clone push pull sync remote env; do
