@@ -83,6 +83,7 @@ struct run {
     size_t tail_lines;       /* ... as of this many lines seen ... */
     long long tail_ms;       /* ... written at this monotonic ms */
     int tail_off;            /* it cannot be written: not tried again */
+    int spool_warned;        /* a push to $LABLOG_SPOOL failed once */
 };
 
 static long long monotonic_ms(void)
@@ -397,6 +398,21 @@ static void remove_tail_file(struct run *r)
     *slash = '/';
 }
 
+/* After a commit, at the start and at the end: the run's replica appends
+ * what it has to its feed in $LABLOG_SPOOL. A failed push is said once and
+ * the run goes on (the next push sends what this one did not). */
+static void push_spool(struct run *r)
+{
+    if (!getenv("LABLOG_SPOOL") || !*getenv("LABLOG_SPOOL"))
+        return;
+    if (cli_spool_push(r->app) != 0 && !r->spool_warned) {
+        ll_warn("cannot append to the spool: %s; the run goes on",
+                ll_error_message());
+        r->spool_warned = 1;
+    }
+    ll_error_clear();
+}
+
 static void on_line(void *ctx, int stream, size_t lineno, const char *line,
                     size_t len, int cut)
 {
@@ -469,11 +485,14 @@ static int tick(struct run *r, int *wait_ms_out)
     if (ingest_stats(r->ingest)->batches != r->batches_seen) {
         r->batches_seen = ingest_stats(r->ingest)->batches;
         r->last_commit = now;
+        push_spool(r);
     }
     if (now - r->last_commit >= r->heartbeat_ms) {
         rc = write_heartbeat(r);
         if (rc && rc != LL_EBUSY)
             return rc;
+        if (rc == 0)
+            push_spool(r);
         /* Retry a refused heartbeat a little later. */
         r->last_commit = rc ? now - r->heartbeat_ms + RUN_BUSY_MS : now;
     }
@@ -639,6 +658,7 @@ static int execute(struct run *r, int pty)
     if (r->heartbeat_ms < 10 || r->heartbeat_ms > HEARTBEAT_MS)
         r->heartbeat_ms = HEARTBEAT_MS;
     store_set_busy_timeout(r->app->store, RUN_BUSY_MS);
+    push_spool(r); /* the laptop sees it running */
     rc = child_spawn(&c, &co);
     if (rc)
         goto cleanup;
@@ -651,6 +671,7 @@ static int execute(struct run *r, int pty)
             break;
     }
     rc = finish_run(r, c, monotonic_ms() - t0, &code);
+    push_spool(r);
     if (rc == 0)
         remove_tail_file(r);
     else if (!r->tail_off)
@@ -688,6 +709,24 @@ cleanup:
     for (i = 0; i < n; i++)
         free(env[i]);
     free(db_path);
+    return rc;
+}
+
+static int copy_title(void *ctx, const struct entry *e)
+{
+    buf_puts(ctx, e->title);
+    return 0;
+}
+
+/* A cluster job's experiment, named by $LABLOG_EXP_UID (lablog env): held
+ * here, or pulled from $LABLOG_SPOOL into the job's new replica. */
+static int job_experiment(struct app *app, struct buf *name)
+{
+    int64_t exp = 0;
+    int rc = cli_exp(app, NULL, 1, &exp);
+
+    if (rc == 0)
+        rc = store_entry_get(app->store, exp, copy_title, name);
     return rc;
 }
 
@@ -777,8 +816,12 @@ int cmd_run(int argc, char **argv, struct app *app)
         exp_name = getenv("LABLOG_EXP");
     if (exp_name && *exp_name)
         buf_puts(&name, exp_name);
+    else if (getenv("LABLOG_EXP_UID") && *getenv("LABLOG_EXP_UID"))
+        rc = job_experiment(app, &name);
     else
         generated_name(&name, ops, app->now);
+    if (rc)
+        goto cleanup;
     rc = cli_check_name(name.ptr);
     if (rc)
         goto cleanup;

@@ -235,6 +235,22 @@ test_expect 'a job writes a replica of its own: started when missing, the experi
     unset LABLOG_EXP_UID LABLOG_SPOOL &&
     L pull dir:jobs 2>/dev/null && L exp show base --all-attempts >x && grep -q "0.125 (8)" x
 '
+test_expect 'a job run killed with SIGKILL: what it committed is home, shown lost, and base runs again' '
+    eval "$(L env --exp base --spool jobs2 --sh)" && mkdir node53 &&
+    { LABLOG_HOST=node53 LABLOG_DB=$PWD/node53/ll.db lablog run --no-tty -- \
+        sh -c "echo lablog: loss=0.75 step=101; echo lablog: loss=0.5 step=102; exec sleep 60" \
+        >run.out 2>run.err & } && pid=$! &&
+    for i in $(seq 200); do
+        grep -qs "\[102,0.5," jobs2/*.feed && break; sleep 0.1
+    done &&
+    grep -qs "\[102,0.5," jobs2/*.feed &&
+    kill -9 $(pgrep -P $pid) $pid && unset LABLOG_EXP_UID LABLOG_SPOOL &&
+    L pull dir:jobs2 2>/dev/null &&
+    LABLOG_NOW=2026-11-20T12:00:00Z L exp show base --all-attempts >x &&
+    grep -q "0.5 (102)" x && grep -q "^base (#[0-9]*): lost" x &&
+    L run --exp base -- true 2>/dev/null &&
+    L exp show base >x && grep -q "^base (#[0-9]*): done" x
+'
 test_fails 1 "no lablog log at" env LABLOG_DB="$PWD/node52/ll.db" "$LABLOG_BIN" metric --step 1 loss=1
 test_fails 2 "env needs --exp NAME" env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db env
 test_expect 'every command has --help' '
