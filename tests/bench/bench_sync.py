@@ -26,8 +26,11 @@ for k in ("LABLOG_DB", "LABLOG_EXP", "LABLOG_HOST"):
 
 
 def run(args, env=None, **kw):
-    subprocess.run(args, check=True, env=env or ENV, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, **kw)
+    p = subprocess.run(args, env=env or ENV, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True, **kw)
+    if p.returncode:
+        sys.exit("%s: exit %d\n%s" % (" ".join(args), p.returncode,
+                                      p.stderr[-2000:]))
 
 
 def timed(fn):
@@ -179,6 +182,72 @@ def bench_hub(d):
         pg.stop()
 
 
+CHILD = r"""
+import sys, time
+rate, secs = int(sys.argv[1]), float(sys.argv[2])
+t0 = time.monotonic()
+for i in range(int(rate * secs)):
+    print("lablog: loss=%r step=%d" % (1.0 / (i + 1), i), flush=True)
+    wait = t0 + (i + 1) / rate - time.monotonic()
+    if wait > 0:
+        time.sleep(wait)
+"""
+
+
+def cpu_of(args, env):
+    """CPU seconds (user + system) of a command and its children."""
+    before = os.times()
+    run(args, env=env)
+    after = os.times()
+    return (after.children_user - before.children_user
+            + after.children_system - before.children_system)
+
+
+def bench_spool(d):
+    """lablog run of a child printing 1k metric lines/s, with and without
+    LABLOG_SPOOL: lablog's own CPU (the child's, measured alone in the same
+    rounds, taken off)."""
+    rate, secs = 1000, float(os.environ.get("BENCH_SPOOL_SECONDS", "10"))
+    child = os.path.join(d, "child.py")
+    with open(child, "w") as f:
+        f.write(CHILD)
+    home = make_log(d, "home.db", "laptop", None)
+    spool = os.path.join(d, "spool")
+    out = subprocess.run([LABLOG, "--db", home, "env", "--exp", "e",
+                          "--spool", spool], env=host_env("laptop"),
+                         check=True, capture_output=True, text=True).stdout
+    job = dict(host_env("node9"))
+    for kv in out.strip().split(","):
+        k, v = kv.split("=", 1)
+        job[k] = v
+    cmd = [sys.executable, child, str(rate), str(secs)]
+    alone, plain, spooled = [], [], []
+    for r in range(ROUNDS):
+        alone.append(cpu_of(cmd, ENV))
+        db = os.path.join(d, "plain%d.db" % r)
+        run([LABLOG, "--db", db, "init"], env=host_env("node9"))
+        plain.append(cpu_of([LABLOG, "--db", db, "run", "--exp", "e",
+                             "--no-tty", "--"] + cmd, host_env("node9")))
+        # The job's replica made beforehand, as the plain one is: what is
+        # measured is the pushes during the run.
+        jdb = os.path.join(d, "job%d.db" % r)
+        run([LABLOG, "--db", jdb, "init"], env=host_env("node9"))
+        run([LABLOG, "--db", jdb, "pull", "dir:" + spool], env=host_env("node9"))
+        spooled.append(cpu_of([LABLOG, "--db", jdb, "run", "--no-tty", "--"]
+                              + cmd, job))
+    own_plain = [p - a for p, a in zip(plain, alone)]
+    own_spool = [s - a for s, a in zip(spooled, alone)]
+    print("lablog run, a child printing %d metric lines/s for %.0f s "
+          "(%d rounds, interleaved; CPU seconds of lablog, the child's taken off)"
+          % (rate, secs, ROUNDS))
+    for label, xs in (("without LABLOG_SPOOL (peer)", own_plain),
+                      ("with LABLOG_SPOOL (feed appended per batch)", own_spool)):
+        print("  %-44s %8.3f s  (%.3f-%.3f)" % (label, statistics.median(xs),
+                                                min(xs), max(xs)))
+    print("  ratio %.2f x" % (statistics.median(own_spool)
+                              / max(statistics.median(own_plain), 1e-6)))
+
+
 def main():
     if not os.path.exists(LABLOG):
         sys.exit("build lablog first (make)")
@@ -187,6 +256,7 @@ def main():
         bench_merge(d)
         bench_pull_dir(d)
         bench_hub(d)
+        bench_spool(d)
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
