@@ -144,7 +144,7 @@ void cli_entry_init(struct entry *e, const struct app *app,
 int cli_pull_for_render(struct app *app, int pull, int offline);
 
 /*
- * A cluster job's spool ($LABLOG_SPOOL, see `lablog env`; cmd_sync.c):
+ * A cluster job's spool ($LABLOG_SPOOL, see `lablog env`; cmd_job.c):
  * cli_spool_pull() brings the spool's feeds into this replica (a job's
  * replica starts empty; its experiment is there); cli_spool_push() appends
  * this replica's new entries to its feed file there. Both do nothing
@@ -152,6 +152,12 @@ int cli_pull_for_render(struct app *app, int pull, int offline);
  */
 int cli_spool_pull(struct app *app);
 int cli_spool_push(struct app *app);
+
+/* Appends this replica's new entries to its feed file in dir (cmd_sync.c):
+ * pushes of one replica take turns through a lock file beside the log. */
+struct feeddir_push_stats;
+int cli_push_dir(struct app *app, const char *dir,
+                 struct feeddir_push_stats *pushed);
 
 /* Prints j, indented, and a newline on stdout (j stays the caller's). */
 int cli_print_json(const json_t *j);
