@@ -213,7 +213,7 @@ int cli_exp_data(char **out, const struct opt_list *params,
 
 /* exp list / exp show output (cli/exp_print.c). */
 int exp_print_list(struct app *app, const char *status, const char *tag,
-                   int json);
+                   const char *author, int json);
 /* attempt: STORE_ATTEMPT_LATEST, STORE_ATTEMPT_ALL or a number. */
 int exp_print_show(struct app *app, const char *name, int json,
                    int attempt);

@@ -234,16 +234,17 @@ static int exp_status(int argc, char **argv, struct app *app,
 
 static int exp_list(int argc, char **argv, struct app *app)
 {
-    const char *status = NULL, *tag = NULL;
+    const char *status = NULL, *tag = NULL, *author = NULL;
     int json = 0;
     const struct opt opts[] = {
         { OPT_STRING, 0, "status", &status, "S", "only planned, running, done, failed, abandoned or lost" },
         { OPT_STRING, 0, "tag", &tag, "T", "only experiments with this tag" },
+        { OPT_STRING, 0, "author", &author, "NAME", "only experiments NAME created" },
         { OPT_FLAG, 0, "json", &json, NULL, "print JSON" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
-        "exp list [--status S] [--tag T] [--json]",
+        "exp list [--status S] [--tag T] [--author NAME] [--json]",
         "List experiments with their status. A running experiment whose "
         "'lablog run' is gone (its process died, its machine restarted, or "
         "no sign of life for $LABLOG_LOST_AFTER, else lost_after in "
@@ -255,7 +256,7 @@ static int exp_list(int argc, char **argv, struct app *app)
     int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 0, 0);
 
     if (rc == 0)
-        rc = exp_print_list(app, status, tag, json);
+        rc = exp_print_list(app, status, tag, author, json);
     free(ops);
     return rc;
 }

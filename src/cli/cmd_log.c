@@ -230,18 +230,21 @@ static const char *kinds_help(struct buf *out)
 int cmd_log(int argc, char **argv, struct app *app)
 {
     const char *since = NULL, *until = NULL, *exp = NULL, *kind = NULL;
+    const char *author = NULL;
     int json = 0;
     const struct opt opts[] = {
         { OPT_STRING, 0, "since", &since, "D", "from this date (today, yesterday, monday, 7d, 2026-11-20, ...)" },
         { OPT_STRING, 0, "until", &until, "D", "before this date" },
         { OPT_STRING, 0, "exp", &exp, "NAME", "only this experiment" },
         { OPT_STRING, 0, "kind", &kind, "K", "only this kind (see 'lablog help log')" },
+        { OPT_STRING, 0, "author", &author, "NAME", "only entries by NAME" },
         { OPT_FLAG, 0, "json", &json, NULL, "print JSON" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     struct buf kinds = BUF_INIT;
     const struct opt_command cmd = {
-        "log [--since D] [--until D] [--exp NAME] [--kind K] [--json]",
+        "log [--since D] [--until D] [--exp NAME] [--kind K] [--author NAME] "
+        "[--json]",
         "Show the timeline, oldest first. Amended entries show their "
         "current text; retracted ones say so. Heartbeats of silent runs "
         "are listed only with --kind heartbeat.",
@@ -259,6 +262,7 @@ int cmd_log(int argc, char **argv, struct app *app)
         rc = cli_date(&f.until, until, "--until", app);
     if (rc == 0 && exp)
         rc = store_exp_find(app->store, exp, &f.exp);
+    f.author = author;
     if (rc == 0 && kind) {
         f.kind = entry_kind_parse(kind);
         if (f.kind < 0)

@@ -17,7 +17,7 @@
 #define SHOW_TAIL_LINES 20
 
 int exp_print_list(struct app *app, const char *status, const char *tag,
-                   int json)
+                   const char *author, int json)
 {
     static const char *const statuses[] = { EXP_PLANNED, EXP_RUNNING,
                                             EXP_DONE, EXP_FAILED,
@@ -51,7 +51,8 @@ int exp_print_list(struct app *app, const char *status, const char *tag,
         size_t t;
 
         if ((status && strcmp(x->status, status) != 0)
-            || (tag && !view_exp_has_tag(x, tag)))
+            || (tag && !view_exp_has_tag(x, tag))
+            || (author && strcmp(x->author, author) != 0))
             continue;
         if (json) {
             json_array_append_new(list, context_exp(v, x));

@@ -395,6 +395,8 @@ int store_entries(struct store *s, const struct entry_filter *f,
         buf_puts(&sql, " AND r.id = ?5");
     if (f->after)
         buf_puts(&sql, " AND e.id > ?6");
+    if (f->author)
+        buf_puts(&sql, " AND e.author = ?7");
     buf_puts(&sql, f->since > 0 ? " ORDER BY +e.hlc, e.origin, e.seq"
                                 : " ORDER BY " ENTRY_FOLD_ORDER);
     rc = store_prepare(s, sql.ptr, &st);
@@ -409,6 +411,8 @@ int store_entries(struct store *s, const struct entry_filter *f,
         store_bind_text(st, 4, entry_kind_name((enum entry_kind)f->kind));
     sqlite3_bind_int64(st, 5, f->ref);
     sqlite3_bind_int64(st, 6, f->after);
+    if (f->author)
+        store_bind_text(st, 7, f->author);
     return each_entry(s, st, fn, ctx);
 }
 

@@ -324,9 +324,10 @@ struct entry_filter {
     int kind;        /* only this kind; -1 for all */
     int64_t ref;     /* only entries referring to this id; 0 for all */
     int64_t after;   /* id > after (for paging); 0 for all */
+    const char *author; /* only entries by this author; NULL for all */
 };
 
-#define ENTRY_FILTER_ALL { 0, 0, 0, -1, 0, 0 }
+#define ENTRY_FILTER_ALL { 0, 0, 0, -1, 0, 0, NULL }
 
 /* Calls fn for each matching entry in fold order: (hlc, origin, seq), the
  * same on every replica. */

@@ -52,5 +52,9 @@ test_expect 'report --author is one person'"'"'s part' '
     A report --author bob >r && grep -q "bob: warmup matters" r && ! grep -q "ada: loss is flat" r &&
     A report >r && grep -q "bob: warmup matters" r && grep -q "ada: loss is flat" r
 '
+test_expect 'log and exp list take --author' '
+    A log --author bob >l && grep -q "bob: warmup matters" l && ! grep -q "ada: loss is flat" l &&
+    A exp list --author bob >x && grep -q "^bob-run" x && ! grep -q "^ada-run" x
+'
 test_fails 2 "--author and --team exclude each other" lablog --db ada.db daily --author bob --team
 test_done
