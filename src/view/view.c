@@ -1129,30 +1129,46 @@ static int load_metrics(struct view *v, const struct view_opts *o)
 
 /* Where a name is used by experiments of several origins, each is labelled
  * "name (author@host)" for people to tell them apart. */
+static int by_exp_name(const void *pa, const void *pb)
+{
+    const struct view_exp *a = *(struct view_exp *const *)pa;
+    const struct view_exp *b = *(struct view_exp *const *)pb;
+
+    return strcmp(a->name, b->name);
+}
+
 static int label_exps(struct view *v)
 {
     struct view_priv *p = v->priv;
-    size_t i, j;
+    struct view_exp **sorted = xcalloc(v->nexps + 1, sizeof(*sorted));
+    size_t i;
+    int rc = 0;
 
-    for (i = 0; i < v->nexps; i++) {
-        struct view_exp *x = &v->exps[i];
-        int shared = 0;
+    /* Names sorted, so a shared one is next to its twin: not a strcmp of
+     * every pair (4M of them on a log of 2,000 experiments). */
+    for (i = 0; i < v->nexps; i++)
+        sorted[i] = &v->exps[i];
+    if (v->nexps > 1)
+        qsort(sorted, v->nexps, sizeof(*sorted), by_exp_name);
+    for (i = 0; rc == 0 && i < v->nexps; i++) {
+        struct view_exp *x = sorted[i];
+        int shared = (i > 0 && strcmp(sorted[i - 1]->name, x->name) == 0)
+                     || (i + 1 < v->nexps
+                         && strcmp(sorted[i + 1]->name, x->name) == 0);
 
-        for (j = 0; j < v->nexps && !shared; j++)
-            shared = j != i && strcmp(v->exps[j].name, x->name) == 0;
         if (shared) {
             char host[128], label[512];
-            int rc = store_origin_host(v->store, x->origin, host,
-                                       sizeof(host));
 
+            rc = store_origin_host(v->store, x->origin, host, sizeof(host));
             if (rc)
-                return rc;
+                break;
             snprintf(label, sizeof(label), "%s (%s@%s)", x->name, x->author,
                      *host ? host : "?");
             x->label = arena_strdup(&p->arena, label);
         }
     }
-    return 0;
+    free(sorted);
+    return rc;
 }
 
 /* A lost run's output tail, from the file its lablog run kept while it

@@ -15,7 +15,10 @@ machine is shared: compare the ratios, not the absolute figures).
 matplotlib comes from Debian (python3-matplotlib, BENCH_PKGS): it is run
 with the first of python3 / /usr/bin/python3 that can import it.
 
-    python3 tests/bench/speed.py [ingest|metric|plot|deck ...]
+  daily, slides, log, exp show on a large log (2,000 runs, 10M points, a
+  year; built once into build/bench-cache/)  vs  the same on a small log
+
+    python3 tests/bench/speed.py [ingest|metric|plot|deck|period ...]
 """
 import math
 import os
@@ -342,10 +345,94 @@ def bench_deck(d, py):
         % (pages, charts), sa, sb, sa.med() / sb.med(), 0.25)
 
 
+# ---- the cost of a period (issue 9, section 2) -------------------------
+
+PERIOD_END = "2026-11-30T12:00:00Z"
+DAY_MS = 86_400_000
+
+
+def iso(ms):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms / 1000))
+
+
+def period_log(path, nexps, days, per):
+    """nexps experiments spread over `days` days up to PERIOD_END (5
+    entries each and `per` noisy points of 2 metrics), as `lablog` writes
+    them at those times (LABLOG_NOW)."""
+    end = int(time.mktime(time.strptime(PERIOD_END, "%Y-%m-%dT%H:%M:%SZ"))
+              - time.timezone) * 1000
+    fresh_log(path, ())
+    rng = random.Random(nexps)
+    src = path + ".jsonl"
+    for k in range(nexps):
+        at = end - int((nexps - k) * days * DAY_MS / nexps)
+        name = "run%04d" % k
+        env = dict(ENV, LABLOG_NOW=iso(at))
+
+        def cli(*args):
+            subprocess.run([LABLOG, "--db", path] + list(args), check=True,
+                           env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        cli("exp", "new", name, "--tag", "g%d" % (k // 8), "--param",
+            "lr=%g" % (1e-4 * (1 + k % 8)), "--param", "seed=%d" % (k % 2))
+        cli("exp", "start", name)
+        with open(src, "w") as f:
+            for s_ in range(per):
+                loss = 2.3 / (1 + s_ / 500) + 0.05 * rng.gauss(0, 1)
+                f.write('{"step": %d, "loss": %.5f, "acc": %.5f}\n'
+                        % (s_, loss, 1 - loss / 3))
+        cli("ingest", "--exp", name, src)
+        cli("exp", "done", name)
+        cli("note", "--exp", name, "run %d: loss %.3f at the end" % (k, loss))
+    os.remove(src)
+
+
+def bench_period(d):
+    """daily / slides of the last week, log --since yesterday and exp show
+    on a large log (2,000 experiments, 10M points over a year; built once
+    into build/bench-cache/) against the same on a small one (20
+    experiments of the last week, 100k points), in the same run."""
+    cache = os.path.join(TOP, "build", "bench-cache")
+    os.makedirs(cache, exist_ok=True)
+    large = os.path.join(cache, "period-large.db")
+    if not os.path.exists(large):
+        print("  building the large log once (%s): a few minutes" % large)
+        sys.stdout.flush()
+        period_log(large + ".tmp", 2000, 365, 2500)
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(large + ".tmp" + suffix):
+                os.rename(large + ".tmp" + suffix, large + suffix)
+    global ENV
+    small = os.path.join(d, "period-small.db")
+    period_log(small, 20, 7, 2500)
+    env_now = dict(ENV, LABLOG_NOW=PERIOD_END)
+    week = iso(int(time.mktime(time.strptime(PERIOD_END,
+                                             "%Y-%m-%dT%H:%M:%SZ"))
+                   - time.timezone) * 1000 - 7 * DAY_MS)[:10]
+    saved, ENV = ENV, env_now
+    try:
+        for what, args, goal in (
+                ("daily of the last week", ["daily", "--since", week], 3.0),
+                ("slides of the last week", ["slides", "--since", week, "-o",
+                                             os.path.join(d, "w.pdf")], 3.0),
+                ("log --since yesterday", ["log", "--since", "yesterday"],
+                 2.0),
+                ("exp show (the newest run)", ["exp", "show", "LAST"], 2.0)):
+            def argv(db, last):
+                return [LABLOG, "--db", db] + [last if a == "LAST" else a
+                                               for a in args]
+            sa, sb = interleaved(("large log", argv(large, "run1999"), None),
+                                 ("small log", argv(small, "run0019"), None))
+            row("%s: 2,000 runs / 10M points / a year against 20 runs / "
+                "100k points" % what, sa, sb, sa.med() / sb.med(), goal)
+    finally:
+        ENV = saved
+
+
 def main():
     if not os.path.exists(RAW):
         sys.exit("bench: build %s first (make bench)" % RAW)
-    which = sys.argv[1:] or ["ingest", "metric", "plot", "deck"]
+    which = sys.argv[1:] or ["ingest", "metric", "plot", "deck", "period"]
     py = find_mpl_python()
     print("issue 13: lablog next to its peers, %d interleaved rounds "
           "(median, min-max; CPU median; peak RSS)" % ROUNDS)
@@ -357,6 +444,8 @@ def main():
                 bench_metric(d)
             else:
                 print("one metric call: no sqlite3 CLI to compare with")
+        if "period" in which:
+            bench_period(d)
         for w, fn in (("plot", bench_plot), ("deck", bench_deck)):
             if w not in which:
                 continue
