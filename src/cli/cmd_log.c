@@ -678,6 +678,24 @@ static int export_head(void *ctx, const struct store_origin *o)
     return 0;
 }
 
+/* export --json's entries, one a line as they come: the document is never
+ * held whole (the entries of a large log were one jansson array). */
+static int export_entry(void *ctx, const struct entry *e)
+{
+    struct printer *p = ctx;
+    json_t *o;
+    char *text;
+
+    if (e->kind == ENTRY_HEARTBEAT && !p->heartbeats)
+        return 0;
+    o = entry_json(p, e);
+    text = json_dumps(o, JSON_COMPACT);
+    printf("%s\n    %s", p->count++ ? "," : "", text);
+    free(text);
+    json_decref(o);
+    return 0;
+}
+
 int cmd_export(int argc, char **argv, struct app *app)
 {
     int json = 0, feed = 0, first = 1;
@@ -702,7 +720,6 @@ int cmd_export(int argc, char **argv, struct app *app)
     struct printer p = { 0 };
     struct export_series xs = { app, NULL, 1 };
     char **ops = NULL;
-    char *text;
     size_t i;
     int nops;
     int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 0, 0);
@@ -716,17 +733,18 @@ int cmd_export(int argc, char **argv, struct app *app)
     }
     if (rc == 0)
         rc = printer_init(&p, app, 1);
-    if (rc == 0)
-        rc = store_entries(app->store, &f, print_entry, &p);
     if (rc == 0) {
-        text = json_dumps(p.list, JSON_INDENT(2));
-        printf("{\n  \"entries\": %s,\n  \"series\": [", text);
-        free(text);
+        fputs("{\n  \"entries\": [", stdout);
+        rc = store_entries(app->store, &f, export_entry, &p);
+    }
+    if (rc == 0) {
+        fputs("\n  ],\n  \"series\": [", stdout);
+        /* Each series and attempt with points, streamed; no summary
+         * pass over them first. */
         for (i = 0; rc == 0 && i < p.view->nexps; i++) {
             xs.exp = &p.view->exps[i];
-            rc = store_series_attempt(app->store, p.view->exps[i].id,
-                                      STORE_ATTEMPT_ALL, 0,
-                                      export_one_series, &xs);
+            rc = store_series_list(app->store, p.view->exps[i].id,
+                                   export_one_series, &xs);
         }
         fputs("\n  ],\n  \"samples\": [", stdout);
         if (rc == 0)

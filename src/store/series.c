@@ -570,6 +570,33 @@ int store_series_attempt(struct store *s, int64_t exp, int attempt,
     return rc;
 }
 
+int store_series_list(struct store *s, int64_t exp, store_series_fn *fn,
+                      void *ctx)
+{
+    struct attempt_list attempts = { 0 };
+    struct series_sets sets = { 0 };
+    size_t i, j;
+    int rc = series_sets(s, exp, NULL, &attempts, &sets);
+
+    for (i = 0; rc == 0 && i < sets.len; i++) {
+        const struct series_set *set = &sets.items[i];
+
+        for (j = 0; rc == 0 && j < set->len; j++) {
+            struct series_summary sum;
+            int any = 0;
+
+            rc = has_points(s, set->c[j].id, 0, &any);
+            if (rc || !any)
+                continue;
+            summary_start(&sum, exp, set->name, &set->c[j]);
+            rc = fn(ctx, &sum);
+        }
+    }
+    sets_release(&sets);
+    free(attempts.uids);
+    return rc;
+}
+
 int store_series_until(struct store *s, int64_t exp, int64_t until,
                        store_series_fn *fn, void *ctx)
 {

@@ -400,6 +400,12 @@ int store_series_period(struct store *s, int64_t exp, int attempt,
                         int64_t since, int64_t until, store_series_fn *fn,
                         void *ctx);
 
+/* Every series of exp with points, each attempt, by name then attempt:
+ * fn gets name, exp, attempt and attempt_number only (no summary is
+ * computed: for a reader that streams the points next). */
+int store_series_list(struct store *s, int64_t exp, store_series_fn *fn,
+                      void *ctx);
+
 typedef int store_point_fn(void *ctx, int64_t step, double value, int64_t ts);
 
 /* Streams the points of one series in step order (latest attempt; the
