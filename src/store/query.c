@@ -387,8 +387,12 @@ int store_entries(struct store *s, const struct entry_filter *f,
         buf_puts(&sql, " AND e.ts >= ?1");
     if (f->until > 0)
         buf_puts(&sql, " AND e.ts < ?2");
+    /* By the experiment's uid, not x.id: then SQLite reads the
+     * experiment's entries through entry_exp (a multi-index OR with the
+     * exp entry itself) instead of every entry of the log. */
     if (f->exp)
-        buf_puts(&sql, " AND (x.id = ?3 OR e.id = ?3)");
+        buf_puts(&sql, " AND (e.exp_uid = (SELECT uid FROM entry WHERE id"
+                       " = ?3) OR e.id = ?3)");
     if (f->kind >= 0)
         buf_puts(&sql, " AND e.kind = ?4");
     if (f->ref)
