@@ -30,7 +30,13 @@ HPDF_CFLAGS = $(shell $(PKG_CONFIG) --cflags hpdf 2>/dev/null)
 HPDF_LIBS   = $(shell $(PKG_CONFIG) --libs hpdf 2>/dev/null || echo -lhpdf)
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(DLOPEN_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-CORE_LIBS  := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null) -ldl -lm
+# SQLite, jansson and nettle are linked into the executable statically
+# (Debian's -dev packages ship PIC archives): resolving a few hundred
+# shared-library symbols at run time was a third of the instructions of a
+# `lablog metric` call (callgrind: 4.15M -> 2.64M).
+CORE_LIBS  := -Wl,-Bstatic $(shell $(PKG_CONFIG) --libs-only-l $(CORE_PKGS) 2>/dev/null) \
+              -Wl,-Bdynamic $(shell $(PKG_CONFIG) --libs-only-L $(CORE_PKGS) 2>/dev/null) \
+              -lz -ldl -lm
 RENDER_LIBS := $(shell $(PKG_CONFIG) --libs $(RENDER_PKGS) 2>/dev/null) \
               $(HPDF_LIBS) -lm
 CPPFLAGS   += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc \
