@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "sync/feeddir.h"
+#include "util/buf.h"
 #include "util/err.h"
 
 int cli_spool_pull(struct app *app)
@@ -50,10 +52,54 @@ static void put_shell_word(const char *v)
     putchar('\'');
 }
 
-static int copy_uid(void *ctx, const struct entry *e)
+/* The experiment's uid and the origin that created it. */
+struct exp_ids {
+    char uid[27], origin[27];
+};
+
+static int copy_ids(void *ctx, const struct entry *e)
 {
-    memcpy(ctx, e->uid, sizeof(e->uid));
+    struct exp_ids *ids = ctx;
+
+    memcpy(ids->uid, e->uid, sizeof(ids->uid));
+    memcpy(ids->origin, e->origin, sizeof(ids->origin));
     return 0;
+}
+
+static int find_self(void *ctx, const struct store_origin *o)
+{
+    if (o->self)
+        snprintf(ctx, 27, "%s", o->id);
+    return 0;
+}
+
+/*
+ * A job finds its experiment in the spool: in this replica's feed, which
+ * was just pushed, or in the feed of the origin that created it, which
+ * only that replica writes.
+ */
+static int check_spool_has(struct app *app, const char *spool,
+                           const struct exp_ids *ids, const char *name)
+{
+    struct buf feed = BUF_INIT;
+    char self[27] = "";
+    int rc = store_origins(app->store, find_self, self);
+
+    if (rc || strcmp(self, ids->origin) == 0)
+        return rc;
+    buf_printf(&feed, "%s/%s.feed", spool, ids->origin);
+    if (access(feed.ptr, R_OK) != 0) {
+        char host[128];
+
+        if (store_origin_host(app->store, ids->origin, host, sizeof(host)))
+            host[0] = '\0';
+        rc = ll_error(LL_ENOTFOUND, "'%s' was created on %s, and its feed is "
+                      "not in %s: run 'lablog push dir:%s' there, or give the "
+                      "job an experiment of this replica's", name,
+                      *host ? host : "another replica", spool, spool);
+    }
+    buf_release(&feed);
+    return rc;
 }
 
 int cmd_env(int argc, char **argv, struct app *app)
@@ -83,7 +129,8 @@ int cmd_env(int argc, char **argv, struct app *app)
         0,
     };
     struct feeddir_push_stats pushed;
-    char uid[27], *abs = NULL;
+    struct exp_ids ids;
+    char *abs = NULL;
     char **ops = NULL;
     int64_t exp = 0;
     int nops;
@@ -99,15 +146,17 @@ int cmd_env(int argc, char **argv, struct app *app)
         spool = getenv("LABLOG_SPOOL");
     rc = cli_exp(app, exp_name, 1, &exp);
     if (rc == 0)
-        rc = store_entry_get(app->store, exp, copy_uid, uid);
+        rc = store_entry_get(app->store, exp, copy_ids, &ids);
     if (rc == 0 && spool)
         rc = cli_push_dir(app, spool, &pushed);
+    if (rc == 0 && spool)
+        rc = check_spool_has(app, spool, &ids, exp_name);
     if (rc == 0 && spool && !(abs = realpath(spool, NULL)))
         rc = ll_error(LL_EIO, "cannot find '%s'", spool);
     if (rc)
         goto cleanup;
     if (sh) {
-        printf("export LABLOG_EXP_UID=%s\n", uid);
+        printf("export LABLOG_EXP_UID=%s\n", ids.uid);
         if (abs) {
             fputs("export LABLOG_SPOOL=", stdout);
             put_shell_word(abs);
@@ -120,7 +169,7 @@ int cmd_env(int argc, char **argv, struct app *app)
                           "sbatch --export cannot carry: use --sh", abs);
             goto cleanup;
         }
-        printf("LABLOG_EXP_UID=%s", uid);
+        printf("LABLOG_EXP_UID=%s", ids.uid);
         if (abs)
             printf(",LABLOG_SPOOL=%s", abs);
         putchar('\n');

@@ -733,6 +733,8 @@ static int job_experiment(struct app *app, struct buf *name)
 int cmd_run(int argc, char **argv, struct app *app)
 {
     const char *exp_name = NULL, *parse = NULL;
+    const char *job_uid = getenv("LABLOG_EXP_UID");
+    const char *key = NULL; /* how start_run finds the experiment */
     int64_t total = 0;
     int no_tty = 0, tty = 0, resume = 0;
     struct opt_list params = { 0 }, tags = { 0 }, seeds = { 0 };
@@ -814,22 +816,26 @@ int cmd_run(int argc, char **argv, struct app *app)
         goto cleanup;
     if (!exp_name)
         exp_name = getenv("LABLOG_EXP");
-    if (exp_name && *exp_name)
+    /* A job's experiment is found by its uid (its name may be taken by
+     * experiments of other origins in the job's replica) and shown by
+     * its name. */
+    if (exp_name && *exp_name) {
         buf_puts(&name, exp_name);
-    else if (getenv("LABLOG_EXP_UID") && *getenv("LABLOG_EXP_UID"))
+    } else if (job_uid && *job_uid) {
         rc = job_experiment(app, &name);
-    else
+        key = job_uid;
+    } else {
         generated_name(&name, ops, app->now);
-    if (rc)
-        goto cleanup;
-    rc = cli_check_name(name.ptr);
+    }
+    if (rc == 0)
+        rc = cli_check_name(name.ptr);
     if (rc)
         goto cleanup;
     r.app = app;
     r.name = name.ptr;
     r.cmd = ops;
     r.resume = resume;
-    rc = start_run(&r, name.ptr, total, &params, &tags, &seeds);
+    rc = start_run(&r, key ? key : name.ptr, total, &params, &tags, &seeds);
     if (rc == 0)
         rc = execute(&r, tty      ? CHILD_PTY_ALWAYS
                          : no_tty ? 0

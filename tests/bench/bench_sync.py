@@ -212,7 +212,7 @@ def bench_spool(d):
     with open(child, "w") as f:
         f.write(CHILD)
     home = make_log(d, "home.db", "laptop", None)
-    spool = os.path.join(d, "spool")
+    spool = os.path.join(d, "job-spool")
     out = subprocess.run([LABLOG, "--db", home, "env", "--exp", "e",
                           "--spool", spool], env=host_env("laptop"),
                          check=True, capture_output=True, text=True).stdout

@@ -251,6 +251,19 @@ test_expect 'a job run killed with SIGKILL: what it committed is home, shown los
     L run --exp base -- true 2>/dev/null &&
     L exp show base >x && grep -q "^base (#[0-9]*): done" x
 '
+test_fails 1 "'probe@node17' was created on node17, and its feed is not in" \
+    env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db env --exp probe@node17 --spool jobs3
+test_expect 'a job run finds its experiment by uid where origins share its name' '
+    L exp new twin >/dev/null && N exp new twin >/dev/null &&
+    L merge node17.db 2>/dev/null && N push dir:jobs3 2>/dev/null &&
+    eval "$(L env --exp twin@laptop --spool jobs3 --sh)" && mkdir node54 &&
+    LABLOG_HOST=node54 LABLOG_DB=$PWD/node54/ll.db lablog run --no-tty -- \
+        sh -c "echo lablog: acc=0.875 step=5" >/dev/null 2>e &&
+    grep -q "run .twin. done" e && unset LABLOG_EXP_UID LABLOG_SPOOL &&
+    L pull dir:jobs3 2>/dev/null && L exp show twin@laptop --all-attempts >x &&
+    grep -q "0.875 (5)" x && L exp show twin@node17 --all-attempts >y &&
+    ! grep -q "0.875" y
+'
 test_fails 1 "no lablog log at" env LABLOG_DB="$PWD/node52/ll.db" "$LABLOG_BIN" metric --step 1 loss=1
 test_fails 2 "env needs --exp NAME" env LABLOG_HOST=laptop "$LABLOG_BIN" --db laptop.db env
 test_expect 'every command has --help' '
