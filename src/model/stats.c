@@ -259,3 +259,72 @@ void stats_paired(struct stats_ttest *out, const double *a, const double *b,
         stats_acc_add(&acc, b[i] - a[i]);
     stats_ttest_acc(out, &acc, level);
 }
+
+void stats_mean_ci(double *lo_out, double *hi_out, double mean, double sd,
+                   size_t n, double level)
+{
+    double q, half;
+
+    *lo_out = *hi_out = NAN;
+    if (n < 2 || !isfinite(mean) || !isfinite(sd) || !(level > 0 && level < 1))
+        return;
+    q = stats_t_quantile(0.5 + level / 2, (double)n - 1);
+    half = q * sd / sqrt((double)n);
+    *lo_out = mean - half;
+    *hi_out = mean + half;
+}
+
+void stats_welch(struct stats_welch *out, double mean_a, double sd_a,
+                 size_t na, double mean_b, double sd_b, size_t nb,
+                 double level)
+{
+    double va, vb, q;
+
+    out->na = na;
+    out->nb = nb;
+    out->level = level;
+    out->diff = na && nb ? mean_b - mean_a : NAN;
+    out->se = out->df = out->t = out->p = out->lo = out->hi = NAN;
+    if (na < 2 || nb < 2 || !isfinite(out->diff) || !isfinite(sd_a)
+        || !isfinite(sd_b))
+        return;
+    va = sd_a * sd_a / (double)na;
+    vb = sd_b * sd_b / (double)nb;
+    out->se = sqrt(va + vb);
+    if (out->se == 0) {
+        if (out->diff != 0) {
+            out->t = out->diff > 0 ? INFINITY : -INFINITY;
+            out->p = 0.0;
+            out->lo = out->hi = out->diff;
+        }
+        return;
+    }
+    /* Welch-Satterthwaite: (va + vb)^2 / (va^2 / (na-1) + vb^2 / (nb-1)). */
+    out->df = (va + vb) * (va + vb)
+              / (va * va / (double)(na - 1) + vb * vb / (double)(nb - 1));
+    out->t = out->diff / out->se;
+    out->p = stats_t_p2(out->t, out->df);
+    q = stats_t_quantile(0.5 + level / 2, out->df);
+    out->lo = out->diff - q * out->se;
+    out->hi = out->diff + q * out->se;
+}
+
+void stats_wilson(double *lo_out, double *hi_out, double p, double n,
+                  double level)
+{
+    double z, z2, denom, center, half;
+
+    *lo_out = *hi_out = NAN;
+    if (!(p >= 0 && p <= 1) || !(n > 0) || !isfinite(n)
+        || !(level > 0 && level < 1))
+        return;
+    z = stats_normal_quantile(0.5 + level / 2);
+    z2 = z * z;
+    denom = 1 + z2 / n;
+    center = (p + z2 / (2 * n)) / denom;
+    half = z / denom * sqrt(p * (1 - p) / n + z2 / (4 * n * n));
+    /* At p = 0 or 1 one end is exactly 0 or 1; rounding must not push it
+     * across. */
+    *lo_out = p == 0 ? 0.0 : fmax(0.0, center - half);
+    *hi_out = p == 1 ? 1.0 : fmin(1.0, center + half);
+}

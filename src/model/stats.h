@@ -14,7 +14,11 @@
  *  - the standard normal CDF and quantile;
  *  - the one-sample t test and interval of a mean, and the paired t test
  *    between two scores of the same examples (which is the one-sample test
- *    on their differences, B - A).
+ *    on their differences, B - A);
+ *  - the Student t interval of a mean given as mean, sd and n (a setting's
+ *    seeds, model/summary.h), and Welch's two-sample t test of B - A with
+ *    its interval (unequal variances, Welch-Satterthwaite df);
+ *  - the Wilson score interval of a proportion measured on n examples.
  *
  * Accuracy: the t CDF agrees with scipy.stats.t to about 1e-12 absolute
  * (tests/unit/test_stats.c holds values computed once with scipy, and
@@ -87,5 +91,43 @@ void stats_ttest_acc(struct stats_ttest *out, const struct stats_acc *a,
  * a)), with the interval of the mean difference. */
 void stats_paired(struct stats_ttest *out, const double *a, const double *b,
                   size_t n, double level);
+
+/* The level (e.g. 0.95) Student t interval of a mean of n values with
+ * sample standard deviation sd: mean -+ t_q(n - 1) sd / sqrt(n). NaN in
+ * both ends when n < 2 or an argument is not finite. */
+void stats_mean_ci(double *lo_out, double *hi_out, double mean, double sd,
+                   size_t n, double level);
+
+/* Welch's two-sample t test of mean B - mean A (scipy.stats.ttest_ind(b,
+ * a, equal_var=False)), with the interval of the difference. */
+struct stats_welch {
+    size_t na, nb;  /* values in each sample */
+    double diff;    /* mean B - mean A; NaN when a sample is empty */
+    double se;      /* sqrt(sd_a^2 / n_a + sd_b^2 / n_b) */
+    double df;      /* Welch-Satterthwaite degrees of freedom */
+    double t;       /* diff / se; NaN when a sample has fewer than two
+                       values or se == 0 with diff 0, +-inf when se == 0
+                       with diff != 0 */
+    double p;       /* two-sided p-value; NaN when t is NaN */
+    double level;   /* confidence level of the interval */
+    double lo, hi;  /* diff -+ t_q(df) se; NaN when t is NaN, diff itself
+                       when se == 0 */
+};
+
+/* Fills out from each sample's mean, sample sd and count. */
+void stats_welch(struct stats_welch *out, double mean_a, double sd_a,
+                 size_t na, double mean_b, double sd_b, size_t nb,
+                 double level);
+
+/* The level Wilson score interval of a proportion p (0 <= p <= 1)
+ * measured on n > 0 examples (scipy.stats.binomtest(k, n)
+ * .proportion_ci(method="wilson") with p = k / n; p need not be a whole
+ * count over n). NaN in both ends outside that domain. */
+void stats_wilson(double *lo_out, double *hi_out, double p, double n,
+                  double level);
+
+/* Fewer examples than this make a number "n < 300": the essay's minimum
+ * for a clean signal. */
+#define STATS_MIN_EXAMPLES 300
 
 #endif

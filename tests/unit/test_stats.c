@@ -2,8 +2,11 @@
 /*
  * Tests for model/stats against values computed once with scipy 1.10.1
  * (scipy.stats.t.cdf, t.sf, t.ppf, norm.cdf, norm.ppf, special.betainc,
- * stats.ttest_rel) and written here; tests/cli/t1000-samples.sh also
- * recomputes a paired test with scipy on the machine.
+ * stats.ttest_rel, stats.ttest_ind(equal_var=False), t.interval,
+ * binomtest().proportion_ci(method="wilson")) and written here;
+ * tests/cli/t1000-samples.sh recomputes a paired test and
+ * tests/cli/t1100-compare.sh Welch tests and intervals with scipy on the
+ * machine.
  */
 #include <math.h>
 
@@ -144,6 +147,115 @@ static void test_paired(void)
     DBL_EQ(t.mean, 0.08, 1e-15);
 }
 
+/* Summarises vals into mean and sd, as callers hand them to stats_*. */
+static void summarise(const double *vals, size_t n, double *mean, double *sd)
+{
+    struct stats_acc acc = STATS_ACC_INIT;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        stats_acc_add(&acc, vals[i]);
+    *mean = acc.mean;
+    *sd = stats_acc_sd(&acc);
+}
+
+static void test_mean_ci(void)
+{
+    static const double x[] = { 0.712, 0.698, 0.731 };
+    double m, sd, lo, hi;
+
+    summarise(x, 3, &m, &sd);
+    /* scipy.stats.t.interval(0.95, 2, loc=mean, scale=sem); its t.ppf at
+     * df 2 is 4e-11 relative off the closed form (test_t_quantile), hence
+     * 1e-10 here. */
+    stats_mean_ci(&lo, &hi, m, sd, 3, 0.95);
+    DBL_EQ(lo, 0.6725218664238423, 1e-10);
+    DBL_EQ(hi, 0.7548114669094911, 1e-10);
+    stats_mean_ci(&lo, &hi, m, sd, 1, 0.95);
+    OK(isnan(lo) && isnan(hi));
+    stats_mean_ci(&lo, &hi, NAN, sd, 3, 0.95);
+    OK(isnan(lo) && isnan(hi));
+    /* No spread: an interval of width zero. */
+    stats_mean_ci(&lo, &hi, 0.5, 0, 4, 0.95);
+    DBL_EQ(lo, 0.5, 0);
+    DBL_EQ(hi, 0.5, 0);
+}
+
+static void test_welch(void)
+{
+    static const double a[] = { 0.712, 0.698, 0.731 };
+    static const double b[] = { 0.745, 0.760, 0.739, 0.751 };
+    static const double a2[] = { 0.61, 0.70, 0.64 };
+    static const double b2[] = { 0.66, 0.62, 0.69, 0.60, 0.63 };
+    struct stats_welch w;
+    double ma, sa, mb, sb;
+
+    summarise(a, 3, &ma, &sa);
+    summarise(b, 4, &mb, &sb);
+    stats_welch(&w, ma, sa, 3, mb, sb, 4, 0.95);
+    INT_EQ(w.na, 3);
+    INT_EQ(w.nb, 4);
+    DBL_EQ(w.diff, 0.035083333333333244, 1e-14);
+    DBL_EQ(w.se, 0.010559684864826443, 1e-14);
+    DBL_EQ(w.df, 2.8813882205630277, 1e-11);
+    DBL_EQ(w.t, 3.3223845012831137, 1e-11);
+    DBL_EQ(w.p / 0.04770763541402129, 1.0, 1e-9);
+    DBL_EQ(w.lo, 0.0006813843133369191, 1e-10);
+    DBL_EQ(w.hi, 0.06948528235332957, 1e-10);
+
+    /* Within noise: B a little worse. */
+    summarise(a2, 3, &ma, &sa);
+    summarise(b2, 5, &mb, &sb);
+    stats_welch(&w, ma, sa, 3, mb, sb, 5, 0.95);
+    DBL_EQ(w.diff, -0.01000000000000012, 1e-14);
+    DBL_EQ(w.df, 3.4628297362110314, 1e-11);
+    DBL_EQ(w.t, -0.3244428422615291, 1e-11);
+    DBL_EQ(w.p, 0.7642350391595476, 1e-11);
+    OK(w.lo < 0 && w.hi > 0);
+
+    /* One value on a side: a difference, no test. */
+    stats_welch(&w, 0.7, NAN, 1, mb, sb, 5, 0.95);
+    DBL_EQ(w.diff, mb - 0.7, 1e-15);
+    OK(isnan(w.t) && isnan(w.p) && isnan(w.lo) && isnan(w.df));
+    /* No spread at all and a difference: certain. */
+    stats_welch(&w, 1, 0, 3, 2, 0, 3, 0.95);
+    OK(isinf(w.t) && w.t > 0);
+    DBL_EQ(w.p, 0, 0);
+    DBL_EQ(w.lo, 1, 0);
+    /* No spread and no difference: nothing to test. */
+    stats_welch(&w, 1, 0, 3, 1, 0, 3, 0.95);
+    OK(isnan(w.t) && isnan(w.p));
+    /* An empty side: not even a difference. */
+    stats_welch(&w, NAN, NAN, 0, 1, 0, 3, 0.95);
+    OK(isnan(w.diff));
+}
+
+static void test_wilson(void)
+{
+    /* k, n, lo, hi */
+    static const double cases[][4] = {
+        { 42, 50, 0.7148578393696501, 0.916625793219666 },
+        { 0, 20, 0.0, 0.16112515805281935 },
+        { 300, 1000, 0.27240684247700486, 0.32912386091721724 },
+        { 1, 1, 0.20654931437723745, 1.0 },
+        { 20, 20, 0.8388748419471808, 1.0 },
+    };
+    size_t i;
+    double lo, hi;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        stats_wilson(&lo, &hi, cases[i][0] / cases[i][1], cases[i][1], 0.95);
+        DBL_EQ(lo, cases[i][2], 1e-12);
+        DBL_EQ(hi, cases[i][3], 1e-12);
+    }
+    stats_wilson(&lo, &hi, 1.2, 10, 0.95);
+    OK(isnan(lo) && isnan(hi));
+    stats_wilson(&lo, &hi, 0.5, 0, 0.95);
+    OK(isnan(lo) && isnan(hi));
+    stats_wilson(&lo, &hi, NAN, 10, 0.95);
+    OK(isnan(lo) && isnan(hi));
+}
+
 int main(void)
 {
     RUN(test_acc);
@@ -152,5 +264,8 @@ int main(void)
     RUN(test_t_quantile);
     RUN(test_normal);
     RUN(test_paired);
+    RUN(test_mean_ci);
+    RUN(test_welch);
+    RUN(test_wilson);
     return harness_finish("test_stats");
 }
