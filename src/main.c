@@ -42,6 +42,7 @@ const struct cmd lablog_commands[] = {
     { "samples", cmd_samples, CMD_NEEDS_DB | CMD_WRITES | CMD_OPENS_LOG, "Model outputs: add, show, diff" },
     { "log", cmd_log, CMD_NEEDS_DB, "Show the timeline" },
     { "show", cmd_show, CMD_NEEDS_DB, "Show one entry" },
+    { "compare", cmd_compare, CMD_NEEDS_DB, "Compare runs and seeds: intervals, differences, verdicts" },
     { "search", cmd_search, CMD_NEEDS_DB, "Full-text search" },
     { "export", cmd_export, CMD_NEEDS_DB, "Export the log as JSON" },
     { "verify", cmd_verify, CMD_NEEDS_DB, "Check the log's integrity" },

@@ -9,6 +9,7 @@
 #   samples/report.md samples/report.html
 #   daily/busy.slack.txt daily/busy.text.txt (tests/golden/busy-day.sh)
 #   daily/messy.slack.txt report/messy.md (tests/golden/messy-week.sh)
+#   compare/sample-ft.txt compare/sample-prompts.md
 #
 # The small project is built by tests/golden/small-project.sh in a
 # temporary directory with a fixed clock, author, time zone and an empty
@@ -55,6 +56,10 @@ lablog report -o "$tmp/sample/report.html"
 normalize_machine "$top" <"$tmp/sample/report.md" >"$gold/report/sample.md"
 normalize_machine "$top" <"$tmp/sample/report.html" >"$gold/report/sample.html"
 lablog daily --format text --since 2026-11-01 >"$gold/daily/sample-all.text.txt"
+mkdir -p "$gold/compare"
+lablog compare --tag ft-sweep --baseline ft-lr1e-5-s0 >"$gold/compare/sample-ft.txt"
+lablog compare "bon-*" zero-shot few-shot --baseline zero-shot --format md \
+    >"$gold/compare/sample-prompts.md"
 # The samples project: examples in the report.
 mkdir -p "$gold/samples" "$tmp/samples"
 (

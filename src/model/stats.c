@@ -328,3 +328,29 @@ void stats_wilson(double *lo_out, double *hi_out, double p, double n,
     *lo_out = p == 0 ? 0.0 : fmax(0.0, center - half);
     *hi_out = p == 1 ? 1.0 : fmin(1.0, center + half);
 }
+
+void stats_two_prop(struct stats_welch *out, double pa, double na,
+                    double pb, double nb, double level)
+{
+    double la, ua, lb, ub, pool, z;
+
+    out->na = out->nb = 0;
+    out->level = level;
+    out->diff = out->se = out->t = out->p = out->lo = out->hi = NAN;
+    out->df = INFINITY;
+    stats_wilson(&la, &ua, pa, na, level);
+    stats_wilson(&lb, &ub, pb, nb, level);
+    if (isnan(la) || isnan(lb))
+        return;
+    out->na = (size_t)na;
+    out->nb = (size_t)nb;
+    out->diff = pb - pa;
+    out->lo = out->diff - sqrt((pb - lb) * (pb - lb) + (ua - pa) * (ua - pa));
+    out->hi = out->diff + sqrt((ub - pb) * (ub - pb) + (pa - la) * (pa - la));
+    pool = (pa * na + pb * nb) / (na + nb);
+    out->se = sqrt(pool * (1 - pool) * (1 / na + 1 / nb));
+    if (!(out->se > 0))
+        return;
+    out->t = z = out->diff / out->se;
+    out->p = fmin(1.0, 2 * stats_normal_cdf(-fabs(z)));
+}

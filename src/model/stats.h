@@ -126,6 +126,15 @@ void stats_welch(struct stats_welch *out, double mean_a, double sd_a,
 void stats_wilson(double *lo_out, double *hi_out, double p, double n,
                   double level);
 
+/* The difference of two proportions measured on examples, pb - pa (pa
+ * on na examples, pb on nb): Newcombe's hybrid score interval (from the
+ * two Wilson intervals) and the pooled two-proportion z test, in a struct
+ * stats_welch (df is inf: a normal test; se is the pooled standard
+ * error). NaN where the inputs are outside stats_wilson()'s domain; with
+ * both proportions 0 or both 1, no test (t and p NaN). */
+void stats_two_prop(struct stats_welch *out, double pa, double na,
+                    double pb, double nb, double level);
+
 /* Fewer examples than this make a number "n < 300": the essay's minimum
  * for a clean signal. */
 #define STATS_MIN_EXAMPLES 300

@@ -3,6 +3,9 @@
 #include "model/summary.h"
 
 #include <math.h>
+#include <string.h>
+
+#include "util/num.h"
 
 void model_summarize(struct model_summary *out, const double *vals,
                      size_t n)
@@ -37,4 +40,58 @@ int model_within_noise(const struct model_summary *a,
     double noise = fmax(a->sd, b->sd);
 
     return noise > 0 && fabs(a->mean - b->mean) < noise;
+}
+
+enum model_verdict model_verdict(int confirm, const struct stats_welch *w,
+                                 int lower)
+{
+    if (!confirm)
+        return VERDICT_EXPLORATORY;
+    if (isnan(w->p))
+        return VERDICT_UNTESTED;
+    if (w->p >= MODEL_ALPHA)
+        return VERDICT_NOISE;
+    return (w->diff < 0) == (lower != 0) ? VERDICT_BETTER : VERDICT_WORSE;
+}
+
+/* Appends src to out[0..size), truncating. */
+static void append(char *out, size_t size, const char *src)
+{
+    size_t len = strlen(out), add = strlen(src);
+
+    if (len + 1 >= size)
+        return;
+    if (add > size - len - 1)
+        add = size - len - 1;
+    memcpy(out + len, src, add);
+    out[len + add] = '\0';
+}
+
+char *model_p_text(char *out, size_t size, double p)
+{
+    char digits[NUM_TEXT_SIZE];
+
+    out[0] = '\0';
+    append(out, size, p < 0.001 ? "p < " : "p = ");
+    append(out, size, num_format_p(digits, p));
+    return out;
+}
+
+char *model_verdict_text(char *out, size_t size, enum model_verdict v,
+                         double p)
+{
+    static const char *const words[] = {
+        "", "exploratory", "untested (needs 2+ seeds each)", "better",
+        "worse", "within noise"
+    };
+    char pt[NUM_TEXT_SIZE + 8];
+
+    out[0] = '\0';
+    append(out, size, words[v]);
+    if (v >= VERDICT_BETTER) {
+        append(out, size, " (");
+        append(out, size, model_p_text(pt, sizeof(pt), p));
+        append(out, size, ")");
+    }
+    return out;
 }

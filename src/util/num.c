@@ -102,6 +102,98 @@ char *num_format_pm(char *out, double mean, double sd)
     return out;
 }
 
+/* The decimal places that show two significant digits of w, or -1 when
+ * fixed notation does not suit (w or v out of the plain range). */
+static int decimals_of(double w, double v)
+{
+    int decimals;
+
+    if (!(w > 0) || !isfinite(w) || fabs(v) >= 1e6)
+        return -1;
+    decimals = 1 - (int)floor(log10(w));
+    if (decimals >= 0 && decimals <= 9) {
+        double rounded = round(w * pow(10, decimals)) / pow(10, decimals);
+
+        decimals = 1 - (int)floor(log10(rounded));
+    }
+    return decimals < 0 || decimals > 9 ? -1 : decimals;
+}
+
+static void signed_fixed(char out[NUM_TEXT_SIZE], double v, int decimals,
+                         int sign)
+{
+    char *p = out;
+
+    if (sign && v >= 0)
+        *p++ = '+';
+    snprintf(p, NUM_TEXT_SIZE - 1, "%.*f", decimals, v);
+    /* "-0.000" reads as a sign where there is none. */
+    if (strspn(out + (*out == '-' || *out == '+'), "0.") ==
+        strlen(out + (*out == '-' || *out == '+')))
+        snprintf(out, NUM_TEXT_SIZE, "%s%.*f", sign ? "\xc2\xb1" : "",
+                 decimals, 0.0);
+}
+
+char *num_format_ci(char *out, double est, double lo, double hi, int sign)
+{
+    char a[NUM_TEXT_SIZE], b[NUM_TEXT_SIZE], c[NUM_TEXT_SIZE];
+    int decimals;
+
+    if (!isfinite(lo) || !isfinite(hi) || !isfinite(est)) {
+        strcpy(out, sign ? num_format_delta(a, est) : num_format(a, est));
+        return out;
+    }
+    decimals = decimals_of((hi - lo) / 2, fmax(fabs(lo), fabs(hi)));
+    if (decimals < 0 || hi == lo) {
+        if (sign)
+            snprintf(out, NUM_CI_SIZE, "%s [%s, %s]", num_format_delta(a, est),
+                     num_format_delta(b, lo), num_format_delta(c, hi));
+        else
+            snprintf(out, NUM_CI_SIZE, "%s [%s, %s]", num_format(a, est),
+                     num_format(b, lo), num_format(c, hi));
+        return out;
+    }
+    signed_fixed(a, est, decimals, sign);
+    signed_fixed(b, lo, decimals, sign);
+    signed_fixed(c, hi, decimals, sign);
+    snprintf(out, NUM_CI_SIZE, "%s [%s, %s]", a, b, c);
+    return out;
+}
+
+char *num_format_p(char out[NUM_TEXT_SIZE], double p)
+{
+    if (isnan(p))
+        return strcpy(out, "n/a");
+    if (p < 0.001)
+        return strcpy(out, "0.001");
+    snprintf(out, NUM_TEXT_SIZE, "%.2g", p);
+    return out;
+}
+
+char *num_format_pm_ci(char *out, double mean, double sd, double lo,
+                       double hi)
+{
+    char pm[2 * NUM_TEXT_SIZE], a[NUM_TEXT_SIZE], b[NUM_TEXT_SIZE];
+    int decimals = decimals_of(sd, mean);
+
+    if (sd == 0 && isfinite(mean)) {
+        snprintf(out, NUM_CI_SIZE, "%s \xc2\xb1 0", num_format(a, mean));
+        return out;
+    }
+    num_format_pm(pm, mean, sd);
+    if (!isfinite(lo) || !isfinite(hi)) {
+        snprintf(out, NUM_CI_SIZE, "%s", pm);
+        return out;
+    }
+    if (decimals < 0 || fabs(mean) < 1e-3)
+        snprintf(out, NUM_CI_SIZE, "%s [%s, %s]", pm, num_format(a, lo),
+                 num_format(b, hi));
+    else
+        snprintf(out, NUM_CI_SIZE, "%s [%.*f, %.*f]", pm, decimals, lo,
+                 decimals, hi);
+    return out;
+}
+
 int num_parse(const char *s, double *out)
 {
     const char *p = s + (*s == '+' || *s == '-');

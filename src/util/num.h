@@ -21,6 +21,25 @@ char *num_format_delta(char out[NUM_TEXT_SIZE], double v);
  * least 2 * NUM_TEXT_SIZE bytes). sd 0 or not finite: the mean alone. */
 char *num_format_pm(char *out, double mean, double sd);
 
+/* An estimate with its interval, "0.714 [0.672, 0.755]", every number to
+ * the decimal place of two significant digits of the interval's half
+ * width; with sign, each number signed as a difference ("+0.035 [+0.001,
+ * +0.069]"). lo or hi not finite: the estimate alone, as num_format() or
+ * num_format_delta() print it. out holds at least NUM_CI_SIZE bytes. */
+#define NUM_CI_SIZE (3 * NUM_TEXT_SIZE + 8)
+char *num_format_ci(char *out, double est, double lo, double hi, int sign);
+
+/* A mean of seeds with its sd and interval, "0.749 ± 0.009 [0.734,
+ * 0.763]": the interval to the mean's decimal place as num_format_pm()
+ * prints it; sd 0 (no spread): "0.5 ± 0"; lo or hi not finite: as
+ * num_format_pm(). out holds NUM_CI_SIZE bytes. */
+char *num_format_pm_ci(char *out, double mean, double sd, double lo,
+                       double hi);
+
+/* A p-value to two significant digits ("0.041", "0.41", "1"), "0.001"
+ * for anything below 0.001 (callers write "p < 0.001"), "n/a" for NaN. */
+char *num_format_p(char out[NUM_TEXT_SIZE], double p);
+
 /* Parses a metric value: a decimal number, or nan / inf / -inf / infinity
  * (any case). Returns 0, or -1 when s is not a number. */
 int num_parse(const char *s, double *out);

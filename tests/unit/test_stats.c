@@ -256,6 +256,29 @@ static void test_wilson(void)
     OK(isnan(lo) && isnan(hi));
 }
 
+static void test_two_prop(void)
+{
+    struct stats_welch w;
+
+    /* Newcombe from scipy's Wilson intervals; z and p from
+     * scipy.stats.norm.sf on the pooled z. */
+    stats_two_prop(&w, 270.0 / 500, 500, 301.0 / 500, 500, 0.95);
+    DBL_EQ(w.diff, 0.061999999999999944, 1e-14);
+    DBL_EQ(w.lo, 0.0006649633183095707, 1e-12);
+    DBL_EQ(w.hi, 0.1226803079123269, 1e-12);
+    DBL_EQ(w.t, 1.9806830890598397, 1e-12);
+    DBL_EQ(w.p, 0.047626824393415715, 1e-12);
+    stats_two_prop(&w, 40.0 / 50, 50, 45.0 / 50, 50, 0.95);
+    DBL_EQ(w.lo, -0.04343178591209204, 1e-12);
+    DBL_EQ(w.hi, 0.24209715781408725, 1e-12);
+    DBL_EQ(w.p, 0.16142946236708322, 1e-12);
+    /* Both at 1: no test, but an interval. */
+    stats_two_prop(&w, 1, 50, 1, 50, 0.95);
+    OK(isnan(w.p) && w.lo < 0 && w.hi > 0);
+    stats_two_prop(&w, 1.5, 50, 1, 50, 0.95);
+    OK(isnan(w.diff) && isnan(w.lo));
+}
+
 int main(void)
 {
     RUN(test_acc);
@@ -267,5 +290,6 @@ int main(void)
     RUN(test_mean_ci);
     RUN(test_welch);
     RUN(test_wilson);
+    RUN(test_two_prop);
     return harness_finish("test_stats");
 }

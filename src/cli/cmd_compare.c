@@ -1,0 +1,532 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `lablog compare`: runs (or the seeds of a setting) side by side, with
+ * the params that differ, the key metrics with their intervals and the
+ * difference from a baseline (view/compare.h), as text, Markdown, CSV or
+ * JSON; and `lablog export --csv [--points]`, the tables pandas reads.
+ */
+#include <fnmatch.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/num.h"
+#include "util/suggest.h"
+#include "util/xalloc.h"
+#include "view/compare.h"
+#include "view/view.h"
+
+/* ---- choosing the experiments ----------------------------------------- */
+
+struct pick {
+    struct view_exp **items;
+    unsigned char *in;  /* per v->exps: picked */
+    size_t len;
+};
+
+static void pick_add(struct pick *p, const struct view *v,
+                     struct view_exp *x)
+{
+    size_t i = (size_t)(x - v->exps);
+
+    if (p->in[i])
+        return;
+    p->in[i] = 1;
+    p->items[p->len++] = x;
+}
+
+static int not_found(const struct view *v, const char *name)
+{
+    struct suggest s;
+    size_t i;
+
+    suggest_init(&s, name);
+    for (i = 0; i < v->nexps; i++)
+        suggest_add(&s, v->exps[i].name);
+    if (s.best)
+        return ll_error(LL_ENOTFOUND, "no experiment '%s' (did you mean "
+                        "'%s'?)", name, s.best);
+    return ll_error(LL_ENOTFOUND, "no experiment '%s'", name);
+}
+
+/* Adds the experiments NAME or GLOB matches; none is an error. */
+static int pick_pattern(struct pick *p, const struct view *v,
+                        const char *pat)
+{
+    size_t i, matched = 0;
+
+    if (!strpbrk(pat, "*?[")) {
+        struct view_exp *x = view_exp_find(v, pat);
+
+        if (!x)
+            return not_found(v, pat);
+        pick_add(p, v, x);
+        return 0;
+    }
+    for (i = 0; i < v->nexps; i++)
+        if (fnmatch(pat, v->exps[i].name, 0) == 0) {
+            pick_add(p, v, &v->exps[i]);
+            matched++;
+        }
+    if (!matched)
+        return ll_error(LL_ENOTFOUND, "no experiment matches '%s'", pat);
+    return 0;
+}
+
+static int pick_tag(struct pick *p, const struct view *v, const char *tag)
+{
+    size_t i, matched = 0;
+
+    for (i = 0; i < v->nexps; i++)
+        if (view_exp_has_tag(&v->exps[i], tag)) {
+            pick_add(p, v, &v->exps[i]);
+            matched++;
+        }
+    if (!matched)
+        return ll_error(LL_ENOTFOUND, "no experiment has the tag '%s'", tag);
+    return 0;
+}
+
+/* The group lablog forms around exp (model/group.h): its seeds and, among
+ * runs sharing its tag, its sweep mates. */
+static int pick_group(struct pick *p, const struct view *v, const char *name)
+{
+    struct view_exp *x = view_exp_find(v, name);
+    unsigned char *lead, *member;
+    struct view_groups g;
+    size_t i, k;
+
+    if (!x)
+        return not_found(v, name);
+    lead = xcalloc(v->nexps + 1, 1);
+    member = xcalloc(v->nexps + 1, 1);
+    lead[x - v->exps] = 1;
+    memset(member, 1, v->nexps);
+    view_groups_build(&g, v, lead, member);
+    for (i = 0; i < g.len; i++)
+        for (k = 0; k < g.items[i].n; k++)
+            pick_add(p, v, g.items[i].exps[k]);
+    view_groups_release(&g);
+    free(lead);
+    free(member);
+    return 0;
+}
+
+/* ---- printing ---------------------------------------------------------- */
+
+/* Display width: code points (the table's own marks, ± – Δ, are one
+ * column each). */
+static size_t width(const char *s)
+{
+    size_t w = 0;
+
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xc0) != 0x80;
+    return w;
+}
+
+struct table {
+    char **cells;  /* rows × cols, owned strings */
+    size_t rows, cols;
+};
+
+static void table_set(struct table *t, size_t r, size_t c, const char *s)
+{
+    t->cells[r * t->cols + c] = xstrdup(s ? s : "");
+}
+
+static void table_release(struct table *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->rows * t->cols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+}
+
+/* Fills t: a header row, then one per table row. */
+static void table_fill(struct table *t, const struct compare_table *ct)
+{
+    size_t per = ct->base ? 2 : 1, r, k, c;
+    char text[COMPARE_TEXT_SIZE], runs[64];
+    struct buf h = BUF_INIT;
+
+    t->cols = 2 + ct->nkeys + per * ct->nmetrics + 1;
+    t->rows = ct->nrows + 1;
+    t->cells = xcalloc(t->rows * t->cols + 1, sizeof(*t->cells));
+    c = 0;
+    table_set(t, 0, c++, ct->seed ? "setting" : "run");
+    for (k = 0; k < ct->nkeys; k++)
+        table_set(t, 0, c++, ct->keys[k]);
+    table_set(t, 0, c++, "runs");
+    for (k = 0; k < ct->nmetrics; k++) {
+        table_set(t, 0, c++, ct->metrics[k]);
+        if (ct->base) {
+            buf_reset(&h);
+            buf_printf(&h, "\xce\x94 %s", ct->metrics[k]);
+            table_set(t, 0, c++, h.ptr);
+        }
+    }
+    table_set(t, 0, c++, "verdict");
+    for (r = 0; r < ct->nrows; r++) {
+        const struct compare_row *row = &ct->rows[r];
+
+        c = 0;
+        table_set(t, r + 1, c++, row->label);
+        for (k = 0; k < ct->nkeys; k++)
+            table_set(t, r + 1, c++, row->values[k] ? row->values[k] : "-");
+        if (row->broken)
+            snprintf(runs, sizeof(runs), "%zu (%zu failed)", row->n,
+                     row->broken);
+        else
+            snprintf(runs, sizeof(runs), "%zu", row->n);
+        table_set(t, r + 1, c++, runs);
+        for (k = 0; k < ct->nmetrics; k++) {
+            table_set(t, r + 1, c++, compare_cell_text(text, row, k));
+            if (ct->base)
+                table_set(t, r + 1, c++, compare_delta_text(text, row, k));
+        }
+        table_set(t, r + 1, c++, compare_verdict_text(text, ct, row));
+    }
+    buf_release(&h);
+}
+
+static void print_legend(const struct compare_table *ct, int md)
+{
+    size_t k, wilson = 0, tci = 0, small = 0, r;
+
+    for (r = 0; r < ct->nrows; r++)
+        for (k = 0; k < ct->nmetrics; k++) {
+            tci += ct->rows[r].cells[k].ci == COMPARE_CI_T;
+            wilson += ct->rows[r].cells[k].ci == COMPARE_CI_WILSON;
+            small += (size_t)ct->rows[r].cells[k].small_n;
+        }
+    printf("%zu run%s in %zu row%s", ct->nruns,
+           ct->nruns == 1 ? "" : "s", ct->nrows, ct->nrows == 1 ? "" : "s");
+    if (ct->nmetrics)
+        printf(", best first by %s (%s is better)", ct->metrics[0],
+               ct->info[0].lower ? "lower" : "higher");
+    if (ct->base)
+        printf("; baseline %s", ct->base->label);
+    puts(md ? ".  " : "");
+    if (tci || wilson) {
+        fputs("[lo, hi]: 95% interval", stdout);
+        if (tci)
+            fputs(" (Student t over seeds)", stdout);
+        if (wilson)
+            fputs(tci ? "; Wilson over examples for a lone run"
+                      : " (Wilson over examples)", stdout);
+        puts(md ? ".  " : "");
+    }
+    if (ct->base)
+        printf("\xce\x94: minus the baseline; confirmatory rows: 95%% "
+               "interval and p-value (Welch over seeds; two-proportion z "
+               "for lone runs on counted examples); exploratory rows get "
+               "no test%s\n", md ? ".  " : "");
+    if (small)
+        printf("n < 300: fewer than 300 examples behind the number%s\n",
+               md ? "." : "");
+}
+
+static void print_text(const struct compare_table *ct)
+{
+    struct table t;
+    size_t *w, r, c;
+
+    table_fill(&t, ct);
+    w = xcalloc(t.cols + 1, sizeof(*w));
+    for (r = 0; r < t.rows; r++)
+        for (c = 0; c < t.cols; c++) {
+            size_t cw = width(t.cells[r * t.cols + c]);
+
+            w[c] = cw > w[c] ? cw : w[c];
+        }
+    print_legend(ct, 0);
+    putchar('\n');
+    for (r = 0; r < t.rows; r++) {
+        struct buf line = BUF_INIT;
+
+        for (c = 0; c < t.cols; c++) {
+            const char *s = t.cells[r * t.cols + c];
+            size_t pad = w[c] - width(s);
+
+            buf_puts(&line, s);
+            if (c + 1 < t.cols)
+                buf_printf(&line, "%*s", (int)(pad + 2), "");
+        }
+        while (line.len && line.ptr[line.len - 1] == ' ')
+            line.ptr[--line.len] = '\0';
+        puts(line.ptr);
+        buf_release(&line);
+    }
+    free(w);
+    table_release(&t);
+}
+
+static void md_cell(const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`'
+            || *s == '<' || *s == '[' || *s == ']')
+            putchar('\\');
+        putchar(*s);
+    }
+}
+
+static void print_md(const struct compare_table *ct)
+{
+    struct table t;
+    size_t r, c;
+
+    table_fill(&t, ct);
+    for (r = 0; r < t.rows; r++) {
+        fputs("|", stdout);
+        for (c = 0; c < t.cols; c++) {
+            putchar(' ');
+            md_cell(t.cells[r * t.cols + c]);
+            fputs(" |", stdout);
+        }
+        putchar('\n');
+        if (r == 0) {
+            fputs("|", stdout);
+            for (c = 0; c < t.cols; c++)
+                fputs(" --- |", stdout);
+            putchar('\n');
+        }
+    }
+    putchar('\n');
+    print_legend(ct, 1);
+    table_release(&t);
+}
+
+static void csv_field(const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, stdout);
+        return;
+    }
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"')
+            putchar('"');
+        putchar(*s);
+    }
+    putchar('"');
+}
+
+/* A number for a machine: the shortest %g that reads back exactly, "" for
+ * none, nan/inf spelled as pandas reads them. */
+static void csv_num(double x)
+{
+    char s[40];
+    int prec;
+
+    if (isnan(x))
+        return;
+    if (isinf(x)) {
+        fputs(x > 0 ? "inf" : "-inf", stdout);
+        return;
+    }
+    for (prec = 15; prec < 17; prec++) {
+        snprintf(s, sizeof(s), "%.*g", prec, x);
+        if (strtod(s, NULL) == x)
+            break;
+    }
+    snprintf(s, sizeof(s), "%.*g", prec, x);
+    fputs(s, stdout);
+}
+
+static void print_csv(const struct compare_table *ct)
+{
+    static const char *const cols[] = { "mean", "sd", "n", "lo", "hi",
+                                        "examples" };
+    static const char *const dcols[] = { "delta", "delta_lo", "delta_hi",
+                                         "p" };
+    size_t r, k, c;
+
+    fputs("label,mode,runs,failed", stdout);
+    for (k = 0; k < ct->nkeys; k++) {
+        putchar(',');
+        csv_field(ct->keys[k]);
+    }
+    for (k = 0; k < ct->nmetrics; k++) {
+        for (c = 0; c < 6; c++) {
+            putchar(',');
+            csv_field(ct->metrics[k]);
+            printf("_%s", cols[c]);
+        }
+        for (c = 0; ct->base && c < 4; c++) {
+            putchar(',');
+            csv_field(ct->metrics[k]);
+            printf("_%s", dcols[c]);
+        }
+    }
+    puts(",verdict");
+    for (r = 0; r < ct->nrows; r++) {
+        const struct compare_row *row = &ct->rows[r];
+        char text[COMPARE_TEXT_SIZE];
+
+        csv_field(row->label);
+        printf(",%s,%zu,%zu", row->confirm ? "confirm" : "explore", row->n,
+               row->broken);
+        for (k = 0; k < ct->nkeys; k++) {
+            putchar(',');
+            csv_field(row->values[k] ? row->values[k] : "");
+        }
+        for (k = 0; k < ct->nmetrics; k++) {
+            const struct compare_cell *cell = &row->cells[k];
+            int d = cell->has_delta;
+
+            putchar(',');
+            csv_num(cell->s.n ? cell->s.mean : NAN);
+            putchar(',');
+            csv_num(cell->s.n > 1 ? cell->s.sd : NAN);
+            printf(",%zu,", cell->s.n);
+            csv_num(cell->lo);
+            putchar(',');
+            csv_num(cell->hi);
+            putchar(',');
+            csv_num(cell->examples);
+            if (!ct->base)
+                continue;
+            putchar(',');
+            csv_num(d ? cell->delta.diff : NAN);
+            putchar(',');
+            csv_num(d && row->confirm ? cell->delta.lo : NAN);
+            putchar(',');
+            csv_num(d && row->confirm ? cell->delta.hi : NAN);
+            putchar(',');
+            csv_num(d && row->confirm ? cell->delta.p : NAN);
+        }
+        putchar(',');
+        csv_field(compare_verdict_text(text, ct, row));
+        putchar('\n');
+    }
+}
+
+int cmd_compare(int argc, char **argv, struct app *app)
+{
+    struct opt_list tags = { 0 }, metrics = { 0 };
+    const char *group = NULL, *baseline = NULL, *format = NULL;
+    int json = 0;
+    const struct opt opts[] = {
+        { OPT_LIST, 0, "tag", &tags, "TAG", "the experiments with this tag (repeatable)" },
+        { OPT_STRING, 0, "group", &group, "EXP", "EXP's group: its seeds and, among runs sharing its tag, its sweep mates" },
+        { OPT_STRING, 0, "baseline", &baseline, "EXP", "the row the others are compared with (EXP and its seeds)" },
+        { OPT_LIST, 'm', "metric", &metrics, "NAME", "a metric to compare (repeatable; default: the key metrics)" },
+        { OPT_STRING, 0, "format", &format, "FMT", "text (default), md, csv or json" },
+        { OPT_FLAG, 0, "json", &json, NULL, "the same as --format json" },
+        { OPT_END, 0, NULL, NULL, NULL, NULL },
+    };
+    const struct opt_command cmd = {
+        "compare [EXP|GLOB...] [--tag T] [--group EXP] [--baseline EXP] "
+        "[--metric M...] [--format text|md|csv|json]",
+        "Compare runs: one row per run, or per setting with its seeds "
+        "together, with the params that differ and the key metrics, best "
+        "first.",
+        opts,
+        "A setting's seeds (runs that differ only in a seed param) are one "
+        "row: mean \xc2\xb1 sd over them and a 95% Student t interval. A "
+        "lone run whose metric is a proportion with a known count of "
+        "examples (metric-info --n-from, or an n_examples or n metric) gets "
+        "a Wilson 95% interval, and \"n < 300\" below 300 examples. With "
+        "--baseline, each row's difference from the baseline row; for "
+        "confirmatory runs (exp new --confirm) also Welch's 95% interval "
+        "and p-value, and a verdict: \"better (p = 0.003)\", \"within "
+        "noise (p = 0.41)\". Exploratory runs never get a p-value. Failed "
+        "and diverged runs are counted in their row, never averaged in. "
+        "Operands are experiment names or globs (\"ft-*\").",
+        0,
+    };
+    struct view_opts o = { .metrics = VIEW_METRICS_NONE, .quiet_unknown = 1 };
+    struct compare_table ct = { 0 };
+    struct view *v = NULL;
+    struct view_exp *base = NULL;
+    struct pick p = { 0 };
+    char **ops = NULL;
+    int nops = 0, i;
+    size_t k;
+    int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 0, -1);
+
+    if (rc)
+        goto cleanup;
+    if (json && format && strcmp(format, "json") != 0) {
+        rc = ll_error(LL_EUSAGE, "--json and --format %s disagree", format);
+        goto cleanup;
+    }
+    if (json)
+        format = "json";
+    if (!format)
+        format = "text";
+    if (strcmp(format, "text") && strcmp(format, "md")
+        && strcmp(format, "csv") && strcmp(format, "json")) {
+        rc = ll_error(LL_EUSAGE, "unknown format '%s' (text, md, csv, json)",
+                      format);
+        goto cleanup;
+    }
+    if (nops == 0 && !tags.len && !group) {
+        rc = ll_error(LL_EUSAGE, "compare needs experiments: names or "
+                      "globs, --tag T or --group EXP");
+        goto cleanup;
+    }
+    rc = view_build(&v, app->store, &o);
+    if (rc)
+        goto cleanup;
+    p.items = xcalloc(v->nexps + 1, sizeof(*p.items));
+    p.in = xcalloc(v->nexps + 1, 1);
+    for (i = 0; rc == 0 && i < nops; i++)
+        rc = pick_pattern(&p, v, ops[i]);
+    for (k = 0; rc == 0 && k < tags.len; k++)
+        rc = pick_tag(&p, v, tags.items[k]);
+    if (rc == 0 && group)
+        rc = pick_group(&p, v, group);
+    if (rc == 0 && baseline) {
+        base = view_exp_find(v, baseline);
+        if (!base)
+            rc = not_found(v, baseline);
+        else
+            pick_add(&p, v, base);
+    }
+    if (rc)
+        goto cleanup;
+    /* The baseline's seeds join it even when the selection left them
+     * out: a baseline is a setting. */
+    for (k = 0; base && k < v->nexps; k++)
+        if (view_exp_repeats(base, &v->exps[k]))
+            pick_add(&p, v, &v->exps[k]);
+    rc = compare_build(&ct, v, p.items, p.len, base, metrics.items,
+                       metrics.len);
+    if (rc)
+        goto cleanup;
+    if (strcmp(format, "json") == 0) {
+        json_t *j = compare_json(&ct);
+        /* 16 digits: 0.95 reads 0.95, and every value is within an ulp
+         * or two. */
+        char *text = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(16));
+
+        puts(text);
+        free(text);
+        json_decref(j);
+    } else if (strcmp(format, "csv") == 0) {
+        print_csv(&ct);
+    } else if (strcmp(format, "md") == 0) {
+        print_md(&ct);
+    } else {
+        print_text(&ct);
+    }
+
+cleanup:
+    compare_release(&ct);
+    view_free(v);
+    free(p.items);
+    free(p.in);
+    opt_list_release(&tags);
+    opt_list_release(&metrics);
+    free(ops);
+    return rc == OPT_HELP ? 0 : rc;
+}
