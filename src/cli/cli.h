@@ -218,6 +218,12 @@ int exp_print_list(struct app *app, const char *status, const char *tag,
 int exp_print_show(struct app *app, const char *name, int json,
                    int attempt);
 
+/* export --csv (cli/cmd_compare.c): the runs table (one row per
+ * experiment, a column per param and per metric's last value), or with
+ * points the long table of every point (exp, attempt, metric, step,
+ * value, time_ms), for pandas. */
+int cli_export_csv(struct app *app, int points);
+
 /* The render plugin's table (plugin/plugin.h), loaded on first use for
  * command (named in the message when it cannot be loaded). */
 struct render_plugin;

@@ -17,6 +17,7 @@
 #include "util/err.h"
 #include "util/num.h"
 #include "util/suggest.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 #include "view/compare.h"
 #include "view/view.h"
@@ -319,15 +320,19 @@ static void csv_field(const char *s)
     putchar('"');
 }
 
-/* A number for a machine: the shortest %g that reads back exactly, "" for
- * none, nan/inf spelled as pandas reads them. */
-static void csv_num(double x)
+/* A number for a machine: the shortest %g that reads back exactly, inf
+ * and -inf as pandas reads them, NaN as nan when it is data (nan_data),
+ * else as the empty field of "none". */
+static void csv_value(double x, int nan_data)
 {
     char s[40];
     int prec;
 
-    if (isnan(x))
+    if (isnan(x)) {
+        if (nan_data)
+            fputs("nan", stdout);
         return;
+    }
     if (isinf(x)) {
         fputs(x > 0 ? "inf" : "-inf", stdout);
         return;
@@ -339,6 +344,11 @@ static void csv_num(double x)
     }
     snprintf(s, sizeof(s), "%.*g", prec, x);
     fputs(s, stdout);
+}
+
+static void csv_num(double x)
+{
+    csv_value(x, 0);
 }
 
 static void print_csv(const struct compare_table *ct)
@@ -529,4 +539,169 @@ cleanup:
     opt_list_release(&metrics);
     free(ops);
     return rc == OPT_HELP ? 0 : rc;
+}
+
+/* ---- export --csv ------------------------------------------------------ */
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Adds name to the sorted set names[0..*n) unless it is there. */
+static void set_add(const char ***names, size_t *n, size_t *cap,
+                    const char *name)
+{
+    size_t lo = 0, hi = *n;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp((*names)[mid], name);
+
+        if (c == 0)
+            return;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        *names = xrealloc(*names, *cap * sizeof(**names));
+    }
+    memmove(*names + lo + 1, *names + lo, (*n - lo) * sizeof(**names));
+    (*names)[lo] = name;
+    (*n)++;
+}
+
+static int set_has(const char *const *names, size_t n, const char *name)
+{
+    return bsearch(&name, names, n, sizeof(*names), name_cmp) != NULL;
+}
+
+/* The runs table: one row per experiment, a column per param and per
+ * metric (its last value, latest attempt). */
+static int export_runs(struct app *app)
+{
+    struct view_opts o = { .metrics = VIEW_METRICS_ALL, .quiet_unknown = 1 };
+    const char **params = NULL, **metrics = NULL;
+    size_t np = 0, capp = 0, nm = 0, capm = 0, i, k;
+    struct view *v = NULL;
+    int rc = view_build(&v, app->store, &o);
+
+    if (rc)
+        return rc;
+    for (i = 0; i < v->nexps; i++) {
+        for (k = 0; k < v->exps[i].nparams; k++)
+            set_add(&params, &np, &capp, v->exps[i].params[k].key);
+        for (k = 0; k < v->exps[i].nmetrics; k++)
+            set_add(&metrics, &nm, &capm, v->exps[i].metrics[k].name);
+    }
+    fputs("exp,uid,status,mode,tags,created", stdout);
+    for (k = 0; k < np; k++) {
+        putchar(',');
+        csv_field(params[k]);
+    }
+    /* A metric called like a param gets its own column name. */
+    for (k = 0; k < nm; k++) {
+        putchar(',');
+        csv_field(metrics[k]);
+        if (set_has(params, np, metrics[k]) || !strcmp(metrics[k], "exp")
+            || !strcmp(metrics[k], "uid") || !strcmp(metrics[k], "status")
+            || !strcmp(metrics[k], "mode") || !strcmp(metrics[k], "tags")
+            || !strcmp(metrics[k], "created"))
+            fputs(" (metric)", stdout);
+    }
+    putchar('\n');
+    for (i = 0; i < v->nexps; i++) {
+        const struct view_exp *x = &v->exps[i];
+        char when[TIME_ISO_SIZE];
+        struct buf tags = BUF_INIT;
+
+        csv_field(x->label);
+        printf(",%s,%s,%s,", x->uid, x->status,
+               x->confirm ? "confirm" : "explore");
+        for (k = 0; k < x->ntags; k++)
+            buf_printf(&tags, "%s%s", k ? ";" : "", x->tags[k]);
+        csv_field(tags.ptr);
+        buf_release(&tags);
+        printf(",%s", time_format_iso(when, x->created));
+        for (k = 0; k < np; k++) {
+            const char *val = view_exp_param(x, params[k]);
+
+            putchar(',');
+            if (val)
+                csv_field(val);
+        }
+        for (k = 0; k < nm; k++) {
+            const struct view_metric *m = view_exp_metric(x, metrics[k]);
+
+            putchar(',');
+            if (m && m->count)
+                csv_value(m->last, 1);
+        }
+        putchar('\n');
+    }
+    free(params);
+    free(metrics);
+    view_free(v);
+    return 0;
+}
+
+struct points_ctx {
+    struct app *app;
+    const struct view_exp *exp;
+    const char *metric;
+    int attempt;
+};
+
+static int export_point_row(void *ctx, int64_t step, double value,
+                            int64_t ts)
+{
+    struct points_ctx *p = ctx;
+
+    csv_field(p->exp->label);
+    printf(",%d,", p->attempt);
+    csv_field(p->metric);
+    printf(",%lld,", (long long)step);
+    csv_value(value, 1);
+    printf(",%lld\n", (long long)ts);
+    return 0;
+}
+
+static int export_series_points(void *ctx, const struct series_summary *s)
+{
+    struct points_ctx *p = ctx;
+
+    p->metric = s->name;
+    p->attempt = s->attempt_number;
+    return store_points_attempt(p->app->store, s->exp, s->name,
+                                s->attempt_number, export_point_row, p);
+}
+
+/* The points table, long: exp, attempt, metric, step, value, time_ms. */
+static int export_points(struct app *app)
+{
+    struct view_opts o = { .metrics = VIEW_METRICS_NONE, .quiet_unknown = 1 };
+    struct points_ctx p = { app, NULL, NULL, 0 };
+    struct view *v = NULL;
+    size_t i;
+    int rc = view_build(&v, app->store, &o);
+
+    if (rc)
+        return rc;
+    puts("exp,attempt,metric,step,value,time_ms");
+    for (i = 0; rc == 0 && i < v->nexps; i++) {
+        p.exp = &v->exps[i];
+        rc = store_series_attempt(app->store, v->exps[i].id,
+                                  STORE_ATTEMPT_ALL, 0, export_series_points,
+                                  &p);
+    }
+    view_free(v);
+    return rc;
+}
+
+int cli_export_csv(struct app *app, int points)
+{
+    return points ? export_points(app) : export_runs(app);
 }

@@ -698,14 +698,16 @@ static int export_entry(void *ctx, const struct entry *e)
 
 int cmd_export(int argc, char **argv, struct app *app)
 {
-    int json = 0, feed = 0, first = 1;
+    int json = 0, feed = 0, first = 1, csv = 0, points = 0;
     const struct opt opts[] = {
         { OPT_FLAG, 0, "json", &json, NULL, "one JSON document for people and scripts" },
         { OPT_FLAG, 0, "feed", &feed, NULL, "canonical JSON lines that re-verify on their own (README \"The feed\")" },
+        { OPT_FLAG, 0, "csv", &csv, NULL, "the runs table: one row per experiment, a column per param and per metric (its last value)" },
+        { OPT_FLAG, 0, "points", &points, NULL, "with --csv: every point, one per line (exp, attempt, metric, step, value, time_ms)" },
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
-        "export --json|--feed",
+        "export --json|--feed|--csv [--points]",
         "Write the whole log. --json: one JSON document: every entry, every "
         "metric series of every attempt as [step, value, time_ms] points "
         "(NaN and inf as strings), every samples set with its rows (row, "
@@ -713,7 +715,10 @@ int cmd_export(int argc, char **argv, struct app *app)
         "--feed: the "
         "exchange format, a header line then one line per entry in fold "
         "order, with its hash and chain link and, for a metrics entry, its "
-        "points; the same log always gives the same bytes.",
+        "points; the same log always gives the same bytes. --csv: the "
+        "tables pandas reads (pandas.read_csv): runs x params x final "
+        "metrics, or with --points the long table of points (NaN and inf "
+        "as nan, inf, -inf).",
         opts, NULL, 0,
     };
     struct entry_filter f = ENTRY_FILTER_ALL;
@@ -724,8 +729,15 @@ int cmd_export(int argc, char **argv, struct app *app)
     int nops;
     int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 0, 0);
 
-    if (rc == 0 && json == feed)
-        rc = ll_error(LL_EUSAGE, "export needs --json or --feed");
+    if (rc == 0 && points && !csv)
+        rc = ll_error(LL_EUSAGE, "--points goes with --csv");
+    if (rc == 0 && json + feed + csv != 1)
+        rc = ll_error(LL_EUSAGE, "export needs one of --json, --feed, --csv");
+    if (rc == 0 && csv) {
+        rc = cli_export_csv(app, points);
+        free(ops);
+        return rc;
+    }
     if (rc == 0 && feed) {
         rc = store_feed_write(app->store, stdout);
         free(ops);

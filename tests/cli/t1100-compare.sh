@@ -172,6 +172,40 @@ test_expect 'compare --help names every option' '
     done
 '
 
+# ---- export --csv ----------------------------------------------------------------
+
+test_expect 'export --csv: runs x params x final metrics' '
+    lablog exp new odd --param "n_examples=7" --param "note=a,b" >/dev/null &&
+    lablog metric --exp odd --step 3 n_examples=9 acc=nan >/dev/null &&
+    lablog export --csv >runs.csv &&
+    $PY - runs.csv <<PY
+import csv, math, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+t = {r["exp"]: r for r in rows}
+assert list(rows[0])[:6] == ["exp", "uid", "status", "mode", "tags", "created"], list(rows[0])
+assert len(rows) == 15, len(rows)
+assert t["tuned-s1"]["win_rate"] == "0.76" and t["tuned-s1"]["lr"] == "3e-5"
+assert t["tuned-s1"]["mode"] == "confirm" and t["tuned-s1"]["tags"] == "sft"
+assert t["hot-s3"]["status"] == "failed" and t["hot-s3"]["win_rate"] == "nan"
+assert t["probe"]["seed"] == "" and t["probe"]["loss"] == ""
+# A param and a metric of one name: two columns; a comma is quoted.
+assert t["odd"]["n_examples"] == "7" and t["odd"]["n_examples (metric)"] == "9"
+assert t["odd"]["note"] == "a,b" and math.isnan(float(t["odd"]["acc"]))
+assert t["base-s0"]["created"] == "2026-11-20T09:00:00.000Z"
+PY
+'
+test_expect 'export --csv --points: every point, long' '
+    lablog export --csv --points >pts.csv &&
+    head -1 pts.csv >h && echo "exp,attempt,metric,step,value,time_ms" >expect &&
+    test_cmp expect h &&
+    grep -q "^tuned-s0,1,win_rate,100,0.745,1795165200000$" pts.csv &&
+    grep -q "^hot-s3,1,win_rate,50,nan,1795165200000$" pts.csv &&
+    test "$(grep -c ,win_rate, pts.csv)" = 12 &&
+    test "$(sqlite3 lablog.db "select count(*) from point")" = "$(($(wc -l <pts.csv) - 1))"
+'
+test_fails 2 "--points goes with --csv" lablog export --points
+test_fails 2 "export needs one of --json, --feed, --csv" lablog export --csv --json
+
 # ---- the sample project: goldens ----------------------------------------------
 
 if [ -f "$LABLOG_TOP/samples/build.sh" ]; then
