@@ -55,28 +55,30 @@ static double examples_of(const struct view_exp *x, const struct metric_info *m)
     return n && n->count && isfinite(n->last) && n->last > 0 ? n->last : NAN;
 }
 
-static void fill_cell(struct compare_cell *c, struct compare_row *row,
-                      const char *metric, const struct metric_info *info)
+void compare_cell_fill(struct compare_cell *c, struct view_exp *const *runs,
+                       size_t n, const char *metric,
+                       const struct metric_info *info, size_t *broken_out)
 {
-    size_t i, broken = 0;
+    size_t i;
 
-    view_summary_last(&c->s, row->runs, row->n, metric, &broken);
-    row->broken = broken;
+    memset(c, 0, sizeof(*c));
+    view_summary_last(&c->s, runs, n, metric, broken_out);
     c->lo = c->hi = NAN;
     c->examples = NAN;
+    c->last = NAN;
     c->ci = COMPARE_CI_NONE;
-    for (i = 0; i < row->n; i++) {
-        const struct view_metric *m = view_exp_metric(row->runs[i], metric);
+    for (i = 0; i < n; i++) {
+        const struct view_metric *m = view_exp_metric(runs[i], metric);
         double e;
 
-        if (!m || !m->count || view_exp_broken(row->runs[i]))
+        if (!m || !m->count || view_exp_broken(runs[i]))
             continue;
-        e = examples_of(row->runs[i], info);
+        e = examples_of(runs[i], info);
         if (!isnan(e) && (isnan(c->examples) || e < c->examples))
             c->examples = e;
     }
-    if (row->n == 1) {
-        const struct view_metric *m = view_exp_metric(row->runs[0], metric);
+    if (n == 1) {
+        const struct view_metric *m = view_exp_metric(runs[0], metric);
 
         c->has_last = m && m->count;
         c->last = c->has_last ? m->last : NAN;
@@ -275,7 +277,8 @@ int compare_build(struct compare_table *out, struct view *v,
             row->values[k] = view_exp_param(row->runs[0], out->keys[k]);
         row->cells = xcalloc(nm + 1, sizeof(*row->cells));
         for (k = 0; k < nm; k++)
-            fill_cell(&row->cells[k], row, out->metrics[k], &out->info[k]);
+            compare_cell_fill(&row->cells[k], row->runs, row->n,
+                              out->metrics[k], &out->info[k], &row->broken);
         for (j = 0; j < row->n; j++)
             if (row->runs[j] == baseline)
                 row->baseline = 1;
@@ -438,7 +441,11 @@ static void put(char *out, const char *s)
 char *compare_cell_text(char *out, const struct compare_row *row,
                         size_t metric)
 {
-    const struct compare_cell *c = &row->cells[metric];
+    return compare_cell_format(out, &row->cells[metric]);
+}
+
+char *compare_cell_format(char *out, const struct compare_cell *c)
+{
     char pm[NUM_TEXT_SIZE], ci[NUM_CI_SIZE];
 
     out[0] = '\0';

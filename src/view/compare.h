@@ -103,6 +103,18 @@ void compare_release(struct compare_table *t);
  * are null. */
 json_t *compare_json(const struct compare_table *t);
 
+/* Fills c with the last values of metric over runs[0..n) (one run, or
+ * the seeds of a setting; info is the metric's): the summary, the
+ * interval (t over seeds, Wilson for a lone proportion on counted
+ * examples), the examples and the "n < 300" mark; no delta. broken runs
+ * are counted in *broken_out (may be NULL). */
+void compare_cell_fill(struct compare_cell *c, struct view_exp *const *runs,
+                       size_t n, const char *metric,
+                       const struct metric_info *info, size_t *broken_out);
+
+/* compare_cell_text() of a cell alone. */
+char *compare_cell_format(char *out, const struct compare_cell *c);
+
 /* One cell as people read it: "0.714 ± 0.017 [0.672, 0.755]" (seeds),
  * "0.84 [0.71, 0.92] n < 300" (a proportion on 50 examples), "0.71", "–"
  * (no value), "NaN" (a lone diverged run). out holds COMPARE_TEXT_SIZE. */

@@ -5,6 +5,7 @@
  * so renaming one is a breaking change (templates/README.md).
  */
 #include "view/context.h"
+#include "view/compare.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -851,6 +852,42 @@ static void broken_value(json_t *cell, const struct view_metric *m)
     set_str(cell, "value", text);
 }
 
+/* The interval of a cell (view/compare.h): "ci" "[0.608, 0.695]" (t over
+ * seeds, Wilson for a lone proportion on counted examples), its ends, and
+ * "small_n" below 300 examples. */
+static void interval(json_t *cell, struct view_exp *const *set, size_t ns,
+                     const char *metric, const struct metric_info *mi)
+{
+    struct compare_cell cc;
+    char text[COMPARE_TEXT_SIZE];
+    char *bracket;
+
+    compare_cell_fill(&cc, set, ns, metric, mi, NULL);
+    json_object_set_new(cell, "ci_lo", isfinite(cc.lo) ? json_real(cc.lo)
+                                                       : json_null());
+    json_object_set_new(cell, "ci_hi", isfinite(cc.hi) ? json_real(cc.hi)
+                                                       : json_null());
+    if (cc.small_n)
+        json_object_set_new(cell, "small_n", json_true());
+    if (!isfinite(cc.lo) || cc.lo == cc.hi)
+        return;
+    compare_cell_format(text, &cc);
+    bracket = strchr(text, '[');
+    if (bracket && cc.ci == COMPARE_CI_WILSON && bracket > text) {
+        /* A lone run's value to the interval's decimal place. */
+        bracket[-1] = '\0';
+        set_str(cell, "value", text);
+        bracket[-1] = ' ';
+    }
+    if (bracket) {
+        char *end = strchr(bracket, ']');
+
+        if (end)
+            end[1] = '\0';
+        set_str(cell, "ci", bracket);
+    }
+}
+
 /* One row per setting of a group: its seeds summarised per metric. */
 static json_t *result_rows(const struct view *v, const struct view_group *g,
                            const char *const *metric, size_t nm,
@@ -905,6 +942,7 @@ static json_t *result_rows(const struct view *v, const struct view_group *g,
             json_object_set_new(cell, "sd_value",
                                 s.n > 1 ? json_real(s.sd) : json_null());
             json_object_set_new(cell, "n", json_integer((json_int_t)s.n));
+            interval(cell, set, ns, metric[k], &mi[k]);
             if (s.n && !isnan(best[k]) && s.mean == best[k]) {
                 ties[k]++;
             } else if (s.n && (isnan(best[k])
@@ -998,8 +1036,8 @@ json_t *context_results(const struct view *v)
             buf_printf(&b, "%zu setting%s", vg->nsettings,
                        vg->nsettings == 1 ? "" : "s");
         if (seeds > 1)
-            buf_printf(&b, "%s%zu seeds each (mean \xc2\xb1 sd)",
-                       b.len ? ", " : "", seeds);
+            buf_printf(&b, "%s%zu seeds each (mean \xc2\xb1 sd, [95%% "
+                       "interval])", b.len ? ", " : "", seeds);
         set_str(o, "subtitle", b.ptr);
         buf_reset(&b);
         for (k = 0; k < vg->n; k++)

@@ -16,8 +16,9 @@ import tempfile
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-LABLOG = os.path.join(TOP, "build", "lablog")
-RAW = os.path.join(TOP, "build", "tests", "bench", "raw_insert")
+BUILD = os.environ.get("BUILD", "build")  # as in the Makefile
+LABLOG = os.path.join(TOP, BUILD, "lablog")
+RAW = os.path.join(TOP, BUILD, "tests", "bench", "raw_insert")
 N = 1_000_000
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 ENV = dict(os.environ, LABLOG_AUTHOR="bench", TZ="UTC")
@@ -430,6 +431,80 @@ SECTIONS = {"ingest": bench_ingest, "samples": bench_samples,
             "metric": bench_metric, "run": bench_run,
             "latency": bench_latency, "stress": bench_stress,
             "plot": bench_plot, "deck": bench_deck}
+
+
+def interleaved(cmds, repeat=5):
+    """Runs each command of cmds (name -> args) once per round, round
+    after round, so the machine's load falls on all of them alike; returns
+    name -> (median, min, max) seconds."""
+    times = {name: [] for name in cmds}
+    for _ in range(repeat):
+        for name, args in cmds.items():
+            times[name].append(timed(args))
+    return {name: (statistics.median(t), min(t), max(t))
+            for name, t in times.items()}
+
+
+def show(label, stats_, base=None):
+    med, lo, hi = stats_
+    line = "  %-44s %7.3f s (min %.3f, max %.3f)" % (label, med, lo, hi)
+    if base:
+        line += "  %.2f x" % (med / base[0])
+    print(line)
+
+
+def bench_compare(d):
+    """compare over 2,000 experiments next to exp list of the same log;
+    plot --group-by over 30 runs x 100k points next to a plain plot of the
+    same points (all in one interleaved run)."""
+    db = fresh_log(d, "cmp.db")
+    lrs = ["1e-5", "3e-5", "1e-4", "3e-4", "1e-3"]
+    n = 2000
+    with open(os.path.join(d, "cmp.jsonl"), "w") as f:
+        for i in range(n):
+            lr, seed, tag = lrs[i % 5], (i // 5) % 4, "t%d" % (i // 20)
+            run([LABLOG, "--db", db, "exp", "new", "c%d" % i, "--param",
+                 "lr=" + lr, "--param", "seed=%d" % seed, "--tag", tag]
+                + (["--confirm"] if i % 2 else []))
+            for step in range(10):
+                f.write('{"exp": "c%d", "step": %d, "accuracy": %.4f, '
+                        '"loss": %.4f, "n_examples": 500}\n'
+                        % (i, step, 0.5 + 0.01 * (i % 5) + 0.001 * step,
+                           1.0 - 0.05 * step))
+    run([LABLOG, "--db", db, "ingest", os.path.join(d, "cmp.jsonl")])
+    pdb = fresh_log(d, "grp.db")
+    per = 100_000
+    with open(os.path.join(d, "grp.jsonl"), "w") as f:
+        for k in range(30):
+            run([LABLOG, "--db", pdb, "exp", "new", "g%d" % k, "--param",
+                 "lr=%s" % lrs[k % 5], "--param", "seed=%d" % (k // 5),
+                 "--tag", "grp"])
+        for s in range(per):
+            for k in range(30):
+                f.write('{"exp": "g%d", "step": %d, "loss": %.5f}\n'
+                        % (k, s, 2 / (1 + s / (2000 * (k % 5 + 1)))))
+    run([LABLOG, "--db", pdb, "ingest", os.path.join(d, "grp.jsonl")])
+    exps = ",".join("g%d" % k for k in range(30))
+    png = os.path.join(d, "g.png")
+    r = interleaved({
+        "list": [LABLOG, "--db", db, "exp", "list"],
+        "compare": [LABLOG, "--db", db, "compare", "c*"],
+        "compare_json": [LABLOG, "--db", db, "compare", "c*", "--baseline",
+                         "c0", "--json"],
+        "plot": [LABLOG, "--db", pdb, "plot", "--exp", exps, "--metric",
+                 "loss", "-o", png],
+        "group": [LABLOG, "--db", pdb, "plot", "--exp", exps, "--metric",
+                  "loss", "--group-by", "lr", "--bar", "last", "-o", png],
+    })
+    print("compare and grouped plots (interleaved, median of 5 with min-max)")
+    show("exp list, 2,000 experiments", r["list"])
+    show("compare c* (2,000 runs, 500 settings)", r["compare"], r["list"])
+    show("compare c* --baseline c0 --json", r["compare_json"], r["list"])
+    show("plot, 30 runs x 100k points", r["plot"])
+    show("plot --group-by lr --bar last, same runs", r["group"], r["plot"])
+
+
+SECTIONS["compare"] = bench_compare
 
 
 def main():

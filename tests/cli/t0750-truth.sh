@@ -27,14 +27,14 @@ for line in sys.stdin:
     assert os.path.isfile(p), p
 "
 '
-test_expect 'the report opens with a results table: groups x key metrics, mean ± sd over seeds' '
+test_expect 'the report opens with a results table: groups x key metrics, mean ± sd and a 95% interval over seeds' '
     lablog report -o r.md &&
     line_of() { grep -n "$2" "$1" | head -n 1 | cut -d: -f1; } &&
     r=$(line_of r.md "^## Results$") && sm=$(line_of r.md "^## Summary$") &&
     test -n "$r" && test "$r" -lt "$sm" &&
-    grep -q "^\*\*ft-sweep\*\* — lr sweep, 3 settings, 3 seeds each (mean ± sd)$" r.md &&
+    grep -qxF "**ft-sweep** — lr sweep, 3 settings, 3 seeds each (mean ± sd, \\[95% interval\\])" r.md &&
     grep -q "^| setting | runs | accuracy | loss |$" r.md &&
-    grep -q "^| lr=3e-5 | 3 | 0.652 ± 0.018 | 0.514 ± 0.064 |$" r.md &&
+    grep -qxF "| lr=3e-5 | 3 | 0.652 ± 0.018 \\[0.608, 0.695\\] | 0.514 ± 0.064 \\[0.355, 0.672\\] |" r.md &&
     grep -q "^| lr=1e-4 | 2 (+1 failed) | " r.md &&
     grep -q "^Failed or diverged, left out of the means: ft-lr1e-4-s2.$" r.md
 '
