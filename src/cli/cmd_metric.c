@@ -384,11 +384,12 @@ int cmd_metric_info(int argc, char **argv, struct app *app)
 {
     int higher = 0, lower = 0, book = 0, result = 0, primary = 0;
     int not_primary = 0, reset = 0, json = 0;
-    const char *chance = NULL, *n_from = NULL;
+    const char *chance = NULL, *n_from = NULL, *chance_k = NULL;
     const struct opt opts[] = {
         { OPT_FLAG, 0, "higher-better", &higher, NULL, "higher values are better" },
         { OPT_FLAG, 0, "lower-better", &lower, NULL, "lower values are better" },
         { OPT_STRING, 0, "chance", &chance, "V", "the chance level (drawn on plots; e.g. 1.386 for 4-way loss)" },
+        { OPT_STRING, 0, "chance-k", &chance_k, "K", "the chance loss of K-way classification: -log(1/K)" },
         { OPT_FLAG, 0, "bookkeeping", &book, NULL, "a count or setting, not a result: never shown or compared" },
         { OPT_FLAG, 0, "result", &result, NULL, "a result after all (undoes --bookkeeping or the name's guess)" },
         { OPT_FLAG, 0, "primary", &primary, NULL, "the headline metric: ranked first, charted, sorted by" },
@@ -399,7 +400,7 @@ int cmd_metric_info(int argc, char **argv, struct app *app)
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
-        "metric-info [NAME [--higher-better|--lower-better] [--chance V] "
+        "metric-info [NAME [--higher-better|--lower-better] [--chance V|--chance-k K] "
         "[--bookkeeping|--result] [--primary|--not-primary] [--n-from "
         "METRIC] [--reset]] [--json]",
         "Say what a metric means, or show what lablog takes every metric "
@@ -425,7 +426,7 @@ int cmd_metric_info(int argc, char **argv, struct app *app)
     if (rc)
         goto cleanup;
     any = higher || lower || book || result || primary || not_primary
-          || reset || chance || n_from;
+          || reset || chance || n_from || chance_k;
     if (!any) {
         rc = show_infos(app, nops ? ops[0] : NULL, json);
         goto cleanup;
@@ -447,6 +448,14 @@ int cmd_metric_info(int argc, char **argv, struct app *app)
                       "each other");
     else if (primary && book)
         rc = ll_error(LL_EUSAGE, "a bookkeeping metric cannot be primary");
+    else if (chance && chance_k)
+        rc = ll_error(LL_EUSAGE, "--chance and --chance-k say the same "
+                      "thing; give one");
+    else if (chance_k && (num_parse(chance_k, &chance_v)
+                          || !(chance_v >= 2) || chance_v > 1e9
+                          || chance_v != floor(chance_v)))
+        rc = ll_error(LL_EUSAGE, "--chance-k expects a whole number of "
+                      "classes, 2 or more, not '%s'", chance_k);
     else if (chance && (num_parse(chance, &chance_v) || !isfinite(chance_v)))
         rc = ll_error(LL_EUSAGE, "--chance expects a finite number, not "
                       "'%s'", chance);
@@ -463,7 +472,9 @@ int cmd_metric_info(int argc, char **argv, struct app *app)
     if (higher || lower)
         json_object_set_new(data, "direction",
                             json_string(lower ? "lower" : "higher"));
-    if (chance)
+    if (chance_k)
+        chance_v = log(chance_v); /* -log(1/k): the uniform guess's loss */
+    if (chance || chance_k)
         json_object_set_new(data, "chance", json_real(chance_v));
     if (book || result)
         json_object_set_new(data, "bookkeeping", json_boolean(book));

@@ -65,7 +65,9 @@ test_fails 2 'contradict each other' lablog metric-info acc --higher-better --lo
 test_fails 2 'contradict each other' lablog metric-info acc --bookkeeping --result
 test_fails 2 'a bookkeeping metric cannot be primary' lablog metric-info acc --bookkeeping --primary
 test_fails 2 '--chance expects a finite number' lablog metric-info acc --chance nan
-test_fails 2 '--n-from names another metric' lablog metric-info acc --n-from acc
+test_fails 2 "--chance-k expects a whole number of classes, 2 or more, not '1'" lablog metric-info loss --chance-k 1
+test_fails 2 "--chance-k expects a whole number of classes, 2 or more, not '2.5'" lablog metric-info loss --chance-k 2.5
+test_fails 2 '--chance and --chance-k say the same thing' lablog metric-info loss --chance-k 4 --chance 1
 test_fails 2 'which metric?' lablog metric-info --primary
 test_fails 2 "unknown kind 'metricinfo' (project, exp," lablog log --kind metricinfo
 test_expect 'refused declarations leave the log as it was' '
@@ -73,6 +75,18 @@ test_expect 'refused declarations leave the log as it was' '
 '
 lablog metric-info epoch --reset >/dev/null
 lablog metric-info acc --reset >/dev/null
+test_expect '--chance-k K declares the chance loss -log(1/K)' '
+    lablog metric-info val_loss --chance-k 4 >/dev/null &&
+    lablog metric-info val_loss --json >j &&
+    python3 -c "
+import json, math
+d = json.load(open(\"j\"))
+d = d[0] if isinstance(d, list) else d
+assert abs(d[\"chance\"] - math.log(4)) < 1e-15, d
+" &&
+    lablog metric-info val_loss >out && grep -q "^val_loss  *loss  *lower  *1.386 " out
+'
+test_fails 2 '--n-from names another metric' lablog metric-info acc --n-from acc
 
 # ---- key results: results, never bookkeeping; loss kept --------------------
 
