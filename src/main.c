@@ -43,6 +43,7 @@ const struct cmd lablog_commands[] = {
     { "log", cmd_log, CMD_NEEDS_DB, "Show the timeline" },
     { "show", cmd_show, CMD_NEEDS_DB, "Show one entry" },
     { "compare", cmd_compare, CMD_NEEDS_DB, "Compare runs and seeds: intervals, differences, verdicts" },
+    { "velocity", cmd_velocity, CMD_NEEDS_DB, "Experiments per week, next step to done, swamps" },
     { "search", cmd_search, CMD_NEEDS_DB, "Full-text search" },
     { "export", cmd_export, CMD_NEEDS_DB, "Export the log as JSON" },
     { "verify", cmd_verify, CMD_NEEDS_DB, "Check the log's integrity" },

@@ -74,6 +74,7 @@ cmd_fn cmd_metric_info;
 cmd_fn cmd_next, cmd_done, cmd_block, cmd_unblock, cmd_ask, cmd_answer;
 cmd_fn cmd_decide, cmd_amend, cmd_retract, cmd_attach, cmd_samples;
 cmd_fn cmd_log, cmd_show, cmd_search, cmd_export, cmd_verify, cmd_compare;
+cmd_fn cmd_velocity;
 cmd_fn cmd_origins, cmd_migrate, cmd_debug;
 cmd_fn cmd_merge, cmd_clone, cmd_push, cmd_pull, cmd_sync, cmd_remote,
     cmd_env;

@@ -15,6 +15,7 @@
 #include "plot/figure.h"
 #include "slides/deck_impl.h"
 #include "util/xalloc.h"
+#include "view/insight.h"
 
 /* ---- metrics a slide compares ------------------------------------------- */
 
@@ -240,6 +241,20 @@ void agenda_build(struct agenda *a, const struct deck *d)
     double fixed = 0, loose = 0;
     size_t i;
 
+    /* Runs piling up without a takeaway come first: the meeting should
+     * decide what they are for. */
+    {
+        struct model_swamp sw[2];
+        int64_t end = v->until ? v->until : d->o->now;
+        size_t ns = view_swamps(v, end, sw, 2), k;
+
+        for (k = 0; k < ns; k++) {
+            buf_reset(&label);
+            buf_puts(&label, "Swamp: ");
+            view_swamp_text(&label, &sw[k], end);
+            agenda_add(a, label.ptr, 0, 2);
+        }
+    }
     agenda_add(a, "TL;DR", 0,
                fmin(5, 1 + 0.5 * (double)(v->takeaways.len
                                           + v->decisions.len)));

@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "util/timeutil.h"
 #include "util/xalloc.h"
+#include "view/insight.h"
 
 /* ---- title, empty period ------------------------------------------------ */
 
@@ -174,6 +175,37 @@ void slide_tldr(struct deck *d)
 
         buf_puts(&s, "**Decided:** ");
         buf_puts(&s, vi->text);
+        md_parse(&it->doc, s.ptr, s.len);
+        buf_release(&s);
+    }
+    /* How fast the loop turns, and where it is stuck: last, so the
+     * week's own news leads. */
+    {
+        int64_t end = v->until ? v->until : d->o->now;
+        struct model_week w[2];
+        struct model_swamp sw[2];
+        size_t ns = view_swamps(v, end, sw, 2), k;
+        struct buf s = BUF_INIT;
+        struct item *it;
+
+        if (!l.n) {
+            it = items_add(&l, "\xe2\x80\xa2", &MUTED);
+            buf_puts(&s, "No takeaways were marked in this period "
+                     "(`lablog note --takeaway`).");
+            md_parse(&it->doc, s.ptr, s.len);
+        }
+        for (k = 0; k < ns; k++) {
+            it = items_add(&l, "!", &DANGER);
+            buf_reset(&s);
+            buf_puts(&s, "**Swamp:** ");
+            view_swamp_text(&s, &sw[k], end);
+            md_parse(&it->doc, s.ptr, s.len);
+        }
+        view_weeks(v, end, w, 2);
+        it = items_add(&l, "\xe2\x80\xa2", &MUTED);
+        buf_reset(&s);
+        buf_puts(&s, "**Velocity:** ");
+        view_velocity_text(&s, w, 2);
         md_parse(&it->doc, s.ptr, s.len);
         buf_release(&s);
     }

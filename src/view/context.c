@@ -6,6 +6,9 @@
  */
 #include "view/context.h"
 #include "view/compare.h"
+#include "view/insight.h"
+
+#define CONTEXT_MAX_SWAMPS 3
 
 #include <math.h>
 #include <stdint.h>
@@ -1359,6 +1362,34 @@ json_t *context_last_grouped(const struct view *v, json_t *last)
     return out;
 }
 
+/* "velocity" (one line: this week against last) and "swamps" (each
+ * with "text"), "has_swamps": the loop's speed and where it is stuck, as
+ * of end. */
+static void add_velocity(json_t *c, const struct view *v, int64_t end)
+{
+    struct model_week w[2];
+    struct model_swamp sw[CONTEXT_MAX_SWAMPS];
+    json_t *list = json_array();
+    struct buf b = BUF_INIT;
+    size_t i, n;
+
+    view_weeks(v, end, w, 2);
+    /* Nothing to say about a log with no results yet. */
+    if (w[0].finished + w[1].finished + w[0].takeaways + w[1].takeaways
+        + w[0].leads + w[1].leads)
+        view_velocity_text(&b, w, 2);
+    set_str(c, "velocity", b.ptr);
+    n = view_swamps(v, end, sw, CONTEXT_MAX_SWAMPS);
+    for (i = 0; i < n; i++) {
+        buf_reset(&b);
+        view_swamp_text(&b, &sw[i], end);
+        json_array_append_new(list, json_pack("{s:s}", "text", b.ptr));
+    }
+    json_object_set_new(c, "swamps", list);
+    json_object_set_new(c, "has_swamps", json_boolean(n > 0));
+    buf_release(&b);
+}
+
 json_t *context_view(const struct view *v, const struct context_opts *o)
 {
     json_t *c = json_object(), *exps = json_array(), *others = json_array();
@@ -1421,6 +1452,7 @@ json_t *context_view(const struct view *v, const struct context_opts *o)
     add_list(c, "attachments", &v->attachments, o);
     json_object_set_new(c, "empty", json_boolean(v->nentries == 0));
     json_object_set_new(c, "has_news", json_boolean(has_news(v)));
+    add_velocity(c, v, until);
     prune_empty(c);
     return c;
 }

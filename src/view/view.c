@@ -547,6 +547,15 @@ static int id_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+size_t view_all_items(const struct view *v,
+                      const struct view_item *const **out)
+{
+    const struct view_priv *p = v->priv;
+
+    *out = (const struct view_item *const *)p->items;
+    return p->nitems;
+}
+
 int view_entry_retracted(const struct view *v, int64_t id)
 {
     return retracted_id(v->priv, id);

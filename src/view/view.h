@@ -355,6 +355,13 @@ int view_points_span(const struct view *v, const struct view_exp *exp,
  * id (as it stands at until: current text, closed, retracted), or NULL. */
 const struct view_item *view_item_find(const struct view *v, int64_t id);
 
+/* Every item of the log as it stands at until (notes, next steps,
+ * blockers, questions, decisions, attachments; retracted ones included,
+ * marked), in fold order, not only those of the period: *out borrows the
+ * view's array. Returns how many. */
+size_t view_all_items(const struct view *v,
+                      const struct view_item *const **out);
+
 /* Whether entry id, one that is not an item (a metrics batch, a metric
  * declaration), was retracted by until. Items say it in view_item. */
 int view_entry_retracted(const struct view *v, int64_t id);
