@@ -18,6 +18,7 @@
 #include "util/err.h"
 #include "util/num.h"
 #include "util/xalloc.h"
+#include "view/insight.h"
 
 #define MAX_TABLE_METRICS 6
 
@@ -215,6 +216,24 @@ static void result_notes(struct items *l, const struct view *v,
 {
     size_t pass, i, k;
 
+    /* The footgun checks first: a loss at chance or a rising test loss
+     * changes how everything below reads. */
+    for (k = 0; k < r->n; k++) {
+        char *text = view_sanity_text(r->exps[k]);
+        struct buf s = BUF_INIT;
+        struct item *it;
+
+        if (*text) {
+            it = items_add(l, "!", &DANGER);
+            buf_puts(&s, "**Check:** ");
+            if (r->group)
+                buf_printf(&s, "%s: ", r->exps[k]->name);
+            buf_puts(&s, text);
+            md_parse(&it->doc, s.ptr, s.len);
+        }
+        buf_release(&s);
+        free(text);
+    }
     for (pass = 0; pass < 2; pass++)
         for (i = 0; i < v->notes.len; i++) {
             const struct view_item *vi = v->notes.items[i];

@@ -716,6 +716,9 @@ json_t *context_exp_with(const struct view *v, const struct view_exp *x,
     text = context_key_results(v, x);
     set_str(o, "key_results", text);
     free(text);
+    text = view_sanity_text(x);
+    set_str(o, "sanity", text);
+    free(text);
     if (x->started) {
         set_time(o, "started", x->started);
         if (x->finished > x->started) {

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/sanity.h"
+#include "util/num.h"
 #include "view/context.h"
 #include "util/xalloc.h"
 
@@ -163,4 +165,66 @@ void view_swamp_text(struct buf *out, const struct model_swamp *s,
     else
         buf_printf(out, "in %lld day%s, no takeaway yet", (long long)days,
                    days == 1 ? "" : "s");
+}
+
+static void series_of(struct model_series *out, const struct view_metric *m)
+{
+    out->last = m->last;
+    out->min = m->min;
+    out->max = m->max;
+    out->first_step = m->first_step;
+    out->last_step = m->last_step;
+    out->min_step = m->min_step;
+    out->max_step = m->max_step;
+}
+
+/* Whether a metric name says it is measured on held-out data. */
+static int held_out(const char *name)
+{
+    return strstr(name, "val") || strstr(name, "test") || strstr(name, "eval")
+           || strstr(name, "dev");
+}
+
+char *view_sanity_text(const struct view_exp *x)
+{
+    struct buf out = BUF_INIT;
+    char a[NUM_TEXT_SIZE], b[NUM_TEXT_SIZE];
+    const struct view_metric *loss = NULL, *score = NULL;
+    size_t i;
+
+    for (i = 0; i < x->nmetrics; i++) {
+        const struct view_metric *m = &x->metrics[i];
+
+        if (!m->count || !metric_is_result(&m->info))
+            continue;
+        if (strcmp(x->status, EXP_DONE) == 0
+            && model_not_beyond_chance(&m->info, m->last))
+            buf_printf(&out, "%s%s %s is not %s chance (%s)",
+                       out.len ? "; " : "", m->name, num_format(a, m->last),
+                       m->info.lower ? "below" : "above",
+                       num_format(b, m->info.chance));
+        /* The held-out loss if there is one, else the first loss; the
+         * headline score. */
+        if (m->info.role == METRIC_LOSS
+            && (!loss || (held_out(m->name) && !held_out(loss->name))))
+            loss = m;
+        if (!m->info.lower && m->info.role != METRIC_LOSS
+            && (!score || m->info.rank < score->info.rank))
+            score = m;
+    }
+    if (loss && score) {
+        struct model_series ls, ss;
+
+        series_of(&ls, loss);
+        series_of(&ss, score);
+        if (model_overfitting(&ls, &ss))
+            buf_printf(&out, "%s%s up since step %lld (%s \xe2\x86\x92 %s) "
+                       "while %s rose: overfitting?", out.len ? "; " : "",
+                       loss->name, (long long)loss->min_step,
+                       num_format(a, loss->min), num_format(b, loss->last),
+                       score->name);
+    }
+    if (!out.len)
+        buf_puts(&out, "");
+    return buf_detach(&out, NULL);
 }

@@ -37,4 +37,10 @@ void view_velocity_text(struct buf *out, const struct model_week *weeks,
 void view_swamp_text(struct buf *out, const struct model_swamp *s,
                      int64_t now);
 
+/* What the footgun checks (model/sanity.h) say about x, "" when nothing:
+ * "loss 1.45 is not below chance (1.386)" for a done run, "val_loss up
+ * since step 1200 (0.41 -> 0.48) while accuracy rose: overfitting?";
+ * several joined with "; ". Caller frees with free(). */
+char *view_sanity_text(const struct view_exp *x);
+
 #endif

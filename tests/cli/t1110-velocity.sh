@@ -1,6 +1,8 @@
 #!/bin/sh
 # Velocity and the swamp: lablog velocity (text, json), the daily's line
-# and swamp warning, the deck's TL;DR and first agenda item.
+# and swamp warning, the deck's TL;DR and first agenda item. The footgun
+# checks: a finished run not below chance, a held-out loss rising while
+# accuracy rises, on the daily's line and the run's slide.
 . "$LABLOG_TOP/tests/cli/lib.sh"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
@@ -92,4 +94,46 @@ test_expect 'the deck opens its agenda with the swamp, the TL;DR has the velocit
     grep -q "Velocity: 10 finished this week" deck.txt
 '
 test_fails 2 "--weeks expects 1 to 520, not 0" lablog velocity --weeks 0
+
+# ---- footguns --------------------------------------------------------------------
+
+mkdir fg && cd fg || exit 1
+at 2026-11-19T09:00:00Z
+lablog init --name fg >/dev/null 2>&1
+lablog metric-info loss --chance-k 4 >/dev/null
+lablog exp new stuck --tag cls >/dev/null
+for s in 0 1 2; do
+    lablog metric --exp stuck --step $((s * 100)) loss=1.4$((5 - s)) accuracy=0.2$s >/dev/null
+done
+lablog exp done stuck >/dev/null
+lablog exp new learning --tag cls >/dev/null
+lablog metric --exp learning --step 0 loss=1.2 accuracy=0.4 >/dev/null
+lablog metric --exp learning --step 100 loss=0.9 accuracy=0.6 >/dev/null
+lablog exp done learning >/dev/null
+lablog exp new overfit --tag cls >/dev/null
+for s in 0 1 2 3 4 5 6 7 8; do
+    vl=$(echo "0.9 - 0.1 * $s" | bc)
+    [ $s -gt 4 ] && vl=$(echo "0.5 + 0.05 * ($s - 4)" | bc)
+    lablog metric --exp overfit --step $((s * 100)) val_loss=$vl accuracy=0.$((50 + s * 3)) >/dev/null
+done
+lablog exp done overfit >/dev/null
+# Still running at chance: not flagged until it is done.
+lablog exp new early --tag cls >/dev/null
+lablog exp start early >/dev/null
+lablog metric --exp early --step 1 loss=1.5 >/dev/null
+
+test_expect 'the daily flags a loss not below chance and a rising test loss' '
+    lablog daily --format text >d &&
+    grep -qx "\- stuck finished: accuracy 0.22, loss 1.43 \[check: loss 1.43 is not below chance (1.386)\]" d &&
+    grep -qx "\- overfit finished: accuracy 0.74, val_loss 0.7 \[check: val_loss up since step 400 (0.5 → 0.7) while accuracy rose: overfitting?\]" d &&
+    grep "^- learning " d | grep -vq check &&
+    grep "^- early " d | grep -vq check &&
+    lablog daily --format slack | grep -q "^• \*stuck\* finished: .* — _check: loss 1.43 is not below chance (1.386)_$"
+'
+test_expect 'the results slide says it first' '
+    lablog slides -o deck.pdf >/dev/null 2>&1 &&
+    pdftotext deck.pdf deck.txt 2>/dev/null &&
+    grep -q "Check: stuck: loss 1.43 is not below chance (1.386)" deck.txt &&
+    grep -q "Check: overfit: val_loss up since step 400" deck.txt
+'
 test_done

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests for model/velocity: weeks, lead times and swamps. */
+/* Tests for model/velocity (weeks, lead times, swamps) and model/sanity
+ * (chance, overfitting). */
 #include "harness.h"
+#include "model/sanity.h"
 #include "model/velocity.h"
 
 #define DAY INT64_C(86400000)
@@ -103,10 +105,55 @@ static void test_swamps(void)
     STR_EQ(out[0].key, "bigger models refuse less");
 }
 
+static void test_chance(void)
+{
+    struct metric_info loss, acc;
+
+    metric_info_of(&loss, "loss", NULL);
+    metric_info_of(&acc, "accuracy", NULL);
+    OK(!model_not_beyond_chance(&loss, 2.0)); /* no chance declared */
+    loss.has_chance = acc.has_chance = 1;
+    loss.chance = 1.3862943611198906; /* -log(1/4) */
+    acc.chance = 0.25;
+    OK(model_not_beyond_chance(&loss, 1.40));
+    OK(model_not_beyond_chance(&loss, loss.chance));
+    OK(!model_not_beyond_chance(&loss, 1.38));
+    OK(model_not_beyond_chance(&acc, 0.25));
+    OK(!model_not_beyond_chance(&acc, 0.26));
+    OK(!model_not_beyond_chance(&loss, NAN));
+}
+
+static void test_overfitting(void)
+{
+    /* val_loss bottomed at step 400 of 0..800 and rose 40%; accuracy
+     * peaked at 800. */
+    struct model_series loss = { 0.7, 0.5, 0.9, 0, 800, 400, 0 };
+    struct model_series acc = { 0.74, 0.5, 0.74, 0, 800, 0, 800 };
+
+    OK(model_overfitting(&loss, &acc));
+    /* Accuracy peaked with the loss minimum: no. */
+    acc.max_step = 400;
+    OK(!model_overfitting(&loss, &acc));
+    acc.max_step = 800;
+    /* The minimum in the last quarter: still settling, no. */
+    loss.min_step = 700;
+    OK(!model_overfitting(&loss, &acc));
+    loss.min_step = 400;
+    /* A rise within noise (2%): no. */
+    loss.last = 0.51;
+    OK(!model_overfitting(&loss, &acc));
+    loss.last = 0.7;
+    /* One step only: no. */
+    loss.last_step = 0;
+    OK(!model_overfitting(&loss, &acc));
+}
+
 int main(void)
 {
     RUN(test_weeks);
     RUN(test_weeks_even_median);
     RUN(test_swamps);
-    return harness_finish("test_velocity");
+    RUN(test_chance);
+    RUN(test_overfitting);
+    return harness_finish("test_insight");
 }
