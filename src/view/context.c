@@ -280,7 +280,16 @@ static void key_result_seeds(struct buf *out, const struct view *v,
         buf_printf(out, "- (%zu failed or diverged)", broken);
         return;
     }
-    buf_printf(out, "%s (n=%zu", num_format_pm(pm, me.mean, me.sd), me.n);
+    {
+        /* mean ± sd and its 95% interval over the seeds (model/stats). */
+        char ci[NUM_CI_SIZE];
+        double lo, hi;
+
+        stats_mean_ci(&lo, &hi, me.mean, me.sd, me.n, MODEL_LEVEL);
+        buf_printf(out, "%s (n=%zu", me.n > 1
+                   ? num_format_pm_ci(ci, me.mean, me.sd, lo, hi)
+                   : num_format_pm(pm, me.mean, me.sd), me.n);
+    }
     if (broken)
         buf_printf(out, "; %zu failed or diverged, left out", broken);
     buf_putc(out, ')');

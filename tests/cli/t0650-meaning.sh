@@ -129,8 +129,8 @@ done
 export LABLOG_NOW=2026-11-20T09:00:00Z
 test_expect 'the seeds of one setting are one line: mean ± sd (n)' '
     lablog daily --format text >out &&
-    grep -q "^- lr0.3 (lr=0.3, 3 seeds) 3 finished: acc 0.950 ± 0.010 (n=3), +0.05 vs lr=0.1 (3 seeds)" out &&
-    grep -q "^- lr0.1 (lr=0.1, 3 seeds) 3 finished: acc 0.900 ± 0.010 (n=3), -0.05 vs lr=0.3 (3 seeds)" out &&
+    grep -q "^- lr0.3 (lr=0.3, 3 seeds) 3 finished: acc 0.950 ± 0.010 \\[0.925, 0.975\\] (n=3), +0.05 vs lr=0.1 (3 seeds)" out &&
+    grep -q "^- lr0.1 (lr=0.1, 3 seeds) 3 finished: acc 0.900 ± 0.010 \\[0.875, 0.925\\] (n=3), -0.05 vs lr=0.3 (3 seeds)" out &&
     test "$(grep -c "^- lr" out)" = 3
 '
 test_expect 'no run is ever compared with a seed of its own setting' '
@@ -156,7 +156,7 @@ test_expect '--seed-param declares another param a seed' '
     lablog metric --exp rng-a --step 0 acc=0.6 >/dev/null &&
     lablog metric --exp rng-b --step 0 acc=0.7 >/dev/null &&
     LABLOG_NOW=2026-11-21T09:00:00Z lablog daily --format text --since 2026-11-20T09:00:00Z >out &&
-    grep -q "^- rng (2 seeds) 2 planned: acc 0.650 ± 0.071 (n=2)" out
+    grep -q "^- rng (2 seeds) 2 planned: acc 0.650 ± 0.071 \\[0.015, 1.285\\] (n=2)" out
 '
 test_fails 2 "--seed-param 'rng' is not one of the --param keys" lablog exp new rng-c --param lr=1 --seed-param rng
 cd "$TMP" || exit 1
@@ -169,7 +169,7 @@ test_expect 'the sample daily since 11-01 shows no bookkeeping value' '
     lablog daily --format text --since 2026-11-01 >out &&
     ! grep -q "n_examples [0-9]" out &&
     grep -q "^- zero-shot .*win_rate 0.541 (n=500), -0.062 vs few-shot, over_refusal 0.12" out &&
-    grep -q "^- ft-lr3e-5 (lr=3e-5, 3 seeds) 3 finished: accuracy 0.652 ± 0.018 (n=3), .*loss 0.514 ± 0.064" out
+    grep -q "^- ft-lr3e-5 (lr=3e-5, 3 seeds) 3 finished: accuracy 0.652 ± 0.018 \\[0.608, 0.695\\] (n=3), .*loss 0.514 ± 0.064" out
 '
 unset LABLOG_DB
 test_done
