@@ -7,6 +7,7 @@
  * leaves half a document.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "plugin/plugin.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/xalloc.h"
 #include "view/view.h"
 
 /* Splits -o PATH into its folder ("." when none) and the images folder's
@@ -93,6 +95,52 @@ static int print_context(const struct render_plugin *rp, struct report *r,
     return 0;
 }
 
+/* Keeps the experiments --tag, --exp and --confirm-only choose; each
+ * --tag and --exp must match one. */
+static int narrow(struct view *v, const struct opt_list *tags,
+                  const struct opt_list *exps, int confirm_only,
+                  int takeaways_only)
+{
+    unsigned char *keep = NULL;
+    size_t i, k;
+    int rc = 0;
+
+    if (!tags->len && !exps->len && !confirm_only) {
+        if (takeaways_only)
+            view_keep(v, NULL, 1);
+        return 0;
+    }
+    keep = xcalloc(v->nexps + 1, 1);
+    for (k = 0; rc == 0 && k < tags->len + exps->len; k++) {
+        int tag = k < tags->len, any = 0;
+        const char *want = tag ? tags->items[k] : exps->items[k - tags->len];
+
+        for (i = 0; i < v->nexps; i++) {
+            const struct view_exp *x = &v->exps[i];
+            int hit = tag ? view_exp_has_tag(x, want)
+                          : fnmatch(want, x->name, 0) == 0;
+
+            if (hit) {
+                keep[i] = 1;
+                any = 1;
+            }
+        }
+        if (!any)
+            rc = ll_error(LL_ENOTFOUND, tag ? "no experiment has the tag "
+                          "'%s'" : "no experiment matches '%s'", want);
+    }
+    for (i = 0; rc == 0 && i < v->nexps; i++) {
+        if (!tags->len && !exps->len)
+            keep[i] = 1;
+        if (confirm_only && !v->exps[i].confirm)
+            keep[i] = 0;
+    }
+    if (rc == 0)
+        view_keep(v, keep, takeaways_only);
+    free(keep);
+    return rc;
+}
+
 /* The format: --format, else html when -o names an .html file, else md. */
 static int pick_format(enum report_format *out, const char *arg,
                        const char *output)
@@ -112,7 +160,13 @@ int cmd_report(int argc, char **argv, struct app *app)
     const char *format_arg = NULL, *template = NULL, *title = NULL;
     const char *author = NULL;
     int self_contained = 0, json = 0, pull = 0, offline = 0;
+    int confirm_only = 0, takeaways_only = 0;
+    struct opt_list tags = { 0 }, exps = { 0 };
     const struct opt opts[] = {
+        { OPT_LIST, 0, "tag", &tags, "TAG", "only experiments with this tag (repeatable)" },
+        { OPT_LIST, 0, "exp", &exps, "NAME", "only this experiment; a glob (\"ft-*\") names several (repeatable)" },
+        { OPT_FLAG, 0, "confirm-only", &confirm_only, NULL, "only confirmatory experiments" },
+        { OPT_FLAG, 0, "takeaways-only", &takeaways_only, NULL, "of the notes, only the takeaways; no retractions" },
         { OPT_STRING, 0, "since", &since_arg, "DATE", "start of the period (default: the beginning)" },
         { OPT_STRING, 0, "until", &until_arg, "DATE", "end of the period, exclusive (default: now)" },
         { OPT_STRING, 'o', "output", &output, "FILE", "write here (images go to FILE's name + _files/)" },
@@ -128,7 +182,8 @@ int cmd_report(int argc, char **argv, struct app *app)
     };
     const struct opt_command cmd = {
         "report [--since DATE] [--until DATE] [-o FILE] [--format md|html] "
-        "[--template FILE] [--title TEXT] [--self-contained] [--json] "
+        "[--template FILE] [--title TEXT] [--self-contained] [--tag T]... "
+        "[--exp NAME]... [--confirm-only] [--takeaways-only] [--json] "
         "[--author NAME] [--pull|--offline]",
         "Render the research log (or a period of it) as Markdown or HTML.",
         opts,
@@ -136,7 +191,11 @@ int cmd_report(int argc, char **argv, struct app *app)
         "unless --self-contained. Templates: --template FILE, else\n"
         "report.FORMAT.mustache from $XDG_CONFIG_HOME/lablog/templates\n"
         "(~/.config/lablog/templates), then the installed defaults (see\n"
-        "templates/README.md).",
+        "templates/README.md).\n"
+        "--tag, --exp, --confirm-only and --takeaways-only make the cleaned-up\n"
+        "version for others: only those experiments, their notes (or only\n"
+        "the takeaways), no project notes; next steps, blockers and\n"
+        "questions stay.",
         0,
     };
     struct view_opts vo = { .metrics = VIEW_METRICS_TOUCHED };
@@ -176,6 +235,8 @@ int cmd_report(int argc, char **argv, struct app *app)
         rc = cli_pull_for_render(app, pull, offline);
     if (rc == 0)
         rc = view_build(&v, app->store, &vo);
+    if (rc == 0)
+        rc = narrow(v, &tags, &exps, confirm_only, takeaways_only);
     if (rc)
         goto cleanup;
     o.template_file = template;
@@ -200,6 +261,8 @@ cleanup:
     view_free(v);
     buf_release(&dir);
     buf_release(&files_dir);
+    opt_list_release(&tags);
+    opt_list_release(&exps);
     free(ops);
     return rc == OPT_HELP ? 0 : rc;
 }

@@ -1431,7 +1431,7 @@ json_t *context_view(const struct view *v, const struct context_opts *o)
 
         if (x->touched)
             json_array_append_new(exps, context_exp_with(v, x, o));
-        else
+        else if (!v->narrowed)
             json_array_append_new(others, json_pack(
                 "{s:s,s:s}", "name", x->name, "status", x->status));
     }

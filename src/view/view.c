@@ -547,6 +547,54 @@ static int id_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Whether an item stays under view_keep(). */
+static int kept(const struct view *v, const struct view_item *it,
+                const unsigned char *keep)
+{
+    if (!keep)
+        return 1;
+    return it->exp && keep[it->exp - v->exps];
+}
+
+static void keep_list(const struct view *v, struct view_list *l,
+                      const unsigned char *keep, int takeaways_only)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < l->len; i++)
+        if (kept(v, l->items[i], keep)
+            && (!takeaways_only || l->items[i]->kind != ENTRY_NOTE
+                || l->items[i]->takeaway))
+            l->items[n++] = l->items[i];
+    l->len = n;
+}
+
+void view_keep(struct view *v, const unsigned char *keep,
+               int takeaways_only)
+{
+    size_t i;
+
+    keep_list(v, &v->notes, keep, takeaways_only);
+    keep_list(v, &v->takeaways, keep, 0);
+    keep_list(v, &v->attachments, keep, 0);
+    keep_list(v, &v->retracted, keep, 0);
+    if (takeaways_only)
+        v->retracted.len = 0;
+    v->ntouched = 0;
+    v->narrowed |= keep != NULL;
+    for (i = 0; i < v->nexps; i++) {
+        struct view_exp *x = &v->exps[i];
+
+        if (keep && !keep[i]) {
+            x->touched = x->changed = x->ended_in_period = 0;
+            x->nnotes = x->ntakeaways = 0;
+        } else if (takeaways_only) {
+            x->nnotes = x->ntakeaways;
+        }
+        v->ntouched += x->touched != 0;
+    }
+}
+
 size_t view_all_items(const struct view *v,
                       const struct view_item *const **out)
 {

@@ -225,6 +225,8 @@ struct view {
     int64_t nentries;     /* entries in the period */
 
     int attempt;          /* view_opts.attempt */
+    int narrowed;         /* view_keep() chose experiments: the others
+                             are left out, not "other experiments" */
     struct store *store;  /* borrowed, for view_points() */
     void *priv;           /* the arena and indexes */
 };
@@ -291,6 +293,19 @@ int view_exp_tail(const struct view *v, const struct view_exp *x,
  */
 int view_build(struct view **out, struct store *s, const struct view_opts *o);
 void view_free(struct view *v);
+
+/*
+ * Narrows a built view to the experiments with keep[i] set (per
+ * v->exps; NULL keeps all): the others are no longer touched, and the
+ * period's notes, takeaways, attachments and retractions about them are
+ * dropped, as are those about no experiment when keep is given. With
+ * takeaways_only, the notes are the takeaways alone and no retraction is
+ * listed: the cleaned-up log for others (`report --tag/--exp/
+ * --confirm-only/--takeaways-only`). Next steps, blockers and questions
+ * stay.
+ */
+void view_keep(struct view *v, const unsigned char *keep,
+               int takeaways_only);
 
 /* Finds an experiment by name; NULL when it does not exist at until. */
 struct view_exp *view_exp_find(const struct view *v, const char *name);
