@@ -55,7 +55,8 @@ lablog report -o "$tmp/sample/report.md"
 lablog report -o "$tmp/sample/report.html"
 normalize_machine "$top" <"$tmp/sample/report.md" >"$gold/report/sample.md"
 normalize_machine "$top" <"$tmp/sample/report.html" >"$gold/report/sample.html"
-lablog daily --format text --since 2026-11-01 >"$gold/daily/sample-all.text.txt"
+lablog daily --format text --since 2026-11-01 | normalize_machine "$top" \
+    >"$gold/daily/sample-all.text.txt"
 mkdir -p "$gold/compare"
 lablog compare --tag ft-sweep --baseline ft-lr1e-5-s0 >"$gold/compare/sample-ft.txt"
 lablog compare "bon-*" zero-shot few-shot --baseline zero-shot --format md \

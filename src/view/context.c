@@ -205,6 +205,86 @@ static char *distinct_params(const struct view *v, const struct view_exp *x,
     return buf_detach(&out, NULL);
 }
 
+/* Appends s cut to max code points, with an ellipsis when cut. */
+static void put_short(struct buf *out, const char *s, size_t max)
+{
+    size_t i = 0, cps = 0;
+
+    while (s[i] && cps < max) {
+        i++;
+        while (((unsigned char)s[i] & 0xc0) == 0x80)
+            i++;
+        cps++;
+    }
+    /* Cut at a word when one is near. */
+    if (s[i]) {
+        size_t j = i;
+
+        while (j > i / 2 && s[j] != ' ')
+            j--;
+        if (s[j] == ' ')
+            i = j;
+    }
+    buf_put(out, s, i);
+    if (s[i])
+        buf_puts(out, "\xe2\x80\xa6");
+}
+
+/* How x was run, for a reader who forgot: the hypothesis (shortened),
+ * the params it shares with its siblings ("fixed"), the examples behind
+ * its headline number and commit@host. "" when none is known. */
+static char *context_line(const struct view *v, const struct view_exp *x)
+{
+    struct buf out = BUF_INIT;
+    size_t nsib, nk, i, j, fixed = 0;
+    const struct model_run **sib = siblings_of(v, x, &nsib);
+    const char **keys = xcalloc(x->nparams + 1, sizeof(*keys));
+    const char *names[1];
+    char num[NUM_TEXT_SIZE];
+
+    if (*x->hypothesis) {
+        buf_puts(&out, "H: ");
+        put_short(&out, x->hypothesis, 60);
+    }
+    nk = nsib ? model_distinct(&x->run, sib, nsib, keys, x->nparams)
+              : x->nparams;
+    for (i = 0; nsib && i < x->nparams; i++) {
+        int distinct = 0;
+
+        for (j = 0; j < nk; j++)
+            distinct |= strcmp(keys[j], x->params[i].key) == 0;
+        if (distinct)
+            continue;
+        if (fixed == 4) {
+            buf_puts(&out, ", \xe2\x80\xa6");
+            break;
+        }
+        buf_printf(&out, "%s%s=%s", fixed ? ", " : out.len
+                   ? " \xc2\xb7 fixed: " : "fixed: ", x->params[i].key,
+                   x->params[i].value);
+        fixed++;
+    }
+    if (view_pick_metrics(x, 0, names, 1)) {
+        const struct view_metric *m = view_exp_metric(x, names[0]);
+        const struct view_metric *n = m && m->info.n_from
+                                      ? view_exp_metric(x, m->info.n_from)
+                                      : view_exp_metric(x, "n_examples");
+
+        if (n && n->count && isfinite(n->last))
+            buf_printf(&out, "%sn=%s", out.len ? " \xc2\xb7 " : "",
+                       num_format(num, n->last));
+    }
+    if (x->git_commit)
+        buf_printf(&out, "%s%.7s%s%s%s", out.len ? " \xc2\xb7 " : "",
+                   x->git_commit, x->git_dirty ? "+dirty" : "",
+                   x->host ? "@" : "", x->host ? x->host : "");
+    else if (x->host)
+        buf_printf(&out, "%son %s", out.len ? " \xc2\xb7 " : "", x->host);
+    free(keys);
+    free(sib);
+    return buf_detach(&out, NULL);
+}
+
 char *context_distinct_params_max(const struct view *v,
                                   const struct view_exp *x, size_t max)
 {
@@ -728,6 +808,12 @@ json_t *context_exp_with(const struct view *v, const struct view_exp *x,
     text = view_sanity_text(x);
     set_str(o, "sanity", text);
     free(text);
+    if (strcmp(x->status, EXP_DONE) == 0
+        || strcmp(x->status, EXP_FAILED) == 0) {
+        text = context_line(v, x);
+        set_str(o, "context_line", text);
+        free(text);
+    }
     if (x->started) {
         set_time(o, "started", x->started);
         if (x->finished > x->started) {

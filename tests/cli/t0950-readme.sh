@@ -9,9 +9,11 @@ for step in range(0, 300, 100):
     print(f"lablog: loss={2.3 * math.exp(-step / 150):.3f} step={step}")
 print("training done")
 PY
+# README names its machine gpu-07; here it is this one.
 normalise() {
-    sed -E 's/after [0-9.]+s/after Ns/;
-            s/^head [0-9A-Z]{26}:([0-9]+):[0-9a-f]{64}.*/head ORIGIN:\1:HASH/'
+    sed -E -e 's/after [0-9.]+s/after Ns/;
+            s/^head [0-9A-Z]{26}:([0-9]+):[0-9a-f]{64}.*/head ORIGIN:\1:HASH/' \
+        -e "s/ on (gpu-07|$(uname -n))(_?)\$/ on HOST\2/"
 }
 awk '/^```console$/ {on = 1; next} /^```$/ {on = 0} on' "$LABLOG_TOP/README.md" >blocks
 # Split into (command, expected output) pairs and run them in order.

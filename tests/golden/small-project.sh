@@ -101,5 +101,6 @@ build_small_project() {
 # them by HOST and TOP (the checkout is $1), so its goldens compare
 # anywhere.
 normalize_machine() {
-    sed -e "s| on $(uname -n) in | on HOST in |g" -e "s|$1|TOP|g"
+    sed -e "s| on $(uname -n) in | on HOST in |g" -e "s|$1|TOP|g" \
+        -e "s|\([@ ]\)$(uname -n)\$|\1HOST|" -e "s|\([@ ]\)$(uname -n) · |\1HOST · |g"
 }
