@@ -117,7 +117,7 @@ int cmd_plot(int argc, char **argv, struct app *app)
 {
     const char *exps_arg = NULL, *metrics_arg = NULL, *path = NULL;
     const char *x_arg = "step", *baseline = NULL, *bar = NULL, *group = NULL;
-    const char *smooth = NULL, *title = NULL, *size = NULL;
+    const char *smooth = NULL, *title = NULL, *size = NULL, *band = NULL;
     int log_y = 0, all_attempts = 0;
     int64_t attempt = 0;
     const struct opt opts[] = {
@@ -129,7 +129,8 @@ int cmd_plot(int argc, char **argv, struct app *app)
         { OPT_STRING, 0, "smooth", &smooth, "K", "EMA smoothing weight in [0, 1), over the faint raw series" },
         { OPT_STRING, 0, "baseline", &baseline, "V[:LABEL]", "a reference line, e.g. 1.386:chance" },
         { OPT_STRING, 0, "bar", &bar, "last|best", "a bar chart of each experiment's last or best value" },
-        { OPT_STRING, 0, "group-by", &group, "PARAM", "bars per value of a param; repeats (seeds) give mean +- std" },
+        { OPT_STRING, 0, "group-by", &group, "PARAM", "one line per value of a param: the mean over its runs (seeds) with a shaded band; with --bar, bars with mean +- std" },
+        { OPT_STRING, 0, "band", &band, "sd|ci", "--group-by lines: the band is +- sd (default) or the 95% interval" },
         { OPT_STRING, 0, "title", &title, "TEXT", "chart title" },
         { OPT_STRING, 0, "size", &size, "WxH", "PNG size in pixels (default 1440x810); SVG and PDF get the same layout, W/2 x H/2 pt" },
         { OPT_INT, 0, "attempt", &attempt, "N", "attempt N of each experiment (default: each metric's latest)" },
@@ -139,8 +140,8 @@ int cmd_plot(int argc, char **argv, struct app *app)
     const struct opt_command cmd = {
         "plot --exp A[,B...] --metric M[,M...] [-o FILE.png|.svg|.pdf] "
         "[--x step|time] [--log-y] [--smooth K] [--baseline V[:LABEL]] "
-        "[--bar last|best] [--group-by PARAM] [--attempt N|--all-attempts] "
-        "[--size WxH]",
+        "[--bar last|best] [--group-by PARAM [--band sd|ci]] "
+        "[--attempt N|--all-attempts] [--size WxH]",
         "Plot metric series (a line chart) or compare experiments (--bar). "
         "NaN and inf points show as gaps with a marker.",
         opts, NULL, 0,
@@ -187,8 +188,16 @@ int cmd_plot(int argc, char **argv, struct app *app)
         rc = ll_error(LL_EUSAGE, "--bar is last or best, not '%s'", bar);
     if (rc == 0 && bar && nmetrics != 1)
         rc = ll_error(LL_EUSAGE, "--bar compares one metric");
-    if (rc == 0 && group && !bar)
-        rc = ll_error(LL_EUSAGE, "--group-by needs --bar");
+    if (rc == 0 && group && !bar && nmetrics != 1)
+        rc = ll_error(LL_EUSAGE, "--group-by lines average one metric");
+    if (rc == 0 && band && (!group || bar))
+        rc = ll_error(LL_EUSAGE, "--band goes with --group-by lines (not "
+                      "--bar)");
+    if (rc == 0 && band && strcmp(band, "sd") && strcmp(band, "ci"))
+        rc = ll_error(LL_EUSAGE, "--band is sd or ci, not '%s'", band);
+    if (rc == 0 && group && !bar && all_attempts)
+        rc = ll_error(LL_EUSAGE, "--group-by lines average runs, not "
+                      "attempts (--all-attempts)");
     if (rc == 0 && (attempt < 0 || (attempt && all_attempts)))
         rc = ll_error(LL_EUSAGE, "--attempt takes a number from 1, and "
                       "excludes --all-attempts");
@@ -210,12 +219,18 @@ int cmd_plot(int argc, char **argv, struct app *app)
     }
     if (rc == 0 && all_attempts)
         rc = expand_attempts(v, exps, &nexps, copies, labels);
-    for (i = 0; rc == 0 && bar && i < nexps; i++)
+    /* Bars, means over seeds (--group-by lines: a broken run is left out
+     * by its last values) and a param on x read each run's summary. */
+    for (i = 0; rc == 0 && (bar || group) && i < nexps; i++)
         rc = view_exp_metrics(v, exps[i]);
     if (rc)
         goto cleanup;
     fo.log_y = log_y;
     fo.x_time = strcmp(x_arg, "time") == 0;
+    if (group && !bar) {
+        fo.mean_by = group;
+        fo.band_ci = band && strcmp(band, "ci") == 0;
+    }
     fo.title = title;
     if (bar)
         rc = rp->figure_bar(&img, v, (const struct view_exp *const *)exps, nexps,

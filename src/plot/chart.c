@@ -71,6 +71,7 @@ static void series_free(struct chart_series *s)
     decimate_release(&s->raw);
     decimate_release(&s->smooth);
     free(s->pending);
+    free(s->band);
     free(s->label);
     free(s);
 }
@@ -234,6 +235,21 @@ void chart_finish_points(struct chart *c)
         decimate_points(&c->series[i]->raw, &len);
         decimate_points(&c->series[i]->smooth, &len);
     }
+}
+
+void chart_series_band(struct chart_series *s, double x, double lo,
+                       double hi)
+{
+    if (!isfinite(x) || !isfinite(lo) || !isfinite(hi))
+        return;
+    if (s->band_len == s->band_cap) {
+        s->band_cap = s->band_cap ? 2 * s->band_cap : 256;
+        s->band = xrealloc(s->band, 3 * s->band_cap * sizeof(*s->band));
+    }
+    s->band[3 * s->band_len] = x;
+    s->band[3 * s->band_len + 1] = fmin(lo, hi);
+    s->band[3 * s->band_len + 2] = fmax(lo, hi);
+    s->band_len++;
 }
 
 void chart_add_hline(struct chart *c, double y, const char *label)

@@ -151,6 +151,13 @@ void chart_series_push(struct chart_series *s, double x, double y);
  */
 void chart_add_hline(struct chart *c, double y, const char *label);
 
+/* Adds a point of a shaded band drawn under series s in its colour (the
+ * spread of the runs s is the mean of: ± sd, or an interval), from lo to
+ * hi at x. Points come in x order; non-finite ones are skipped. The band
+ * counts in the y range. Line charts only. */
+void chart_series_band(struct chart_series *s, double x, double lo,
+                       double hi);
+
 /*
  * Bar charts: sets the bar of series `series` in group `group` (x axis
  * label, e.g. "N=4" or "1e-3") to mean with an error bar of +-std over n

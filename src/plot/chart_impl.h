@@ -40,6 +40,10 @@ struct chart_series {
     double ymax;
     double ema;                   /* EMA state: weighted sum so far */
     double ema_decay;             /* smooth^count, for debiasing */
+    double *band;                 /* chart_series_band(): x, lo, hi
+                                     triples, in x order */
+    size_t band_len;              /* triples in band */
+    size_t band_cap;              /* allocated triples */
 };
 
 struct chart_hline {

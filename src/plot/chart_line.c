@@ -21,6 +21,7 @@
 #define LINE_WIDTH 1.6   /* series, points */
 #define RAW_WIDTH 1.0    /* raw series under a smoothed one */
 #define RAW_ALPHA 0.3    /* ... and its opacity */
+#define BAND_ALPHA 0.2   /* a band of spread under its mean line */
 #define MARK_SIZE 3.2    /* half the width of a gap cross */
 
 int chart_line_check(const struct chart *c)
@@ -67,9 +68,19 @@ static int fit_y(struct frame *f)
     int have_data = 0;
 
     for (i = 0; i < c->nseries; i++) {
-        lo = fmin(lo, c->series[i]->ymin);
-        hi = fmax(hi, c->series[i]->ymax);
-        have_data |= c->series[i]->n_finite > 0;
+        const struct chart_series *s = c->series[i];
+        size_t k;
+
+        lo = fmin(lo, s->ymin);
+        hi = fmax(hi, s->ymax);
+        have_data |= s->n_finite > 0;
+        for (k = 0; k < s->band_len; k++) {
+            /* A band's lower edge at or below 0 cannot be drawn on a log
+             * axis: it is cut at the axis instead of widening it. */
+            if (!f->log_y || s->band[3 * k + 1] > 0)
+                lo = fmin(lo, s->band[3 * k + 1]);
+            hi = fmax(hi, s->band[3 * k + 2]);
+        }
     }
     for (i = 0; i < c->nhlines; i++) {
         if (isfinite(c->hlines[i].y)) {
@@ -301,6 +312,39 @@ static void draw_gap_marks(struct frame *f, const struct decimate *d,
     }
 }
 
+/* The series' band: its upper edge left to right, the lower one back,
+ * filled in the series' colour, light. */
+static void draw_band(struct frame *f, const struct chart_series *s)
+{
+    cairo_t *cr = f->cr;
+    size_t k;
+
+    if (s->band_len < 2)
+        return;
+    for (k = 0; k < s->band_len; k++) {
+        double x = frame_px(f, s->band[3 * k]);
+        double y = frame_py(f, s->band[3 * k + 2]);
+
+        if (k == 0)
+            cairo_move_to(cr, x, y);
+        else
+            cairo_line_to(cr, x, y);
+    }
+    for (k = s->band_len; k-- > 0;) {
+        double lo = s->band[3 * k + 1];
+        double y;
+
+        if (f->log_y && !(lo > 0))
+            y = f->plot.y1; /* cut at the axis */
+        else
+            y = frame_py(f, lo);
+        cairo_line_to(cr, frame_px(f, s->band[3 * k]), y);
+    }
+    cairo_close_path(cr);
+    frame_set_rgb(f, frame_palette(frame_series_colour(s)), BAND_ALPHA);
+    cairo_fill(cr);
+}
+
 static void draw_data(struct frame *f)
 {
     const struct chart *c = f->c;
@@ -311,6 +355,8 @@ static void draw_data(struct frame *f)
     cairo_rectangle(f->cr, f->plot.x0, f->plot.y0,
                     f->plot.x1 - f->plot.x0, f->plot.y1 - f->plot.y0);
     cairo_clip(f->cr);
+    for (i = 0; i < c->nseries; i++)
+        draw_band(f, c->series[i]);
     for (i = 0; smooth && i < c->nseries; i++)
         draw_series(f, &c->series[i]->raw, c->series[i], RAW_WIDTH,
                     RAW_ALPHA);

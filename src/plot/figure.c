@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/stats.h"
+#include "model/summary.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
@@ -186,6 +188,169 @@ static size_t value_index(const struct view_exp *const *exps, size_t n,
     return below;
 }
 
+/* ---- one mean line per value of a param ---------------------------- */
+
+/* When x started, for an elapsed-time axis, from its summary of metric
+ * (these figures read summaries: the runs' last values decide which are
+ * broken). */
+static int64_t summary_start(const struct view_exp *x, const char *metric)
+{
+    const struct view_metric *m = view_exp_metric(x, metric);
+    int64_t t0 = x->started ? x->started : INT64_MAX;
+
+    if (m && m->count && m->first_ts < t0)
+        t0 = m->first_ts;
+    return t0 == INT64_MAX ? 0 : t0;
+}
+
+#define MEAN_BINS 400 /* x bins the runs are averaged over */
+
+struct bin_fill {
+    double lo, hi;      /* x range */
+    double *sum;        /* per bin: this run's sum of finite values ... */
+    size_t *count;      /* ... and their count */
+    double *xsum;       /* and of their x, to place the point */
+    int x_time;
+    int64_t t0;
+};
+
+static int bin_point(void *ctx, int64_t step, double value, int64_t ts)
+{
+    struct bin_fill *b = ctx;
+    double x = b->x_time ? (double)(ts - b->t0) / 1000.0 : (double)step;
+    double span = b->hi - b->lo;
+    size_t k;
+
+    if (!isfinite(value))
+        return 0;
+    k = span > 0 ? (size_t)((x - b->lo) / span * (MEAN_BINS - 1) + 0.5) : 0;
+    if (k >= MEAN_BINS)
+        k = MEAN_BINS - 1;
+    b->sum[k] += value;
+    b->xsum[k] += x;
+    b->count[k]++;
+    return 0;
+}
+
+/*
+ * The runs of each value of o->mean_by, averaged: each run's points are
+ * first averaged per x bin (so a run with ten times the points weighs the
+ * same), then the runs' bin values give the mean, sd and interval
+ * (model/stats.h) of the bin. Memory: bins x values, not points.
+ */
+static int figure_mean_lines(struct chart *c, const struct view *v,
+                             const struct view_exp *const *exps,
+                             size_t nexps, const char *metric,
+                             const struct figure_opts *o, double lo,
+                             double hi)
+{
+    const struct view_exp **sorted = xcalloc(nexps + 1, sizeof(*sorted));
+    unsigned char *done = xcalloc(nexps + 1, 1);
+    struct stats_acc *acc = xcalloc(MEAN_BINS, sizeof(*acc));
+    double *xacc = xcalloc(MEAN_BINS, sizeof(*xacc));
+    struct bin_fill b = { lo, hi, NULL, NULL, NULL, o->x_time, 0 };
+    struct buf label = BUF_INIT;
+    size_t i, j, k, colour = 0;
+    int rc = 0;
+
+    if (o->x_time) {
+        /* Each run from its own start: the bins span the longest. */
+        b.lo = 0;
+        b.hi = 1;
+        for (i = 0; i < nexps; i++) {
+            const struct view_metric *m = view_exp_metric(exps[i], metric);
+
+            if (m && m->count)
+                b.hi = fmax(b.hi, (double)(m->last_ts
+                                           - summary_start(exps[i], metric))
+                                      / 1000.0);
+        }
+    }
+    b.sum = xcalloc(MEAN_BINS, sizeof(*b.sum));
+    b.count = xcalloc(MEAN_BINS, sizeof(*b.count));
+    b.xsum = xcalloc(MEAN_BINS, sizeof(*b.xsum));
+    for (i = 0; i < nexps; i++)
+        sorted[i] = exps[i];
+    /* Values in numeric order (0.03, 0.1, 0.3). */
+    for (i = 1; i < nexps; i++) {
+        const struct view_exp *x = sorted[i];
+
+        for (j = i; j > 0 && model_param_cmp(view_exp_param(sorted[j - 1],
+                                                            o->mean_by),
+                                             view_exp_param(x, o->mean_by))
+                                 > 0; j--)
+            sorted[j] = sorted[j - 1];
+        sorted[j] = x;
+    }
+    for (i = 0; rc == 0 && i < nexps; i++) {
+        const char *val = view_exp_param(sorted[i], o->mean_by);
+        struct chart_series *s;
+        size_t runs = 0;
+
+        if (done[i])
+            continue;
+        memset(acc, 0, MEAN_BINS * sizeof(*acc));
+        memset(xacc, 0, MEAN_BINS * sizeof(*xacc));
+        for (j = i; rc == 0 && j < nexps; j++) {
+            const struct view_metric *m;
+
+            if (done[j] || model_param_cmp(view_exp_param(sorted[j],
+                                                          o->mean_by),
+                                           val) != 0)
+                continue;
+            done[j] = 1;
+            m = view_exp_metric(sorted[j], metric);
+            if (!m || !m->count || view_exp_broken(sorted[j]))
+                continue; /* failed runs are not averaged in */
+            memset(b.sum, 0, MEAN_BINS * sizeof(*b.sum));
+            memset(b.count, 0, MEAN_BINS * sizeof(*b.count));
+            memset(b.xsum, 0, MEAN_BINS * sizeof(*b.xsum));
+            b.t0 = summary_start(sorted[j], metric);
+            rc = view_points(v, sorted[j], metric, bin_point, &b);
+            for (k = 0; k < MEAN_BINS; k++)
+                if (b.count[k]) {
+                    stats_acc_add(&acc[k], b.sum[k] / (double)b.count[k]);
+                    xacc[k] += b.xsum[k] / (double)b.count[k];
+                }
+            runs++;
+        }
+        if (rc || runs == 0)
+            continue;
+        buf_reset(&label);
+        buf_printf(&label, "%s=%s (n=%zu)", o->mean_by, val ? val : "?", runs);
+        s = chart_add_series(c, label.ptr);
+        chart_series_style(s, colour++, 0);
+        for (k = 0; k < MEAN_BINS; k++) {
+            double x, sd, blo, bhi;
+
+            if (!acc[k].n)
+                continue;
+            x = xacc[k] / (double)acc[k].n;
+            chart_series_push(s, x, acc[k].mean);
+            sd = stats_acc_sd(&acc[k]);
+            if (acc[k].n < 2)
+                continue;
+            if (o->band_ci)
+                stats_mean_ci(&blo, &bhi, acc[k].mean, sd, acc[k].n,
+                              MODEL_LEVEL);
+            else {
+                blo = acc[k].mean - sd;
+                bhi = acc[k].mean + sd;
+            }
+            chart_series_band(s, x, blo, bhi);
+        }
+    }
+    buf_release(&label);
+    free(b.sum);
+    free(b.count);
+    free(b.xsum);
+    free(acc);
+    free(xacc);
+    free(done);
+    free(sorted);
+    return rc;
+}
+
 int figure_line(struct buf *out, const struct view *v,
                 const struct view_exp *const *exps, size_t nexps,
                 const char *const *metrics, size_t nmetrics,
@@ -224,7 +389,11 @@ int figure_line(struct buf *out, const struct view *v,
                       nexps > 1 ? " and the others" : "");
         goto cleanup;
     }
-    chart_options(&co, o, nmetrics == 1 ? metrics[0] : NULL,
+    if (o->mean_by && nmetrics == 1)
+        buf_printf(&label, "%s: mean of the runs by %s, band %s", metrics[0],
+                   o->mean_by, o->band_ci ? "95% interval" : "\xc2\xb1 sd");
+    chart_options(&co, o, o->mean_by && nmetrics == 1 ? label.ptr
+                          : nmetrics == 1 ? metrics[0] : NULL,
                   nmetrics == 1 ? metrics[0] : "value");
     co.x_title = o->x_time ? "time since the run's start" : "step";
     co.x_axis = o->x_time ? CHART_X_DURATION : CHART_X_NUMBER;
@@ -242,6 +411,11 @@ int figure_line(struct buf *out, const struct view *v,
         view_metric_info(v, metrics[0], &info);
         if (info.has_chance && !(o->log_y && info.chance <= 0))
             chart_add_hline(c, info.chance, "chance");
+    }
+    if (o->mean_by && nmetrics == 1) {
+        rc = figure_mean_lines(c, v, exps, nexps, metrics[0], o, lo,
+                               hi > lo ? hi : lo + 1);
+        nexps = 0; /* drawn */
     }
     for (i = 0; rc == 0 && i < nexps; i++) {
         int64_t start = run_start(exps[i], &spans[i * nmetrics], nmetrics);

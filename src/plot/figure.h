@@ -33,6 +33,12 @@ struct figure_opts {
     int has_baseline;
     double baseline;        /* a reference line (e.g. chance) ... */
     const char *baseline_label; /* ... and its label */
+    const char *mean_by;    /* line charts of one metric: one line per
+                               value of this param, the mean over its runs
+                               (seeds) at each x, with a shaded band of
+                               ± sd, or of the 95% interval with band_ci;
+                               "lr=3e-5 (n=3)" in the legend */
+    int band_ci;
     const char *colour_by;  /* line charts of one metric: runs with the
                                same value of this param (the seeds of a
                                setting) share a colour and one legend

@@ -89,7 +89,10 @@ static int group_plot(struct report_images *out, const struct view *v,
         rc = figure_bar(&png, v, exps, n, metric, by, FIGURE_BAR_LAST, o);
     if (rc == 0) {
         buf_printf(&name, "%s.png", metric);
-        if (n > 1)
+        if (n > 1 && series && o->mean_by)
+            buf_printf(&caption, "%s of all %zu runs, mean \xc2\xb1 sd of "
+                       "each %s over its seeds", metric, n, o->mean_by);
+        else if (n > 1)
             buf_printf(&caption, "%s of all %zu runs%s%s", metric, n,
                        by && !series ? " by " : "", by && !series ? by : "");
         else
@@ -118,6 +121,21 @@ int report_plots(void *ctx, const struct view *v,
         return 0;
     png_opts(&o);
     o.colour_by = by; /* seeds of a setting share its colour */
+    if (series && by && n > 1) {
+        const struct model_run *runs[256];
+        size_t i, nr = n < 256 ? n : 256;
+        const char *seed;
+
+        for (i = 0; i < nr; i++)
+            runs[i] = &exps[i]->run;
+        seed = model_seed_param(runs, nr);
+        /* A sweep with seeds: one mean line per setting, the seeds'
+         * spread as a band, instead of a tangle of curves. */
+        if (seed && strcmp(seed, by) != 0 && !model_is_seed(runs[0], by)) {
+            o.mean_by = by;
+            o.colour_by = NULL;
+        }
+    }
     rc = group_plot(out, v, exps, n, metric, series, by, &o);
     /* Loss and accuracy can disagree: curves of a score get the loss
      * beside them. */

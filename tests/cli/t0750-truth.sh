@@ -43,7 +43,7 @@ test_expect 'the report draws one plot per group, none inside an experiment sect
     sed -n "/^## Results$/,/^## Summary$/p" r.md | grep -c "^!\[" >n &&
     test "$(cat n)" -ge 3 &&
     test "$(sed -n "/^## Experiments$/,\$p" r.md | grep -c "^!\[")" = 0 &&
-    grep -q "^!\[accuracy of all 9 runs\](r_files/ft-sweep-accuracy.png)$" r.md
+    grep -q "^!\[accuracy of all 9 runs, mean ± sd of each lr over its seeds\](r_files/ft-sweep-accuracy.png)$" r.md
 '
 test_expect 'the report lists each takeaway once' '
     for t in "the demonstrations teach refusing" "gains flatten after N = 32" \

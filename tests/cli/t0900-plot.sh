@@ -40,6 +40,21 @@ test_expect 'plot --size WxH sets the PNG pixels, and the layout follows' '
 '
 test_fails 2 "--size expects WxH in pixels" lablog plot --exp lr1e-4-s0 --metric loss --size 800
 test_fails 2 "--size 10x10 is out of range" lablog plot --exp lr1e-4-s0 --metric loss --size 10x10
+test_expect 'group-by lines: a mean per value with a band, n in the legend, failed runs left out' '
+    E=lr1e-4-s0,lr1e-4-s1,lr3e-4-s0,lr3e-4-s1 &&
+    lablog plot --exp $E --metric loss --group-by lr -o m.pdf &&
+    pdftotext m.pdf m.txt 2>/dev/null &&
+    grep -q "loss: mean of the runs by lr, band ± sd" m.txt &&
+    grep -q "lr=1e-4 (n=2)" m.txt && grep -q "lr=3e-4 (n=1)" m.txt &&
+    lablog plot --exp $E --metric loss --group-by lr --band ci -o c.pdf &&
+    pdftotext c.pdf c.txt 2>/dev/null && grep -q "band 95% interval" c.txt &&
+    lablog plot --exp $E --metric acc --group-by lr -o m.png &&
+    lablog plot --exp $E --metric acc --group-by lr --band ci -o c.png &&
+    lablog plot --exp $E --metric acc -o p.png &&
+    test "$(png_size m.png)" = 1440x810 &&
+    ! cmp -s m.png c.png && ! cmp -s m.png p.png &&
+    lablog plot --exp $E --metric acc --group-by lr --x time -o mt.png
+'
 test_expect 'time on the x axis and log-y' '
     lablog plot --exp lr1e-4-s0 --metric loss --x time -o t.png &&
     lablog plot --exp lr1e-4-s0 --metric loss --log-y -o g.png
@@ -50,7 +65,9 @@ test_fails 1 "unknown experiment 'nope'" lablog plot --exp nope --metric loss
 test_fails 1 "no points of zzz" lablog plot --exp lr1e-4-s0 --metric zzz
 test_fails 2 "unknown image type '.gif'" lablog plot --exp lr1e-4-s0 --metric loss -o x.gif
 test_fails 2 "--smooth expects a weight in [0, 1)" lablog plot --exp lr1e-4-s0 --metric loss --smooth 1.5
-test_fails 2 "--group-by needs --bar" lablog plot --exp lr1e-4-s0 --metric loss --group-by lr
+test_fails 2 "--group-by lines average one metric" lablog plot --exp lr1e-4-s0 --metric loss,acc --group-by lr
+test_fails 2 "--band goes with --group-by lines (not --bar)" lablog plot --exp lr1e-4-s0 --metric loss --band ci
+test_fails 2 "--band is sd or ci, not 'iqr'" lablog plot --exp lr1e-4-s0 --metric loss --group-by lr --band iqr
 test_fails 2 "--bar is last or best" lablog plot --exp lr1e-4-s0 --metric loss --bar mean
 test_fails 1 "cannot write 'nodir/x.png'" lablog plot --exp lr1e-4-s0 --metric loss -o nodir/x.png
 lablog metric --exp lr1e-4-s0 --step 600 loss=0 >/dev/null
