@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* `lablog plot`: line or bar charts of metrics, as PNG, SVG or PDF. */
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,15 +114,56 @@ static int expand_attempts(struct view *v, struct view_exp **exps,
     return rc;
 }
 
+/* The experiments of names (names and globs) and tag, in log order, each
+ * once, at most 64: every name and glob must match one, and the tag too. */
+static int pick_exps(struct view *v, const char *const *names, size_t n,
+                     const char *tag, struct view_exp **out, size_t *nout)
+{
+    size_t i, k, count = 0, matched;
+
+    for (k = 0; k <= n; k++) {
+        if (k == n && !tag)
+            break;
+        matched = 0;
+        for (i = 0; i < v->nexps; i++) {
+            struct view_exp *x = &v->exps[i];
+            size_t j;
+            int hit = k < n ? fnmatch(names[k], x->name, 0) == 0
+                            : view_exp_has_tag(x, tag);
+
+            if (!hit)
+                continue;
+            matched++;
+            for (j = 0; j < count && out[j] != x; j++)
+                ;
+            if (j < count)
+                continue;
+            if (count == 64)
+                return ll_error(LL_EUSAGE, "more than 64 experiments to "
+                                "plot; narrow --exp or --tag");
+            out[count++] = x;
+        }
+        if (!matched)
+            return k < n ? ll_error(LL_ENOTFOUND, "no experiment matches "
+                                    "'%s'", names[k])
+                         : ll_error(LL_ENOTFOUND, "no experiment has the tag "
+                                    "'%s'", tag);
+    }
+    *nout = count;
+    return 0;
+}
+
 int cmd_plot(int argc, char **argv, struct app *app)
 {
     const char *exps_arg = NULL, *metrics_arg = NULL, *path = NULL;
     const char *x_arg = "step", *baseline = NULL, *bar = NULL, *group = NULL;
     const char *smooth = NULL, *title = NULL, *size = NULL, *band = NULL;
+    const char *tag = NULL;
     int log_y = 0, all_attempts = 0;
     int64_t attempt = 0;
     const struct opt opts[] = {
-        { OPT_STRING, 0, "exp", &exps_arg, "A[,B...]", "experiments" },
+        { OPT_STRING, 0, "exp", &exps_arg, "A[,B...]", "experiments: names or globs (\"ft-*\")" },
+        { OPT_STRING, 0, "tag", &tag, "TAG", "the experiments with this tag (with or instead of --exp)" },
         { OPT_STRING, 0, "metric", &metrics_arg, "M[,M...]", "metrics" },
         { OPT_STRING, 'o', "output", &path, "FILE", ".png (2x), .svg or .pdf (default plot.png)" },
         { OPT_STRING, 0, "x", &x_arg, "step|time", "x axis: step or time since the start" },
@@ -138,7 +180,7 @@ int cmd_plot(int argc, char **argv, struct app *app)
         { OPT_END, 0, NULL, NULL, NULL, NULL },
     };
     const struct opt_command cmd = {
-        "plot --exp A[,B...] --metric M[,M...] [-o FILE.png|.svg|.pdf] "
+        "plot --exp A[,B...]|--tag T --metric M[,M...] [-o FILE.png|.svg|.pdf] "
         "[--x step|time] [--log-y] [--smooth K] [--baseline V[:LABEL]] "
         "[--bar last|best] [--group-by PARAM [--band sd|ci]] "
         "[--attempt N|--all-attempts] [--size WxH]",
@@ -158,20 +200,23 @@ int cmd_plot(int argc, char **argv, struct app *app)
     char labels[64][160];
     struct buf img = BUF_INIT;
     char *exps_copy = NULL, *metrics_copy = NULL;
-    size_t nexps = 0, nmetrics = 0, i;
+    size_t nexps = 0, nmetrics = 0, nnamed = 0, i;
+    int globs = 0;
     char **ops = NULL;
     int nops;
     int rc = cli_parse(&cmd, argc, argv, &ops, &nops, 0, 0);
 
     if (rc)
         goto cleanup;
-    if (!exps_arg || !metrics_arg) {
+    if ((!exps_arg && !tag) || !metrics_arg) {
         rc = ll_error(LL_EUSAGE, "plot needs --exp and --metric");
         goto cleanup;
     }
-    exps_copy = xstrdup(exps_arg);
+    exps_copy = xstrdup(exps_arg ? exps_arg : "");
     metrics_copy = xstrdup(metrics_arg);
-    nexps = split_commas(exps_copy, names, 64);
+    nexps = exps_arg ? split_commas(exps_copy, names, 64) : 0;
+    for (i = 0; i < nexps; i++)
+        globs |= strpbrk(names[i], "*?[") != NULL;
     nmetrics = split_commas(metrics_copy, metrics, 16);
     rc = output_format(path, &fo.format);
     if (rc == 0 && baseline)
@@ -208,7 +253,13 @@ int cmd_plot(int argc, char **argv, struct app *app)
     vo.nnames = nexps;
     if (rc == 0)
         rc = view_build(&v, app->store, &vo);
-    for (i = 0; rc == 0 && i < nexps; i++) {
+    if (rc == 0 && (globs || tag)) {
+        rc = pick_exps(v, names, nexps, tag, exps, &nexps);
+        nnamed = 0;
+    } else {
+        nnamed = nexps;
+    }
+    for (i = 0; rc == 0 && i < nnamed; i++) {
         int64_t id = 0;
 
         rc = store_exp_find(app->store, names[i], &id);

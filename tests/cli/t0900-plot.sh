@@ -55,6 +55,14 @@ test_expect 'group-by lines: a mean per value with a band, n in the legend, fail
     ! cmp -s m.png c.png && ! cmp -s m.png p.png &&
     lablog plot --exp $E --metric acc --group-by lr --x time -o mt.png
 '
+test_expect '--exp takes globs, --tag selects by tag' '
+    lablog plot --exp "lr1e-4-*,lr3e-4-s0" --metric loss -o gl.pdf &&
+    pdftotext gl.pdf gl.txt 2>/dev/null &&
+    grep -q "lr1e-4-s0" gl.txt && grep -q "lr1e-4-s1" gl.txt &&
+    grep -q "lr3e-4-s0" gl.txt && ! grep -q "lr3e-4-s1" gl.txt &&
+    lablog plot --tag sweep --metric acc --group-by lr -o tg.pdf &&
+    pdftotext tg.pdf tg.txt 2>/dev/null && grep -q "lr=1e-4 (n=2)" tg.txt
+'
 test_expect 'time on the x axis and log-y' '
     lablog plot --exp lr1e-4-s0 --metric loss --x time -o t.png &&
     lablog plot --exp lr1e-4-s0 --metric loss --log-y -o g.png
@@ -68,6 +76,8 @@ test_fails 2 "--smooth expects a weight in [0, 1)" lablog plot --exp lr1e-4-s0 -
 test_fails 2 "--group-by lines average one metric" lablog plot --exp lr1e-4-s0 --metric loss,acc --group-by lr
 test_fails 2 "--band goes with --group-by lines (not --bar)" lablog plot --exp lr1e-4-s0 --metric loss --band ci
 test_fails 2 "--band is sd or ci, not 'iqr'" lablog plot --exp lr1e-4-s0 --metric loss --group-by lr --band iqr
+test_fails 1 "no experiment matches 'zz*'" lablog plot --exp "zz*" --metric loss
+test_fails 1 "no experiment has the tag 'nope'" lablog plot --tag nope --metric loss
 test_fails 2 "--bar is last or best" lablog plot --exp lr1e-4-s0 --metric loss --bar mean
 test_fails 1 "cannot write 'nodir/x.png'" lablog plot --exp lr1e-4-s0 --metric loss -o nodir/x.png
 lablog metric --exp lr1e-4-s0 --step 600 loss=0 >/dev/null
