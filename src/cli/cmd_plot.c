@@ -158,16 +158,17 @@ int cmd_plot(int argc, char **argv, struct app *app)
     const char *exps_arg = NULL, *metrics_arg = NULL, *path = NULL;
     const char *x_arg = "step", *baseline = NULL, *bar = NULL, *group = NULL;
     const char *smooth = NULL, *title = NULL, *size = NULL, *band = NULL;
-    const char *tag = NULL;
-    int log_y = 0, all_attempts = 0;
+    const char *tag = NULL, *x_param = NULL;
+    int log_y = 0, log_x = 0, all_attempts = 0;
     int64_t attempt = 0;
     const struct opt opts[] = {
         { OPT_STRING, 0, "exp", &exps_arg, "A[,B...]", "experiments: names or globs (\"ft-*\")" },
         { OPT_STRING, 0, "tag", &tag, "TAG", "the experiments with this tag (with or instead of --exp)" },
         { OPT_STRING, 0, "metric", &metrics_arg, "M[,M...]", "metrics" },
         { OPT_STRING, 'o', "output", &path, "FILE", ".png (2x), .svg or .pdf (default plot.png)" },
-        { OPT_STRING, 0, "x", &x_arg, "step|time", "x axis: step or time since the start" },
+        { OPT_STRING, 0, "x", &x_arg, "step|time|PARAM", "x axis: step, time since the start, or a param's value (each run's last value, mean over seeds)" },
         { OPT_FLAG, 0, "log-y", &log_y, NULL, "logarithmic y axis" },
+        { OPT_FLAG, 0, "log-x", &log_x, NULL, "logarithmic x axis (automatic for a param spanning 2 decades)" },
         { OPT_STRING, 0, "smooth", &smooth, "K", "EMA smoothing weight in [0, 1), over the faint raw series" },
         { OPT_STRING, 0, "baseline", &baseline, "V[:LABEL]", "a reference line, e.g. 1.386:chance" },
         { OPT_STRING, 0, "bar", &bar, "last|best", "a bar chart of each experiment's last or best value" },
@@ -181,7 +182,7 @@ int cmd_plot(int argc, char **argv, struct app *app)
     };
     const struct opt_command cmd = {
         "plot --exp A[,B...]|--tag T --metric M[,M...] [-o FILE.png|.svg|.pdf] "
-        "[--x step|time] [--log-y] [--smooth K] [--baseline V[:LABEL]] "
+        "[--x step|time|PARAM] [--log-x] [--log-y] [--smooth K] [--baseline V[:LABEL]] "
         "[--bar last|best] [--group-by PARAM [--band sd|ci]] "
         "[--attempt N|--all-attempts] [--size WxH]",
         "Plot metric series (a line chart) or compare experiments (--bar). "
@@ -227,8 +228,14 @@ int cmd_plot(int argc, char **argv, struct app *app)
                       "'%s'", smooth);
     if (rc == 0 && size)
         rc = parse_size(size, &fo);
-    if (rc == 0 && strcmp(x_arg, "step") && strcmp(x_arg, "time"))
-        rc = ll_error(LL_EUSAGE, "--x is step or time, not '%s'", x_arg);
+    x_param = strcmp(x_arg, "step") && strcmp(x_arg, "time") ? x_arg : NULL;
+    if (rc == 0 && log_x && strcmp(x_arg, "time") == 0)
+        rc = ll_error(LL_EUSAGE, "--log-x goes with --x step or a param, "
+                      "not time");
+    if (rc == 0 && x_param && (bar || group || smooth || all_attempts))
+        rc = ll_error(LL_EUSAGE, "--x %s puts a param on the x axis: not "
+                      "with --bar, --group-by, --smooth or --all-attempts",
+                      x_param);
     if (rc == 0 && bar && strcmp(bar, "last") && strcmp(bar, "best"))
         rc = ll_error(LL_EUSAGE, "--bar is last or best, not '%s'", bar);
     if (rc == 0 && bar && nmetrics != 1)
@@ -272,12 +279,14 @@ int cmd_plot(int argc, char **argv, struct app *app)
         rc = expand_attempts(v, exps, &nexps, copies, labels);
     /* Bars, means over seeds (--group-by lines: a broken run is left out
      * by its last values) and a param on x read each run's summary. */
-    for (i = 0; rc == 0 && (bar || group) && i < nexps; i++)
+    for (i = 0; rc == 0 && (bar || group || x_param) && i < nexps; i++)
         rc = view_exp_metrics(v, exps[i]);
     if (rc)
         goto cleanup;
     fo.log_y = log_y;
     fo.x_time = strcmp(x_arg, "time") == 0;
+    fo.x_param = x_param;
+    fo.log_x = log_x;
     if (group && !bar) {
         fo.mean_by = group;
         fo.band_ci = band && strcmp(band, "ci") == 0;

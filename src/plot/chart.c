@@ -138,6 +138,13 @@ void chart_set_xrange(struct chart *c, double xmin, double xmax)
 
     assert(c->kind == CHART_LINE && !c->have_xrange);
     assert(xmin <= xmax);
+    if (c->o.log_x) {
+        /* The chart keeps x as log10(x) from here on. */
+        xmin = log10(xmin > 0 ? xmin : 1);
+        xmax = log10(xmax > 0 ? xmax : 1);
+        if (xmax < xmin)
+            xmax = xmin;
+    }
     c->have_xrange = 1;
     c->xmin = xmin;
     c->xmax = xmax;
@@ -187,9 +194,12 @@ void chart_series_style(struct chart_series *s, size_t colour, size_t dash)
 void chart_series_push(struct chart_series *s, double x, double y)
 {
     struct chart *c = s->chart;
+    double x_in = x;
 
-    if (!isfinite(x))
+    if (!isfinite(x) || (c->o.log_x && !(x > 0)))
         return;
+    if (c->o.log_x)
+        x = log10(x);
     s->xmin = fmin(s->xmin, x);
     s->xmax = fmax(s->xmax, x);
     if (isfinite(y)) {
@@ -200,7 +210,7 @@ void chart_series_push(struct chart_series *s, double x, double y)
         s->ymax = fmax(s->ymax, y);
     } else {
         if (s->n_bad == 0) {
-            s->bad_x = x;
+            s->bad_x = x_in; /* as the note prints it */
             s->bad_y = y;
         }
         s->n_bad++;
@@ -229,6 +239,10 @@ void chart_finish_points(struct chart *c)
         }
         if (lo > hi)
             lo = hi = 0;
+        if (c->o.log_x) { /* the series' x are log10 already */
+            lo = pow(10, lo);
+            hi = pow(10, hi);
+        }
         chart_set_xrange(c, lo, hi);
     }
     for (i = 0; i < c->nseries; i++) {
@@ -240,8 +254,11 @@ void chart_finish_points(struct chart *c)
 void chart_series_band(struct chart_series *s, double x, double lo,
                        double hi)
 {
-    if (!isfinite(x) || !isfinite(lo) || !isfinite(hi))
+    if (!isfinite(x) || !isfinite(lo) || !isfinite(hi)
+        || (s->chart->o.log_x && !(x > 0)))
         return;
+    if (s->chart->o.log_x)
+        x = log10(x);
     if (s->band_len == s->band_cap) {
         s->band_cap = s->band_cap ? 2 * s->band_cap : 256;
         s->band = xrealloc(s->band, 3 * s->band_cap * sizeof(*s->band));

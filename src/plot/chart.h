@@ -93,6 +93,9 @@ struct chart_opts {
     enum chart_x_axis x_axis; /* line charts: number (default) or duration */
     int x_integer;       /* line charts: x takes whole values (steps), so
                             ticks are whole numbers */
+    int log_x;           /* line charts: log10 x axis (a number axis);
+                            points, band points and a range with x <= 0
+                            are left out / moved to 1 */
 };
 
 /* A new, empty line chart. Never NULL; free with chart_free(). Options are

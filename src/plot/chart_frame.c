@@ -229,6 +229,13 @@ double frame_px(const struct frame *f, double x)
     return clamp_coord(f->plot.x0 + t * (f->plot.x1 - f->plot.x0));
 }
 
+/* Where an x tick goes: ticks hold x itself, the chart log10(x) on a log
+ * axis. */
+static double frame_px_tick(const struct frame *f, double x)
+{
+    return frame_px(f, f->c->o.log_x ? log10(x) : x);
+}
+
 double frame_py(const struct frame *f, double y)
 {
     double v = f->log_y ? log10(y) : y;
@@ -331,6 +338,13 @@ static void x_ticks(struct frame *f)
     int max = clamp_int(w / (5.5 * f->fs), 3, 10);
     double widest;
 
+    if (f->c->o.log_x) {
+        /* The chart holds log10(x): ticks at 1, 10, 100 ... of x. */
+        ticks_log(&f->xt, pow(10, f->xwant_lo), pow(10, f->xwant_hi), max);
+        f->xlo = f->xwant_lo;
+        f->xhi = f->xwant_hi;
+        return;
+    }
     for (;; max--) {
         if (f->c->o.x_axis == CHART_X_DURATION)
             ticks_duration(&f->xt, f->xwant_lo, f->xwant_hi, max);
@@ -398,7 +412,7 @@ static double x_overhang(struct frame *f)
         return 0;
     tick_label(f, s, sizeof(s), f->xt.items[f->xt.len - 1], &f->xt, 1);
     w = frame_text_width(f, s, f->fs, 0);
-    over = frame_px(f, f->xt.items[f->xt.len - 1]) + w / 2 -
+    over = frame_px_tick(f, f->xt.items[f->xt.len - 1]) + w / 2 -
            (f->c->o.width - PAD(f) / 2);
     return over > 0 ? over : 0;
 }
@@ -438,7 +452,7 @@ void frame_draw_grid(struct frame *f)
         frame_hline(f, f->plot.x0, f->plot.x1, frame_py(f, f->yt.items[i]),
                     0.5);
     for (i = 0; f->c->kind == CHART_LINE && i < f->xt.len; i++)
-        vline(f, frame_px(f, f->xt.items[i]), f->plot.y0, f->plot.y1, 0.5);
+        vline(f, frame_px_tick(f, f->xt.items[i]), f->plot.y0, f->plot.y1, 0.5);
     cairo_restore(f->cr);
 }
 
@@ -490,7 +504,7 @@ void frame_draw_axes(struct frame *f)
         frame_hline(f, f->plot.x0 - TICK_LEN, f->plot.x0,
               frame_py(f, f->yt.items[i]), 0.8);
     for (i = 0; f->c->kind == CHART_LINE && i < f->xt.len; i++)
-        vline(f, frame_px(f, f->xt.items[i]), f->plot.y1,
+        vline(f, frame_px_tick(f, f->xt.items[i]), f->plot.y1,
               f->plot.y1 + TICK_LEN, 0.8);
     frame_set_rgb(f, label_ink, 1);
     for (i = 0; i < f->yt.len; i++) {
@@ -500,7 +514,7 @@ void frame_draw_axes(struct frame *f)
     }
     for (i = 0; f->c->kind == CHART_LINE && i < f->xt.len; i++) {
         tick_label(f, s, sizeof(s), f->xt.items[i], &f->xt, 1);
-        frame_text(f, s, f->fs, 0, frame_px(f, f->xt.items[i]), ly,
+        frame_text(f, s, f->fs, 0, frame_px_tick(f, f->xt.items[i]), ly,
                    TEXT_CENTER, TEXT_TOP);
     }
     draw_titles(f);

@@ -351,6 +351,117 @@ static int figure_mean_lines(struct chart *c, const struct view *v,
     return rc;
 }
 
+/* ---- a param on the x axis ------------------------------------------ */
+
+/* The numeric value of x's param key, or NaN. */
+static double param_number(const struct view_exp *x, const char *key)
+{
+    const char *s = view_exp_param(x, key);
+    char *end;
+    double d;
+
+    if (!s || !*s)
+        return NAN;
+    d = strtod(s, &end);
+    return *end || !isfinite(d) ? NAN : d;
+}
+
+/*
+ * y = each metric's last value against x = the param's value: one series
+ * per metric, a point per distinct value, the mean over the runs of that
+ * value (seeds), with a ± sd band where there are two or more. Failed
+ * and diverged runs are left out. LL_ENOTFOUND when no run has both a
+ * numeric value and the metric.
+ */
+static int figure_param(struct buf *out, const struct view *v,
+                        const struct view_exp *const *exps, size_t nexps,
+                        const char *const *metrics, size_t nmetrics,
+                        const struct figure_opts *o)
+{
+    double *xs = xcalloc(nexps + 1, sizeof(*xs));
+    struct chart_opts co;
+    struct chart *c;
+    struct buf title = BUF_INIT;
+    double lo = INFINITY, hi = -INFINITY;
+    size_t i, j, k, points = 0;
+    int rc = 0;
+
+    for (i = 0; i < nexps; i++) {
+        xs[i] = param_number(exps[i], o->x_param);
+        if (!isnan(xs[i]) && (!o->log_x || xs[i] > 0)) {
+            lo = fmin(lo, xs[i]);
+            hi = fmax(hi, xs[i]);
+        }
+    }
+    if (lo > hi) {
+        free(xs);
+        return ll_error(LL_ENOTFOUND, "no experiment here has a numeric "
+                        "param '%s'", o->x_param);
+    }
+    if (nmetrics == 1)
+        buf_printf(&title, "%s by %s", metrics[0], o->x_param);
+    chart_options(&co, o, nmetrics == 1 ? title.ptr : NULL,
+                  nmetrics == 1 ? metrics[0] : "value");
+    co.x_title = o->x_param;
+    /* Best-of-N and scaling plots: 1, 8, 32, 100 read on a log axis. */
+    co.log_x = o->log_x || (lo > 0 && hi / lo >= 100);
+    c = chart_new_line(&co);
+    chart_set_xrange(c, lo, hi > lo ? hi : lo * 2 + 1);
+    for (k = 0; k < nmetrics; k++) {
+        struct chart_series *s = chart_add_series(c, metrics[k]);
+        unsigned char *done = xcalloc(nexps + 1, 1);
+
+        for (;;) {
+            struct stats_acc acc = STATS_ACC_INIT;
+            double x = INFINITY, sd;
+
+            /* The smallest x not done yet: points in x order. */
+            for (i = 0; i < nexps; i++)
+                if (!done[i] && !isnan(xs[i]) && xs[i] < x)
+                    x = xs[i];
+            if (isinf(x))
+                break;
+            for (j = 0; j < nexps; j++) {
+                const struct view_metric *m;
+
+                if (done[j] || xs[j] != x)
+                    continue;
+                done[j] = 1;
+                m = view_exp_metric(exps[j], metrics[k]);
+                if (m && m->count && !view_exp_broken(exps[j])
+                    && isfinite(m->last))
+                    stats_acc_add(&acc, m->last);
+            }
+            if (!acc.n)
+                continue;
+            chart_series_push(s, x, acc.mean);
+            points++;
+            sd = stats_acc_sd(&acc);
+            if (acc.n > 1)
+                chart_series_band(s, x, acc.mean - sd, acc.mean + sd);
+        }
+        free(done);
+    }
+    if (o->has_baseline) {
+        chart_add_hline(c, o->baseline, o->baseline_label);
+    } else if (nmetrics == 1) {
+        struct metric_info info;
+
+        view_metric_info(v, metrics[0], &info);
+        if (info.has_chance && !(o->log_y && info.chance <= 0))
+            chart_add_hline(c, info.chance, "chance");
+    }
+    if (!points)
+        rc = ll_error(LL_ENOTFOUND, "no points of %s for these experiments",
+                      metrics[0]);
+    if (rc == 0)
+        rc = chart_render(c, o->format, out);
+    chart_free(c);
+    buf_release(&title);
+    free(xs);
+    return rc;
+}
+
 int figure_line(struct buf *out, const struct view *v,
                 const struct view_exp *const *exps, size_t nexps,
                 const char *const *metrics, size_t nmetrics,
@@ -366,6 +477,12 @@ int figure_line(struct buf *out, const struct view *v,
     struct seen *seen = xcalloc(n + 1, sizeof(*seen));
     int rc = 0;
 
+    if (o->x_param) {
+        free(spans);
+        free(seen);
+        buf_release(&label);
+        return figure_param(out, v, exps, nexps, metrics, nmetrics, o);
+    }
     /* The x range first, from the point key (the chart decimates as
      * points stream in): no summary of the series is needed. */
     for (i = 0; rc == 0 && i < nexps; i++) {
@@ -398,9 +515,11 @@ int figure_line(struct buf *out, const struct view *v,
     co.x_title = o->x_time ? "time since the run's start" : "step";
     co.x_axis = o->x_time ? CHART_X_DURATION : CHART_X_NUMBER;
     co.x_integer = !o->x_time;
+    co.log_x = o->log_x;
     c = chart_new_line(&co);
     if (!o->x_time)
-        chart_set_xrange(c, lo, hi > lo ? hi : lo + 1);
+        chart_set_xrange(c, o->log_x && lo < 1 ? 1 : lo,
+                         hi > lo ? hi : lo + 1);
     if (o->has_baseline) {
         chart_add_hline(c, o->baseline, o->baseline_label);
     } else if (nmetrics == 1) {

@@ -39,6 +39,11 @@ struct figure_opts {
                                ± sd, or of the 95% interval with band_ci;
                                "lr=3e-5 (n=3)" in the legend */
     int band_ci;
+    const char *x_param;    /* line charts: x is this param's value, y each
+                               metric's last value, the mean over the runs
+                               of one value (± sd band); NULL: steps */
+    int log_x;              /* log10 x axis; with x_param also chosen when
+                               its values span 2 decades or more */
     const char *colour_by;  /* line charts of one metric: runs with the
                                same value of this param (the seeds of a
                                setting) share a colour and one legend

@@ -63,6 +63,21 @@ test_expect '--exp takes globs, --tag selects by tag' '
     lablog plot --tag sweep --metric acc --group-by lr -o tg.pdf &&
     pdftotext tg.pdf tg.txt 2>/dev/null && grep -q "lr=1e-4 (n=2)" tg.txt
 '
+test_expect '--x PARAM: last values against a param, log x over 2 decades' '
+    for n in 1 8 32 100; do
+        lablog exp new bon$n --param N=$n --tag bon >/dev/null &&
+        lablog metric --exp bon$n --step 0 win_rate=0.$((40 + n / 3)) >/dev/null || return 1
+    done &&
+    lablog plot --tag bon --metric win_rate --x N -o bx.pdf &&
+    pdftotext -layout bx.pdf bx.txt 2>/dev/null &&
+    grep -q "win_rate by N" bx.txt &&
+    grep -q "1 .* 2 .* 5 .* 10 .* 20 .* 50 .* 100" bx.txt &&
+    lablog plot --exp "lr*" --metric acc --x lr -o lx.pdf &&
+    pdftotext -layout lx.pdf lx.txt 2>/dev/null && grep -q "acc by lr" lx.txt &&
+    ! grep -q " 10 .* 100" lx.txt &&
+    lablog plot --exp lr1e-4-s0 --metric loss --log-x -o sx.pdf &&
+    pdftotext -layout sx.pdf sx.txt 2>/dev/null && grep -q "1 .* 10 .* 100" sx.txt
+'
 test_expect 'time on the x axis and log-y' '
     lablog plot --exp lr1e-4-s0 --metric loss --x time -o t.png &&
     lablog plot --exp lr1e-4-s0 --metric loss --log-y -o g.png
@@ -78,6 +93,9 @@ test_fails 2 "--band goes with --group-by lines (not --bar)" lablog plot --exp l
 test_fails 2 "--band is sd or ci, not 'iqr'" lablog plot --exp lr1e-4-s0 --metric loss --group-by lr --band iqr
 test_fails 1 "no experiment matches 'zz*'" lablog plot --exp "zz*" --metric loss
 test_fails 1 "no experiment has the tag 'nope'" lablog plot --tag nope --metric loss
+test_fails 1 "no experiment here has a numeric param 'model'" lablog plot --exp lr1e-4-s0 --metric loss --x model
+test_fails 2 "--log-x goes with --x step or a param, not time" lablog plot --exp lr1e-4-s0 --metric loss --x time --log-x
+test_fails 2 "--x lr puts a param on the x axis: not with --bar" lablog plot --exp lr1e-4-s0 --metric loss --x lr --bar last
 test_fails 2 "--bar is last or best" lablog plot --exp lr1e-4-s0 --metric loss --bar mean
 test_fails 1 "cannot write 'nodir/x.png'" lablog plot --exp lr1e-4-s0 --metric loss -o nodir/x.png
 lablog metric --exp lr1e-4-s0 --step 600 loss=0 >/dev/null
