@@ -150,14 +150,25 @@ static void table_release(struct table *t)
     free(t->cells);
 }
 
+static int any_paired(const struct compare_table *ct)
+{
+    size_t r;
+
+    for (r = 0; r < ct->nrows; r++)
+        if (ct->rows[r].has_paired)
+            return 1;
+    return 0;
+}
+
 /* Fills t: a header row, then one per table row. */
 static void table_fill(struct table *t, const struct compare_table *ct)
 {
     size_t per = ct->base ? 2 : 1, r, k, c;
+    int paired = any_paired(ct);
     char text[COMPARE_TEXT_SIZE], runs[64];
     struct buf h = BUF_INIT;
 
-    t->cols = 2 + ct->nkeys + per * ct->nmetrics + 1;
+    t->cols = 2 + ct->nkeys + per * ct->nmetrics + (size_t)paired + 1;
     t->rows = ct->nrows + 1;
     t->cells = xcalloc(t->rows * t->cols + 1, sizeof(*t->cells));
     c = 0;
@@ -173,6 +184,8 @@ static void table_fill(struct table *t, const struct compare_table *ct)
             table_set(t, 0, c++, h.ptr);
         }
     }
+    if (paired)
+        table_set(t, 0, c++, "\xce\x94 paired (samples)");
     table_set(t, 0, c++, "verdict");
     for (r = 0; r < ct->nrows; r++) {
         const struct compare_row *row = &ct->rows[r];
@@ -192,6 +205,9 @@ static void table_fill(struct table *t, const struct compare_table *ct)
             if (ct->base)
                 table_set(t, r + 1, c++, compare_delta_text(text, row, k));
         }
+        if (paired)
+            table_set(t, r + 1, c++, row->baseline ? "(baseline)"
+                                     : compare_paired_text(text, row));
         table_set(t, r + 1, c++, compare_verdict_text(text, ct, row));
     }
     buf_release(&h);
@@ -231,6 +247,10 @@ static void print_legend(const struct compare_table *ct, int md)
                "no test%s\n", md ? ".  " : "");
     if (small)
         printf("n < 300: fewer than 300 examples behind the number%s\n",
+               md ? ".  " : "");
+    if (any_paired(ct))
+        printf("\xce\x94 paired: the samples' scores (lablog samples add) "
+               "minus the baseline's, example by example: paired t test%s\n",
                md ? "." : "");
 }
 
@@ -376,6 +396,8 @@ static void print_csv(const struct compare_table *ct)
             printf("_%s", dcols[c]);
         }
     }
+    if (any_paired(ct))
+        fputs(",paired_mean,paired_lo,paired_hi,paired_p,paired_n", stdout);
     puts(",verdict");
     for (r = 0; r < ct->nrows; r++) {
         const struct compare_row *row = &ct->rows[r];
@@ -412,6 +434,22 @@ static void print_csv(const struct compare_table *ct)
             csv_num(d && row->confirm ? cell->delta.hi : NAN);
             putchar(',');
             csv_num(d && row->confirm ? cell->delta.p : NAN);
+        }
+        if (any_paired(ct)) {
+            const struct stats_ttest *pt = &row->paired;
+            int on = row->has_paired, cf = on && row->confirm;
+
+            putchar(',');
+            csv_num(on ? pt->mean : NAN);
+            putchar(',');
+            csv_num(cf ? pt->lo : NAN);
+            putchar(',');
+            csv_num(cf ? pt->hi : NAN);
+            putchar(',');
+            csv_num(cf ? pt->p : NAN);
+            putchar(',');
+            if (on)
+                printf("%zu", pt->n);
         }
         putchar(',');
         csv_field(compare_verdict_text(text, ct, row));

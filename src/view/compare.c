@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/arena.h"
 #include "util/err.h"
+#include "view/samples.h"
 #include "util/num.h"
 #include "util/xalloc.h"
 
@@ -153,6 +155,44 @@ static void mark_best(struct compare_table *t)
     }
 }
 
+/* The paired test of r's samples against the baseline's, when both lone
+ * runs have scored samples sharing examples. No samples is no test, not
+ * an error. */
+static int paired_with_base(struct compare_row *r, const struct view *v,
+                            const struct compare_row *b)
+{
+    struct arena a = ARENA_INIT;
+    struct view_samples_set sa, sb;
+    struct view_samples_diff d;
+    int rc;
+
+    if (r->n != 1 || b->n != 1)
+        return 0;
+    memset(&d, 0, sizeof(d));
+    rc = view_samples_latest(v->store, &a, b->runs[0]->id, b->runs[0]->name,
+                             &sa);
+    if (rc == 0)
+        rc = view_samples_latest(v->store, &a, r->runs[0]->id,
+                                 r->runs[0]->name, &sb);
+    if (rc == LL_ENOTFOUND) {
+        ll_error_clear();
+        rc = 0;
+        goto cleanup;
+    }
+    if (rc || !sa.scored || !sb.scored)
+        goto cleanup;
+    rc = view_samples_diff(v->store, &sa, &sb, NULL, 0, &d);
+    if (rc == 0 && d.scored >= 2) {
+        r->has_paired = 1;
+        r->paired = d.paired;
+        r->paired_only = d.only_a + d.only_b;
+    }
+cleanup:
+    view_samples_diff_release(&d);
+    arena_release(&a);
+    return rc;
+}
+
 static void compare_with_base(struct compare_table *t)
 {
     const struct compare_row *b = t->base;
@@ -288,6 +328,15 @@ int compare_build(struct compare_table *out, struct view *v,
         if (out->rows[i].baseline)
             out->base = &out->rows[i];
     compare_with_base(out);
+    for (i = 0; out->base && i < out->nrows; i++)
+        if (&out->rows[i] != out->base) {
+            int prc = paired_with_base(&out->rows[i], v, out->base);
+
+            if (prc) {
+                free(runs);
+                return prc;
+            }
+        }
     mark_best(out);
     free(runs);
     return 0;
@@ -402,6 +451,24 @@ json_t *compare_json(const struct compare_table *t)
         json_object_set_new(row, "failed", failed);
         json_object_set_new(row, "params", params);
         json_object_set_new(row, "cells", cells);
+        if (r->has_paired) {
+            json_t *pt = json_object();
+
+            json_object_set_new(pt, "n", json_integer((json_int_t)r->paired.n));
+            json_object_set_new(pt, "mean", num(r->paired.mean));
+            json_object_set_new(pt, "lo", num(r->paired.lo));
+            json_object_set_new(pt, "hi", num(r->paired.hi));
+            if (r->confirm) {
+                json_object_set_new(pt, "t", num(r->paired.t));
+                json_object_set_new(pt, "p", isnan(r->paired.p) ? json_null()
+                                    : json_real(r->paired.p));
+            }
+            json_object_set_new(pt, "only_one", json_integer(
+                (json_int_t)r->paired_only));
+            json_object_set_new(pt, "text", json_string(
+                compare_paired_text(text, r)));
+            json_object_set_new(row, "paired", pt);
+        }
         compare_verdict_text(text, t, r);
         json_object_set_new(row, "verdict", *text ? json_string(text)
                                                   : json_null());
@@ -479,5 +546,23 @@ char *compare_delta_text(char *out, const struct compare_row *row,
                                1));
     else
         put(out, num_format_delta(ci, c->delta.diff));
+    return out;
+}
+
+char *compare_paired_text(char *out, const struct compare_row *row)
+{
+    char ci[NUM_CI_SIZE], pt[NUM_TEXT_SIZE + 8];
+    const struct stats_ttest *p = &row->paired;
+
+    out[0] = '\0';
+    if (!row->has_paired)
+        return out;
+    if (row->confirm)
+        snprintf(out, COMPARE_TEXT_SIZE, "%s on %zu examples, %s",
+                 num_format_ci(ci, p->mean, p->lo, p->hi, 1), p->n,
+                 model_p_text(pt, sizeof(pt), p->p));
+    else
+        snprintf(out, COMPARE_TEXT_SIZE, "%s on %zu examples",
+                 num_format_delta(ci, p->mean), p->n);
     return out;
 }

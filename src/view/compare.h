@@ -65,6 +65,12 @@ struct compare_row {
                                 (owned array) */
     struct compare_cell *cells; /* per table metric (owned array) */
     enum model_verdict verdict; /* on the first metric */
+    int has_paired;          /* this lone run and a lone baseline both have
+                                scored samples (lablog samples add) with
+                                examples in common: */
+    struct stats_ttest paired; /* the paired t test of this row's scores
+                                 minus the baseline's, per example */
+    int64_t paired_only;     /* examples in one of the two sets only */
 };
 
 struct compare_table {
@@ -134,5 +140,11 @@ char *compare_verdict_text(char *out, const struct compare_table *t,
  * COMPARE_TEXT_SIZE. */
 char *compare_delta_text(char *out, const struct compare_row *row,
                          size_t metric);
+
+/* The paired test as people read it: "+0.031 [+0.012, +0.050] on 480
+ * examples, p = 0.002" (confirmatory), "+0.031 on 480 examples"
+ * (exploratory: no interval, no p), "" without one. out holds
+ * COMPARE_TEXT_SIZE. */
+char *compare_paired_text(char *out, const struct compare_row *row);
 
 #endif

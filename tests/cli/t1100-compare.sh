@@ -172,6 +172,45 @@ test_expect 'compare --help names every option' '
     done
 '
 
+# ---- paired test on samples ------------------------------------------------------
+
+test_expect 'lone runs with scored samples: the paired test, checked with scipy' '
+    $PY - <<PY &&
+import json, random
+r = random.Random(7)
+with open("sa.jsonl", "w") as a, open("sb.jsonl", "w") as b:
+    for i in range(60):
+        s = r.random()
+        a.write(json.dumps({"id": "x%d" % i, "score": round(s, 3)}) + "\n")
+        if i < 55:
+            b.write(json.dumps({"id": "x%d" % i, "score": round(min(1, s + r.gauss(0.05, 0.1)), 3)}) + "\n")
+PY
+    lablog samples add --exp prompt-a sa.jsonl >/dev/null &&
+    lablog samples add --exp prompt-b sb.jsonl >/dev/null &&
+    lablog compare --tag prompts --baseline prompt-a --json >pj &&
+    lablog compare --tag prompts --baseline prompt-a >pt &&
+    grep -q "Δ paired (samples)" pt &&
+    grep -q "^Δ paired: the samples" pt &&
+    $PY - pj sa.jsonl sb.jsonl <<PY
+import json, sys
+from scipy import stats
+d = {r["label"]: r for r in json.load(open(sys.argv[1]))["rows"]}
+a = {x["id"]: x["score"] for x in map(json.loads, open(sys.argv[2]))}
+b = {x["id"]: x["score"] for x in map(json.loads, open(sys.argv[3]))}
+ids = sorted(set(a) & set(b))
+xa = [a[i] for i in ids]; xb = [b[i] for i in ids]
+t = stats.ttest_rel(xb, xa)
+diff = [y - x for x, y in zip(xa, xb)]
+n = len(diff); m = sum(diff) / n
+lo, hi = stats.t.interval(0.95, n - 1, loc=m, scale=stats.sem(diff))
+p = d["prompt-b"]["paired"]
+assert p["n"] == 55 and p["only_one"] == 5, p
+for got, want in [(p["mean"], m), (p["t"], t.statistic), (p["p"], t.pvalue), (p["lo"], lo), (p["hi"], hi)]:
+    assert abs(got - want) <= 1e-9 * max(1, abs(want)), (got, want)
+assert "paired" not in d["prompt-a"]
+PY
+'
+
 # ---- export --csv ----------------------------------------------------------------
 
 test_expect 'export --csv: runs x params x final metrics' '
