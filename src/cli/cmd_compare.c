@@ -136,11 +136,6 @@ struct table {
     size_t rows, cols;
 };
 
-static void table_set(struct table *t, size_t r, size_t c, const char *s)
-{
-    t->cells[r * t->cols + c] = xstrdup(s ? s : "");
-}
-
 static void table_release(struct table *t)
 {
     size_t i;
@@ -160,98 +155,26 @@ static int any_paired(const struct compare_table *ct)
     return 0;
 }
 
-/* Fills t: a header row, then one per table row. */
+/* The table's cells: a header row, then one per table row. */
 static void table_fill(struct table *t, const struct compare_table *ct)
 {
-    size_t per = ct->base ? 2 : 1, r, k, c;
-    int paired = any_paired(ct);
-    char text[COMPARE_TEXT_SIZE], runs[64];
-    struct buf h = BUF_INIT;
-
-    t->cols = 2 + ct->nkeys + per * ct->nmetrics + (size_t)paired + 1;
-    t->rows = ct->nrows + 1;
-    t->cells = xcalloc(t->rows * t->cols + 1, sizeof(*t->cells));
-    c = 0;
-    table_set(t, 0, c++, ct->seed ? "setting" : "run");
-    for (k = 0; k < ct->nkeys; k++)
-        table_set(t, 0, c++, ct->keys[k]);
-    table_set(t, 0, c++, "runs");
-    for (k = 0; k < ct->nmetrics; k++) {
-        table_set(t, 0, c++, ct->metrics[k]);
-        if (ct->base) {
-            buf_reset(&h);
-            buf_printf(&h, "\xce\x94 %s", ct->metrics[k]);
-            table_set(t, 0, c++, h.ptr);
-        }
-    }
-    if (paired)
-        table_set(t, 0, c++, "\xce\x94 paired (samples)");
-    table_set(t, 0, c++, "verdict");
-    for (r = 0; r < ct->nrows; r++) {
-        const struct compare_row *row = &ct->rows[r];
-
-        c = 0;
-        table_set(t, r + 1, c++, row->label);
-        for (k = 0; k < ct->nkeys; k++)
-            table_set(t, r + 1, c++, row->values[k] ? row->values[k] : "-");
-        if (row->broken)
-            snprintf(runs, sizeof(runs), "%zu (%zu failed)", row->n,
-                     row->broken);
-        else
-            snprintf(runs, sizeof(runs), "%zu", row->n);
-        table_set(t, r + 1, c++, runs);
-        for (k = 0; k < ct->nmetrics; k++) {
-            table_set(t, r + 1, c++, compare_cell_text(text, row, k));
-            if (ct->base)
-                table_set(t, r + 1, c++, compare_delta_text(text, row, k));
-        }
-        if (paired)
-            table_set(t, r + 1, c++, row->baseline ? "(baseline)"
-                                     : compare_paired_text(text, row));
-        table_set(t, r + 1, c++, compare_verdict_text(text, ct, row));
-    }
-    buf_release(&h);
+    t->cells = compare_grid(ct, &t->rows, &t->cols);
 }
 
 static void print_legend(const struct compare_table *ct, int md)
 {
-    size_t k, wilson = 0, tci = 0, small = 0, r;
+    char **lines;
+    size_t n = compare_legend(ct, &lines), i;
 
-    for (r = 0; r < ct->nrows; r++)
-        for (k = 0; k < ct->nmetrics; k++) {
-            tci += ct->rows[r].cells[k].ci == COMPARE_CI_T;
-            wilson += ct->rows[r].cells[k].ci == COMPARE_CI_WILSON;
-            small += (size_t)ct->rows[r].cells[k].small_n;
-        }
-    printf("%zu run%s in %zu row%s", ct->nruns,
-           ct->nruns == 1 ? "" : "s", ct->nrows, ct->nrows == 1 ? "" : "s");
-    if (ct->nmetrics)
-        printf(", best first by %s (%s is better)", ct->metrics[0],
-               ct->info[0].lower ? "lower" : "higher");
-    if (ct->base)
-        printf("; baseline %s", ct->base->label);
-    puts(md ? ".  " : "");
-    if (tci || wilson) {
-        fputs("[lo, hi]: 95% interval", stdout);
-        if (tci)
-            fputs(" (Student t over seeds)", stdout);
-        if (wilson)
-            fputs(tci ? "; Wilson over examples for a lone run"
-                      : " (Wilson over examples)", stdout);
-        puts(md ? ".  " : "");
+    for (i = 0; i < n; i++) {
+        /* Markdown: sentences, each line broken with two spaces. */
+        if (md)
+            printf("%s.%s\n", lines[i], i + 1 < n ? "  " : "");
+        else
+            puts(lines[i]);
+        free(lines[i]);
     }
-    if (ct->base)
-        printf("\xce\x94: minus the baseline; confirmatory rows: 95%% "
-               "interval and p-value (Welch over seeds; two-proportion z "
-               "for lone runs on counted examples); exploratory rows get "
-               "no test%s\n", md ? ".  " : "");
-    if (small)
-        printf("n < 300: fewer than 300 examples behind the number%s\n",
-               md ? ".  " : "");
-    if (any_paired(ct))
-        printf("\xce\x94 paired: the samples' scores (lablog samples add) "
-               "minus the baseline's, example by example: paired t test%s\n",
-               md ? "." : "");
+    free(lines);
 }
 
 static void print_text(const struct compare_table *ct)

@@ -20,6 +20,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
+#include "view/compare.h"
 #include "view/view.h"
 
 /* Splits -o PATH into its folder ("." when none) and the images folder's
@@ -95,6 +96,63 @@ static int print_context(const struct render_plugin *rp, struct report *r,
     return 0;
 }
 
+/* The --baseline tables: each baseline's group (model/group.h: its
+ * seeds and, among runs sharing its tag, its sweep mates) against it. */
+static int comparisons(struct view *v, const struct opt_list *baselines,
+                       json_t **out)
+{
+    unsigned char *lead = xcalloc(v->nexps + 1, 1);
+    unsigned char *member = xcalloc(v->nexps + 1, 1);
+    struct view_exp **pick = xcalloc(v->nexps + 1, sizeof(*pick));
+    size_t k, i, j;
+    int rc = 0;
+
+    *out = json_array();
+    memset(member, 1, v->nexps);
+    for (k = 0; rc == 0 && k < baselines->len; k++) {
+        struct view_exp *base = view_exp_find(v, baselines->items[k]);
+        struct compare_table t;
+        struct view_groups g;
+        size_t n = 0;
+        json_t *grid;
+        char title[256];
+
+        if (!base) {
+            rc = ll_error(LL_ENOTFOUND, "no experiment '%s' (--baseline)",
+                          baselines->items[k]);
+            break;
+        }
+        memset(lead, 0, v->nexps);
+        lead[base - v->exps] = 1;
+        view_groups_build(&g, v, lead, member);
+        for (i = 0; i < g.len; i++)
+            for (j = 0; j < g.items[i].n; j++)
+                pick[n++] = g.items[i].exps[j];
+        view_groups_release(&g);
+        /* The baseline's seeds are the baseline. */
+        for (i = 0; i < v->nexps; i++)
+            if (view_exp_repeats(base, &v->exps[i])) {
+                for (j = 0; j < n && pick[j] != &v->exps[i]; j++)
+                    ;
+                if (j == n)
+                    pick[n++] = &v->exps[i];
+            }
+        rc = compare_build(&t, v, pick, n, base, NULL, 0);
+        if (rc == 0) {
+            grid = compare_grid_json(&t);
+            snprintf(title, sizeof(title), "Against %s", t.base
+                     ? t.base->label : base->name);
+            json_object_set_new(grid, "title", json_string(title));
+            json_array_append_new(*out, grid);
+        }
+        compare_release(&t);
+    }
+    free(lead);
+    free(member);
+    free(pick);
+    return rc;
+}
+
 /* Keeps the experiments --tag, --exp and --confirm-only choose; each
  * --tag and --exp must match one. */
 static int narrow(struct view *v, const struct opt_list *tags,
@@ -161,8 +219,9 @@ int cmd_report(int argc, char **argv, struct app *app)
     const char *author = NULL;
     int self_contained = 0, json = 0, pull = 0, offline = 0;
     int confirm_only = 0, takeaways_only = 0;
-    struct opt_list tags = { 0 }, exps = { 0 };
+    struct opt_list tags = { 0 }, exps = { 0 }, baselines = { 0 };
     const struct opt opts[] = {
+        { OPT_LIST, 0, "baseline", &baselines, "EXP", "a Comparisons section: EXP's group (its seeds, sweep mates) against EXP, as 'lablog compare' shows it (repeatable)" },
         { OPT_LIST, 0, "tag", &tags, "TAG", "only experiments with this tag (repeatable)" },
         { OPT_LIST, 0, "exp", &exps, "NAME", "only this experiment; a glob (\"ft-*\") names several (repeatable)" },
         { OPT_FLAG, 0, "confirm-only", &confirm_only, NULL, "only confirmatory experiments" },
@@ -183,8 +242,8 @@ int cmd_report(int argc, char **argv, struct app *app)
     const struct opt_command cmd = {
         "report [--since DATE] [--until DATE] [-o FILE] [--format md|html] "
         "[--template FILE] [--title TEXT] [--self-contained] [--tag T]... "
-        "[--exp NAME]... [--confirm-only] [--takeaways-only] [--json] "
-        "[--author NAME] [--pull|--offline]",
+        "[--exp NAME]... [--confirm-only] [--takeaways-only] "
+        "[--baseline EXP]... [--json] [--author NAME] [--pull|--offline]",
         "Render the research log (or a period of it) as Markdown or HTML.",
         opts,
         "Without -o the document goes to stdout, and images are only named\n"
@@ -200,7 +259,7 @@ int cmd_report(int argc, char **argv, struct app *app)
     };
     struct view_opts vo = { .metrics = VIEW_METRICS_TOUCHED };
     const struct render_plugin *rp = NULL;
-    struct report_opts o;
+    struct report_opts o = { 0 };
     struct report r = REPORT_INIT;
     struct buf dir = BUF_INIT, files_dir = BUF_INIT;
     struct view *v = NULL;
@@ -237,6 +296,8 @@ int cmd_report(int argc, char **argv, struct app *app)
         rc = view_build(&v, app->store, &vo);
     if (rc == 0)
         rc = narrow(v, &tags, &exps, confirm_only, takeaways_only);
+    if (rc == 0 && baselines.len)
+        rc = comparisons(v, &baselines, &o.comparisons);
     if (rc)
         goto cleanup;
     o.template_file = template;
@@ -263,6 +324,8 @@ cleanup:
     buf_release(&files_dir);
     opt_list_release(&tags);
     opt_list_release(&exps);
+    opt_list_release(&baselines);
+    json_decref(o.comparisons);
     free(ops);
     return rc == OPT_HELP ? 0 : rc;
 }

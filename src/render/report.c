@@ -368,6 +368,10 @@ int report_context(json_t **out, struct report *r, const struct view *v,
     exps = json_object_get(ctx, "results");
     for (i = 0; rc == 0 && i < json_array_size(exps); i++)
         rc = add_plots(json_array_get(exps, i), r, v, o);
+    if (o->comparisons && json_array_size(o->comparisons)) {
+        json_object_set(ctx, "comparisons", o->comparisons);
+        json_object_set_new(ctx, "has_comparisons", json_true());
+    }
     if (rc == 0)
         rc = report_samples_compare(ctx, v);
     if (rc == 0)

@@ -82,6 +82,10 @@ struct report_opts {
     int self_contained;        /* embed images as data: URIs */
     report_plots_fn *plots;    /* a plot per results group, or NULL */
     void *plots_ctx;           /* passed to plots unchanged */
+    json_t *comparisons;       /* `report --baseline`: the comparison
+                                  tables (compare_grid_json(), each with
+                                  "title"), an array set as the context's
+                                  "comparisons" (borrowed); NULL: none */
 };
 
 /* A file to write beside the document. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "view/samples.h"
 #include "util/num.h"
@@ -565,4 +566,152 @@ char *compare_paired_text(char *out, const struct compare_row *row)
         snprintf(out, COMPARE_TEXT_SIZE, "%s on %zu examples",
                  num_format_delta(ci, p->mean), p->n);
     return out;
+}
+
+/* ---- the table as a grid, its legend ------------------------------------ */
+
+static int any_paired(const struct compare_table *t)
+{
+    size_t r;
+
+    for (r = 0; r < t->nrows; r++)
+        if (t->rows[r].has_paired)
+            return 1;
+    return 0;
+}
+
+char **compare_grid(const struct compare_table *t, size_t *rows_out,
+                    size_t *cols_out)
+{
+    size_t per = t->base ? 2 : 1, r, k, c, cols, rows;
+    int paired = any_paired(t);
+    char text[COMPARE_TEXT_SIZE], runs[64], head[COMPARE_TEXT_SIZE];
+    char **g;
+
+    cols = 2 + t->nkeys + per * t->nmetrics + (size_t)paired + 1;
+    rows = t->nrows + 1;
+    g = xcalloc(rows * cols + 1, sizeof(*g));
+#define SET(row, s) (g[(row) * cols + c++] = xstrdup(s))
+    c = 0;
+    SET(0, t->seed ? "setting" : "run");
+    for (k = 0; k < t->nkeys; k++)
+        SET(0, t->keys[k]);
+    SET(0, "runs");
+    for (k = 0; k < t->nmetrics; k++) {
+        SET(0, t->metrics[k]);
+        if (t->base) {
+            snprintf(head, sizeof(head), "\xce\x94 %s", t->metrics[k]);
+            SET(0, head);
+        }
+    }
+    if (paired)
+        SET(0, "\xce\x94 paired (samples)");
+    SET(0, "verdict");
+    for (r = 0; r < t->nrows; r++) {
+        const struct compare_row *row = &t->rows[r];
+
+        c = 0;
+        SET(r + 1, row->label);
+        for (k = 0; k < t->nkeys; k++)
+            SET(r + 1, row->values[k] ? row->values[k] : "-");
+        if (row->broken)
+            snprintf(runs, sizeof(runs), "%zu (%zu failed)", row->n,
+                     row->broken);
+        else
+            snprintf(runs, sizeof(runs), "%zu", row->n);
+        SET(r + 1, runs);
+        for (k = 0; k < t->nmetrics; k++) {
+            SET(r + 1, compare_cell_text(text, row, k));
+            if (t->base)
+                SET(r + 1, compare_delta_text(text, row, k));
+        }
+        if (paired)
+            SET(r + 1, row->baseline ? "(baseline)"
+                                     : compare_paired_text(text, row));
+        SET(r + 1, compare_verdict_text(text, t, row));
+    }
+#undef SET
+    *rows_out = rows;
+    *cols_out = cols;
+    return g;
+}
+
+size_t compare_legend(const struct compare_table *t, char ***lines_out)
+{
+    size_t k, wilson = 0, tci = 0, small = 0, r, n = 0;
+    char **lines = xcalloc(6, sizeof(*lines));
+    struct buf b = BUF_INIT;
+
+    for (r = 0; r < t->nrows; r++)
+        for (k = 0; k < t->nmetrics; k++) {
+            tci += t->rows[r].cells[k].ci == COMPARE_CI_T;
+            wilson += t->rows[r].cells[k].ci == COMPARE_CI_WILSON;
+            small += (size_t)t->rows[r].cells[k].small_n;
+        }
+    buf_printf(&b, "%zu run%s in %zu row%s", t->nruns,
+               t->nruns == 1 ? "" : "s", t->nrows, t->nrows == 1 ? "" : "s");
+    if (t->nmetrics)
+        buf_printf(&b, ", best first by %s (%s is better)", t->metrics[0],
+                   t->info[0].lower ? "lower" : "higher");
+    if (t->base)
+        buf_printf(&b, "; baseline %s", t->base->label);
+    lines[n++] = buf_detach(&b, NULL);
+    if (tci || wilson) {
+        buf_puts(&b, "[lo, hi]: 95% interval");
+        if (tci)
+            buf_puts(&b, " (Student t over seeds)");
+        if (wilson)
+            buf_puts(&b, tci ? "; Wilson over examples for a lone run"
+                             : " (Wilson over examples)");
+        lines[n++] = buf_detach(&b, NULL);
+    }
+    if (t->base)
+        lines[n++] = xstrdup("\xce\x94: minus the baseline; confirmatory "
+                             "rows: 95% interval and p-value (Welch over "
+                             "seeds; two-proportion z for lone runs on "
+                             "counted examples); exploratory rows get no "
+                             "test");
+    if (small)
+        lines[n++] = xstrdup("n < 300: fewer than 300 examples behind the "
+                             "number");
+    if (any_paired(t))
+        lines[n++] = xstrdup("\xce\x94 paired: the samples' scores (lablog "
+                             "samples add) minus the baseline's, example by "
+                             "example: paired t test");
+    *lines_out = lines;
+    return n;
+}
+
+json_t *compare_grid_json(const struct compare_table *t)
+{
+    json_t *o = json_object(), *head = json_array(), *rows = json_array();
+    json_t *legend = json_array();
+    char **g, **lines;
+    size_t nr, nc, r, c, nl = compare_legend(t, &lines);
+
+    g = compare_grid(t, &nr, &nc);
+    for (c = 0; c < nc; c++)
+        json_array_append_new(head, json_pack("{s:s}", "text", g[c]));
+    for (r = 1; r < nr; r++) {
+        json_t *cells = json_array();
+
+        for (c = 0; c < nc; c++)
+            json_array_append_new(cells, json_pack("{s:s}", "text",
+                                                   g[r * nc + c]));
+        json_array_append_new(rows, json_pack("{s:o}", "cells", cells));
+    }
+    for (r = 0; r < nl; r++) {
+        json_array_append_new(legend, json_pack("{s:s}", "text", lines[r]));
+        free(lines[r]);
+    }
+    free(lines);
+    for (r = 0; r < nr * nc; r++)
+        free(g[r]);
+    free(g);
+    json_object_set_new(o, "baseline", json_string(t->base ? t->base->label
+                                                           : ""));
+    json_object_set_new(o, "header", head);
+    json_object_set_new(o, "rows", rows);
+    json_object_set_new(o, "legend", legend);
+    return o;
 }

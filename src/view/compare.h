@@ -147,4 +147,21 @@ char *compare_delta_text(char *out, const struct compare_row *row,
  * COMPARE_TEXT_SIZE. */
 char *compare_paired_text(char *out, const struct compare_row *row);
 
+/* The table as a grid of text: a header row ("run"/"setting", the keys,
+ * "runs", each metric and its Δ with a baseline, "Δ paired (samples)"
+ * when any, "verdict"), then a row per table row, as compare and the
+ * report print it. rows x cols strings; free each and the array. */
+char **compare_grid(const struct compare_table *t, size_t *rows_out,
+                    size_t *cols_out);
+
+/* The legend under the table, one sentence a line without the full stop:
+ * counts and order, which intervals, what Δ is, the "n < 300" mark, the
+ * paired test. *lines_out and each line are the caller's (free()).
+ * Returns how many. */
+size_t compare_legend(const struct compare_table *t, char ***lines_out);
+
+/* The grid and legend for templates: "baseline", "header" [{text}],
+ * "rows" [{cells: [{text}]}], "legend" [{text}]. */
+json_t *compare_grid_json(const struct compare_table *t);
+
 #endif

@@ -40,6 +40,19 @@ test_expect 'html too' '
     grep -q "<h3 id=\"exp-ft-lr3e-5-s0\">" r.html &&
     ! grep -q "id=\"exp-bon-n32\"" r.html && ! grep -q "Gradient clipping" r.html
 '
+test_expect '--baseline: a Comparisons section, the compare table of its group' '
+    lablog report --baseline ft-lr1e-5-s0 --baseline zero-shot >r.md &&
+    lablog compare --group ft-lr1e-5-s0 --baseline ft-lr1e-5-s0 --format md >c.md &&
+    sed -n "/^## Comparisons$/,/^## Summary$/p" r.md >sec &&
+    grep -qx "\*\*Against ft-lr1e-5\*\*" sec && grep -qx "\*\*Against zero-shot\*\*" sec &&
+    grep "^| ft-lr" c.md >want && grep "^| ft-lr" sec | sed "s|\\\\(|(|g" >got && test_cmp want got &&
+    grep -q "^| few-shot | 4 | 1 | .* | better (p = 0.048) |$" sec &&
+    grep -q "^- Δ: minus the baseline" sec &&
+    lablog report --baseline zero-shot --format html >r.html &&
+    grep -q "<h2>Comparisons</h2>" r.html && grep -q "<h3>Against zero-shot</h3>" r.html &&
+    lablog report >plain.md && ! grep -q "^## Comparisons" plain.md
+'
+test_fails 1 "no experiment 'nobody' (--baseline)" lablog report --baseline nobody
 test_fails 1 "no experiment has the tag 'nope'" lablog report --tag nope
 test_fails 1 "no experiment matches 'zz*'" lablog report --exp "zz*"
 test_expect 'report reads only' '
