@@ -219,7 +219,7 @@ static void result_notes(struct items *l, const struct view *v,
     /* The footgun checks first: a loss at chance or a rising test loss
      * changes how everything below reads. */
     for (k = 0; k < r->n; k++) {
-        char *text = view_sanity_text(r->exps[k]);
+        char *text = view_sanity_text(v, r->exps[k]);
         struct buf s = BUF_INIT;
         struct item *it;
 

@@ -238,10 +238,7 @@ int compare_build(struct compare_table *out, struct view *v,
                   const struct view_exp *baseline,
                   const char *const *metrics, size_t nm)
 {
-    const struct model_run **runs = NULL;
-    const char *picked[COMPARE_MAX_METRICS];
-    const char *keys[COMPARE_MAX_KEYS];
-    size_t i, j, k;
+    size_t i;
     int rc = 0;
 
     memset(out, 0, sizeof(*out));
@@ -249,6 +246,24 @@ int compare_build(struct compare_table *out, struct view *v,
         rc = view_exp_metrics(v, exps[i]);
     if (rc)
         return rc;
+    return compare_table_of(out, v, (const struct view_exp *const *)exps, n,
+                            baseline, metrics, nm);
+}
+
+int compare_table_of(struct compare_table *out, const struct view *v,
+                     const struct view_exp *const *cexps, size_t n,
+                     const struct view_exp *baseline,
+                     const char *const *metrics, size_t nm)
+{
+    /* The table only reads the experiments; rows hold them as the view's
+     * own (non-const) pointers for view_summary_last(). */
+    struct view_exp *const *exps = (struct view_exp *const *)(void *)cexps;
+    const struct model_run **runs = NULL;
+    const char *picked[COMPARE_MAX_METRICS];
+    const char *keys[COMPARE_MAX_KEYS];
+    size_t i, j, k;
+
+    memset(out, 0, sizeof(*out));
     /* The metrics: those named, each in some experiment, or the key
      * metrics of the first run that has results. */
     if (nm > COMPARE_MAX_METRICS)

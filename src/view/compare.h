@@ -99,6 +99,13 @@ int compare_build(struct compare_table *out, struct view *v,
                   const struct view_exp *baseline,
                   const char *const *metrics, size_t nm);
 
+/* The same for experiments whose metric summaries the view already holds
+ * (a renderer's const view: the period's runs and their siblings). */
+int compare_table_of(struct compare_table *out, const struct view *v,
+                     const struct view_exp *const *exps, size_t n,
+                     const struct view_exp *baseline,
+                     const char *const *metrics, size_t nm);
+
 void compare_release(struct compare_table *t);
 
 /* The table as JSON: "metrics" (name, role, lower), "keys", "baseline",

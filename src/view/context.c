@@ -805,7 +805,7 @@ json_t *context_exp_with(const struct view *v, const struct view_exp *x,
     text = context_key_results(v, x);
     set_str(o, "key_results", text);
     free(text);
-    text = view_sanity_text(x);
+    text = view_sanity_text(v, x);
     set_str(o, "sanity", text);
     free(text);
     if (strcmp(x->status, EXP_DONE) == 0

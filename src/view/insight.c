@@ -2,10 +2,12 @@
 /* Velocity and the swamp over a view (see insight.h). */
 #include "view/insight.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/sanity.h"
+#include "util/err.h"
 #include "util/num.h"
 #include "view/context.h"
 #include "util/xalloc.h"
@@ -167,15 +169,29 @@ void view_swamp_text(struct buf *out, const struct model_swamp *s,
                    days == 1 ? "" : "s");
 }
 
-static void series_of(struct model_series *out, const struct view_metric *m)
+struct windows {
+    struct stats_acc *w;     /* MODEL_WINDOWS accumulators */
+    int64_t first, last;     /* the run's steps of this metric */
+};
+
+static int window_point(void *ctx, int64_t step, double value, int64_t ts)
 {
-    out->last = m->last;
-    out->min = m->min;
-    out->max = m->max;
-    out->first_step = m->first_step;
-    out->last_step = m->last_step;
-    out->min_step = m->min_step;
-    out->max_step = m->max_step;
+    struct windows *w = ctx;
+
+    (void)ts;
+    if (isfinite(value))
+        stats_acc_add(&w->w[model_window(step, w->first, w->last)], value);
+    return 0;
+}
+
+/* Streams metric m of x into windows over its steps. */
+static int windows_of(struct stats_acc *out, const struct view *v,
+                      const struct view_exp *x, const struct view_metric *m)
+{
+    struct windows w = { out, m->first_step, m->last_step };
+
+    memset(out, 0, MODEL_WINDOWS * sizeof(*out));
+    return view_points(v, x, m->name, window_point, &w);
 }
 
 /* Whether a metric name says it is measured on held-out data. */
@@ -185,7 +201,7 @@ static int held_out(const char *name)
            || strstr(name, "dev");
 }
 
-char *view_sanity_text(const struct view_exp *x)
+char *view_sanity_text(const struct view *v, const struct view_exp *x)
 {
     struct buf out = BUF_INIT;
     char a[NUM_TEXT_SIZE], b[NUM_TEXT_SIZE];
@@ -212,19 +228,26 @@ char *view_sanity_text(const struct view_exp *x)
             && (!score || m->info.rank < score->info.rank))
             score = m;
     }
-    if (loss && score) {
-        struct model_series ls, ss;
+    /* Overfitting needs a curve: a few windows' worth of points. */
+    if (loss && score && loss->count >= 2 * MODEL_WINDOWS
+        && score->count >= 2 * MODEL_WINDOWS) {
+        struct stats_acc lw[MODEL_WINDOWS], sw[MODEL_WINDOWS];
+        size_t from;
+        int64_t span = loss->last_step - loss->first_step;
 
-        series_of(&ls, loss);
-        series_of(&ss, score);
-        if (model_overfitting(&ls, &ss))
-            buf_printf(&out, "%s%s up since step %lld (%s \xe2\x86\x92 %s) "
+        if (windows_of(lw, v, x, loss) == 0 && windows_of(sw, v, x, score) == 0
+            && model_overfitting(lw, sw, &from))
+            buf_printf(&out, "%s%s up since step ~%lld (%s \xe2\x86\x92 %s) "
                        "while %s rose: overfitting?", out.len ? "; " : "",
-                       loss->name, (long long)loss->min_step,
-                       num_format(a, loss->min), num_format(b, loss->last),
+                       loss->name,
+                       (long long)(loss->first_step
+                                   + span * (int64_t)(2 * from + 1)
+                                         / (2 * MODEL_WINDOWS)),
+                       num_format(a, lw[from].mean),
+                       num_format(b, lw[MODEL_WINDOWS - 1].mean),
                        score->name);
+        else
+            ll_error_clear();
     }
-    if (!out.len)
-        buf_puts(&out, "");
     return buf_detach(&out, NULL);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests for model/velocity (weeks, lead times, swamps) and model/sanity
  * (chance, overfitting). */
+#include <string.h>
+
 #include "harness.h"
 #include "model/sanity.h"
 #include "model/velocity.h"
@@ -123,29 +125,54 @@ static void test_chance(void)
     OK(!model_not_beyond_chance(&loss, NAN));
 }
 
+/* Fills windows from a series of 1000 steps: y(step) plus noise. */
+static void fill(struct stats_acc *w, double (*y)(int64_t), double noise,
+                 unsigned seed)
+{
+    int64_t step;
+
+    memset(w, 0, MODEL_WINDOWS * sizeof(*w));
+    for (step = 0; step < 1000; step++) {
+        /* A small LCG: the same noise on every machine. */
+        double u;
+
+        seed = seed * 1103515245u + 12345u;
+        u = (double)(seed >> 8 & 0xffff) / 65535.0 - 0.5;
+        stats_acc_add(&w[model_window(step, 0, 999)], y(step) + noise * u);
+    }
+}
+
+static double loss_u(int64_t s) /* down to step 400, then up */
+{
+    return s < 400 ? 1.0 - 0.001 * (double)s : 0.6 + 0.0005 * (double)(s - 400);
+}
+static double acc_up(int64_t s) { return 0.5 + 0.0003 * (double)s; }
+static double plateau(int64_t s) { (void)s; return 0.45; }
+static double acc_flat(int64_t s) { return s < 400 ? 0.5 + 0.0005 * (double)s : 0.7; }
+
 static void test_overfitting(void)
 {
-    /* val_loss bottomed at step 400 of 0..800 and rose 40%; accuracy
-     * peaked at 800. */
-    struct model_series loss = { 0.7, 0.5, 0.9, 0, 800, 400, 0 };
-    struct model_series acc = { 0.74, 0.5, 0.74, 0, 800, 0, 800 };
+    struct stats_acc loss[MODEL_WINDOWS], acc[MODEL_WINDOWS];
+    size_t from;
 
-    OK(model_overfitting(&loss, &acc));
-    /* Accuracy peaked with the loss minimum: no. */
-    acc.max_step = 400;
-    OK(!model_overfitting(&loss, &acc));
-    acc.max_step = 800;
-    /* The minimum in the last quarter: still settling, no. */
-    loss.min_step = 700;
-    OK(!model_overfitting(&loss, &acc));
-    loss.min_step = 400;
-    /* A rise within noise (2%): no. */
-    loss.last = 0.51;
-    OK(!model_overfitting(&loss, &acc));
-    loss.last = 0.7;
-    /* One step only: no. */
-    loss.last_step = 0;
-    OK(!model_overfitting(&loss, &acc));
+    INT_EQ(model_window(0, 0, 999), 0);
+    INT_EQ(model_window(999, 0, 999), MODEL_WINDOWS - 1);
+    INT_EQ(model_window(500, 0, 999), 5);
+    fill(loss, loss_u, 0.02, 1);
+    fill(acc, acc_up, 0.02, 2);
+    OK(model_overfitting(loss, acc, &from));
+    INT_EQ(from, 4);
+    /* Accuracy flat after the loss minimum: no. */
+    fill(acc, acc_flat, 0.02, 2);
+    OK(!model_overfitting(loss, acc, &from));
+    /* A noisy plateau: the lowest point is far below the last, the
+     * windows are not: no. */
+    fill(loss, plateau, 0.3, 3);
+    fill(acc, acc_up, 0.02, 2);
+    OK(!model_overfitting(loss, acc, &from));
+    /* Still falling: no. */
+    fill(loss, plateau, 0, 3);
+    OK(!model_overfitting(loss, acc, &from));
 }
 
 int main(void)
