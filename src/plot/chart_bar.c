@@ -115,11 +115,19 @@ static int value_decimals(const struct chart *c)
 {
     double top = 0;
     size_t i;
+    int whole = 1;
 
     for (i = 0; i < c->nbars; i++) {
-        if (isfinite(bar_mean(&c->bars[i])))
-            top = fmax(top, fabs(bar_mean(&c->bars[i])));
+        double m = bar_mean(&c->bars[i]);
+
+        if (isfinite(m)) {
+            top = fmax(top, fabs(m));
+            whole &= m == floor(m) && fabs(m) < 1e9;
+        }
     }
+    /* Counts (experiments per week) read as counts. */
+    if (whole && top < 1000)
+        return 0;
     if (top < 1e-3 || top >= 1000)
         return -1;
     return 2 - (int)floor(log10(top));

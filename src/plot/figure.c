@@ -12,9 +12,11 @@
 #include <string.h>
 
 #include "model/stats.h"
+#include "model/velocity.h"
 #include "model/summary.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/timeutil.h"
 #include "util/xalloc.h"
 
 size_t figure_pick_metrics(const struct view_exp *x, const char **names_out,
@@ -661,5 +663,31 @@ int figure_bar(struct buf *out, const struct view *v,
     free(sorted);
     buf_release(&title);
     buf_release(&group);
+    return rc;
+}
+
+int figure_weeks(struct buf *out, const struct model_week *weeks,
+                 size_t nweeks, const struct figure_opts *o)
+{
+    struct chart_opts co;
+    struct chart *c;
+    char label[TIME_DATE_SIZE];
+    size_t i;
+    int rc;
+
+    chart_options(&co, o, "experiments finished and takeaways per week",
+                  "per week");
+    co.x_title = "week to";
+    c = chart_new_bar(&co);
+    for (i = nweeks; i-- > 0;) {
+        /* The week's last day, month-day: the end is exclusive. */
+        time_format_date(label, weeks[i].end - 1);
+        chart_add_bar(c, label + 5, "finished", (double)weeks[i].finished, 0,
+                      1);
+        chart_add_bar(c, label + 5, "takeaways", (double)weeks[i].takeaways,
+                      0, 1);
+    }
+    rc = chart_render(c, o->format, out);
+    chart_free(c);
     return rc;
 }

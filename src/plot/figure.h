@@ -72,6 +72,15 @@ int figure_bar(struct buf *out, const struct view *v,
                enum figure_bar_mode mode, const struct figure_opts *o);
 
 /*
+ * The weeks of model/velocity.h (weeks[0] the latest) as bars, oldest
+ * first: experiments finished and takeaways written per week, labelled by
+ * the week's last day ("11-20").
+ */
+struct model_week;
+int figure_weeks(struct buf *out, const struct model_week *weeks,
+                 size_t nweeks, const struct figure_opts *o);
+
+/*
  * The metrics worth plotting for an experiment, most telling first
  * (view_pick_metrics(): primary, scores, results, losses; series of more
  * than one point only): up to max names written to names_out, borrowed

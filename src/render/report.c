@@ -11,12 +11,14 @@
 #include <strings.h>
 
 #include "view/context.h"
+#include "plot/figure.h"
 #include "render/escape.h"
 #include "render/html.h"
 #include "render/report_samples.h"
 #include "render/templates.h"
 #include "util/err.h"
 #include "util/xalloc.h"
+#include "view/insight.h"
 
 /* Longest file name written into the images folder. */
 #define NAME_MAX_LEN 80
@@ -315,6 +317,49 @@ static int add_plots(json_t *group, struct report *r, const struct view *v,
     return rc;
 }
 
+/* The velocity chart (8 weeks back from the period's end), where plots
+ * go: "velocity_plot" with src and caption. */
+static void add_velocity_chart(json_t *ctx, struct report *r,
+                               const struct view *v,
+                               const struct report_opts *o)
+{
+    struct model_week w[8];
+    struct figure_opts fo;
+    struct buf png = BUF_INIT;
+    int64_t end = v->until ? v->until : o->now;
+    size_t i, any = 0, n = 1;
+
+    if (!o->plots)
+        return;
+    /* From the project's first week, at most 8 weeks. */
+    while (n < 8 && end - (int64_t)n * MODEL_WEEK_MS > v->first_ts)
+        n++;
+    /* One week is a number, not a trend: the velocity line says it. */
+    if (n < 2)
+        return;
+    view_weeks(v, end, w, n);
+    for (i = 0; i < n; i++)
+        any += w[i].finished;
+    if (!any)
+        return;
+    memset(&fo, 0, sizeof(fo));
+    fo.format = CHART_PNG;
+    fo.width = 640;
+    fo.height = 240;
+    fo.scale = 1.5;
+    if (figure_weeks(&png, w, n, &fo) == 0) {
+        json_t *p = json_object();
+
+        json_object_set_new(p, "caption", json_string(
+            "Experiments finished and takeaways written per week"));
+        place_image(p, r, o, "velocity.png", "image/png", png.ptr, png.len);
+        json_object_set_new(ctx, "velocity_plot", p);
+    } else {
+        ll_error_clear();
+    }
+    buf_release(&png);
+}
+
 /* Attachments of the period that belong to no experiment. */
 static void add_project_attachments(json_t *ctx)
 {
@@ -368,6 +413,8 @@ int report_context(json_t **out, struct report *r, const struct view *v,
     exps = json_object_get(ctx, "results");
     for (i = 0; rc == 0 && i < json_array_size(exps); i++)
         rc = add_plots(json_array_get(exps, i), r, v, o);
+    if (rc == 0)
+        add_velocity_chart(ctx, r, v, o);
     if (o->comparisons && json_array_size(o->comparisons)) {
         json_object_set(ctx, "comparisons", o->comparisons);
         json_object_set_new(ctx, "has_comparisons", json_true());
