@@ -494,14 +494,17 @@ def bench_compare(d):
         "plot": [LABLOG, "--db", pdb, "plot", "--exp", exps, "--metric",
                  "loss", "-o", png],
         "group": [LABLOG, "--db", pdb, "plot", "--exp", exps, "--metric",
-                  "loss", "--group-by", "lr", "--bar", "last", "-o", png],
+                  "loss", "--group-by", "lr", "-o", png],
+        "group_bar": [LABLOG, "--db", pdb, "plot", "--exp", exps, "--metric",
+                      "loss", "--group-by", "lr", "--bar", "last", "-o", png],
     })
     print("compare and grouped plots (interleaved, median of 5 with min-max)")
     show("exp list, 2,000 experiments", r["list"])
     show("compare c* (2,000 runs, 500 settings)", r["compare"], r["list"])
     show("compare c* --baseline c0 --json", r["compare_json"], r["list"])
     show("plot, 30 runs x 100k points", r["plot"])
-    show("plot --group-by lr --bar last, same runs", r["group"], r["plot"])
+    show("plot --group-by lr (mean lines, bands)", r["group"], r["plot"])
+    show("plot --group-by lr --bar last, same runs", r["group_bar"], r["plot"])
 
 
 SECTIONS["compare"] = bench_compare
