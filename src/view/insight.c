@@ -228,8 +228,11 @@ char *view_sanity_text(const struct view *v, const struct view_exp *x)
             && (!score || m->info.rank < score->info.rank))
             score = m;
     }
-    /* Overfitting needs a curve: a few windows' worth of points. */
-    if (loss && score && loss->count >= 2 * MODEL_WINDOWS
+    /* Overfitting needs a curve: a few windows' worth of points. It
+     * streams them, so only for runs that ended in the period: the
+     * daily's and the deck's news, not every run they mention. */
+    if (loss && score && x->ended_in_period
+        && loss->count >= 2 * MODEL_WINDOWS
         && score->count >= 2 * MODEL_WINDOWS) {
         struct stats_acc lw[MODEL_WINDOWS], sw[MODEL_WINDOWS];
         size_t from;

@@ -40,7 +40,8 @@ void view_swamp_text(struct buf *out, const struct model_swamp *s,
 /* What the footgun checks (model/sanity.h) say about x, "" when nothing:
  * "loss 1.45 is not below chance (1.386)" for a done run, "val_loss up
  * since step ~1200 (0.41 -> 0.48) while accuracy rose: overfitting?"
- * (window means; the points are streamed from v); several joined with
+ * (window means; the points are streamed from v, so only for a run that
+ * ended in the view's period); several joined with
  * "; ". Caller frees with free(). */
 char *view_sanity_text(const struct view *v, const struct view_exp *x);
 
