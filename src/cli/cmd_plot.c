@@ -277,9 +277,10 @@ int cmd_plot(int argc, char **argv, struct app *app)
     }
     if (rc == 0 && all_attempts)
         rc = expand_attempts(v, exps, &nexps, copies, labels);
-    /* Bars, means over seeds (--group-by lines: a broken run is left out
-     * by its last values) and a param on x read each run's summary. */
-    for (i = 0; rc == 0 && (bar || group || x_param) && i < nexps; i++)
+    /* Bars and a param on x read each run's summary; --group-by lines
+     * only for a time axis (each run's last time). */
+    for (i = 0; rc == 0 && (bar || x_param || (group && !strcmp(x_arg, "time")))
+                && i < nexps; i++)
         rc = view_exp_metrics(v, exps[i]);
     if (rc)
         goto cleanup;

@@ -214,6 +214,8 @@ struct bin_fill {
     double *xsum;       /* and of their x, to place the point */
     int x_time;
     int64_t t0;
+    size_t points;      /* this run's points */
+    double last;        /* its last value: NaN or inf when it diverged */
 };
 
 static int bin_point(void *ctx, int64_t step, double value, int64_t ts)
@@ -223,6 +225,8 @@ static int bin_point(void *ctx, int64_t step, double value, int64_t ts)
     double span = b->hi - b->lo;
     size_t k;
 
+    b->points++;
+    b->last = value;
     if (!isfinite(value))
         return 0;
     k = span > 0 ? (size_t)((x - b->lo) / span * (MEAN_BINS - 1) + 0.5) : 0;
@@ -250,7 +254,7 @@ static int figure_mean_lines(struct chart *c, const struct view *v,
     unsigned char *done = xcalloc(nexps + 1, 1);
     struct stats_acc *acc = xcalloc(MEAN_BINS, sizeof(*acc));
     double *xacc = xcalloc(MEAN_BINS, sizeof(*xacc));
-    struct bin_fill b = { lo, hi, NULL, NULL, NULL, o->x_time, 0 };
+    struct bin_fill b = { lo, hi, NULL, NULL, NULL, o->x_time, 0, 0, NAN };
     struct buf label = BUF_INIT;
     size_t i, j, k, colour = 0;
     int rc = 0;
@@ -301,14 +305,25 @@ static int figure_mean_lines(struct chart *c, const struct view *v,
                                            val) != 0)
                 continue;
             done[j] = 1;
+            /* Failed runs are not averaged in: by their status here,
+             * a diverged one by its last point below (no summary of the
+             * series is needed, except for a time axis). */
+            if (view_exp_broken(sorted[j]))
+                continue;
             m = view_exp_metric(sorted[j], metric);
-            if (!m || !m->count || view_exp_broken(sorted[j]))
-                continue; /* failed runs are not averaged in */
+            if (o->x_time && (!m || !m->count))
+                continue;
             memset(b.sum, 0, MEAN_BINS * sizeof(*b.sum));
             memset(b.count, 0, MEAN_BINS * sizeof(*b.count));
             memset(b.xsum, 0, MEAN_BINS * sizeof(*b.xsum));
-            b.t0 = summary_start(sorted[j], metric);
-            rc = view_points(v, sorted[j], metric, bin_point, &b);
+            b.points = 0;
+            b.last = NAN;
+            b.t0 = o->x_time ? summary_start(sorted[j], metric) : 0;
+            rc = o->x_time ? view_points(v, sorted[j], metric, bin_point, &b)
+                           : view_points_steps(v, sorted[j], metric,
+                                               bin_point, &b);
+            if (rc || !b.points || !isfinite(b.last))
+                continue;
             for (k = 0; k < MEAN_BINS; k++)
                 if (b.count[k]) {
                     stats_acc_add(&acc[k], b.sum[k] / (double)b.count[k]);
