@@ -6,7 +6,11 @@
 sh "$LABLOG_TOP/samples/build.sh" "$TMP/sample" >/dev/null 2>&1
 export LABLOG_DB="$TMP/sample/lablog.db" LABLOG_NOW=2026-11-20T17:00:00Z
 log_state "$LABLOG_DB" >before
-sections() { grep "^### " "$1" | sed "s/^### //" | tr "\n" " "; }
+# The experiment sections: the ### headings under "## Experiments".
+sections() {
+    sed -n "/^## Experiments$/,/^## [^E]/p" "$1" | grep "^### " |
+        sed "s/^### //" | tr "\n" " "
+}
 
 test_expect '--tag: only those experiments, their results and takeaways' '
     lablog report --tag bon >r.md &&
