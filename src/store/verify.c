@@ -519,23 +519,9 @@ static const struct origin_head *head_of(const struct verify *v,
 static int hash_at(struct store *s, const char *origin, int64_t seq,
                    char hex[SHA256_HEX_LEN + 1])
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT hash FROM entry WHERE origin = ?1 AND "
-                              "seq = ?2", &st);
+    int rc = store_entry_hash_at(s, origin, seq, hex);
 
-    hex[0] = '\0';
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, origin);
-    sqlite3_bind_int64(st, 2, seq);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == SHA256_LEN)
-        sha256_hex(hex, sqlite3_column_blob(st, 0));
-    rc = rc == SQLITE_ROW || rc == SQLITE_DONE
-             ? 0
-             : store_db_error(s, "cannot read");
-    sqlite3_finalize(st);
-    return rc;
+    return rc == LL_ENOTFOUND ? 0 : rc;
 }
 
 /* A head kept elsewhere must still be in this log, with the same hash. */
